@@ -1,0 +1,225 @@
+// A small, strict, allocation-light DER reader. It never reads past the bytes it is given, never
+// recurses without a depth limit, and reports problems as PkiError with a readable message.
+
+import { PkiError } from './model';
+
+export const enum Tag {
+  Boolean = 0x01,
+  Integer = 0x02,
+  BitString = 0x03,
+  OctetString = 0x04,
+  Null = 0x05,
+  Oid = 0x06,
+  Utf8String = 0x0c,
+  Sequence = 0x30,
+  Set = 0x31,
+  PrintableString = 0x13,
+  T61String = 0x14,
+  Ia5String = 0x16,
+  UtcTime = 0x17,
+  GeneralizedTime = 0x18,
+  UniversalString = 0x1c,
+  BmpString = 0x1e,
+}
+
+/** One TLV. `tag` is the full identifier octet (class + constructed bit + number) for low tag numbers. */
+export interface Tlv {
+  tag: number;
+  /** Offset of the identifier octet. */
+  start: number;
+  /** Offset of the first content octet. */
+  contentStart: number;
+  /** Offset just past the last content octet. */
+  end: number;
+}
+
+export const MAX_DEPTH = 32;
+
+export function isConstructed(t: Tlv): boolean {
+  return (t.tag & 0x20) !== 0;
+}
+
+export function tagClass(t: Tlv): 'universal' | 'application' | 'context' | 'private' {
+  return (['universal', 'application', 'context', 'private'] as const)[t.tag >> 6];
+}
+
+/** Context-specific tag number of `t`, or -1. */
+export function contextNumber(t: Tlv): number {
+  return (t.tag & 0xc0) === 0x80 ? t.tag & 0x1f : -1;
+}
+
+/** Reads the TLV at `pos`, bounded by `limit` (default: end of bytes). DER only (no indefinite lengths). */
+export function readTlv(bytes: Uint8Array, pos: number, limit = bytes.length): Tlv {
+  if (pos >= limit) throw new PkiError(`ASN.1: expected a value at offset ${pos}, found the end of the data`);
+  const tag = bytes[pos];
+  if ((tag & 0x1f) === 0x1f) throw new PkiError(`ASN.1: unsupported high tag number at offset ${pos}`);
+  let p = pos + 1;
+  if (p >= limit) throw new PkiError(`ASN.1: truncated length at offset ${p}`);
+  let len = bytes[p++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0) throw new PkiError(`ASN.1: indefinite length at offset ${pos} (BER, not DER)`);
+    if (n > 4) throw new PkiError(`ASN.1: length of ${n} octets at offset ${pos} is too large`);
+    if (p + n > limit) throw new PkiError(`ASN.1: truncated length at offset ${pos}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + bytes[p++];
+  }
+  const end = p + len;
+  if (end > limit) {
+    throw new PkiError(`ASN.1: value at offset ${pos} claims ${len} bytes but only ${limit - p} remain`);
+  }
+  return { tag, start: pos, contentStart: p, end };
+}
+
+/** The direct children of a constructed TLV (or of a content range, e.g. a BIT STRING's). */
+export function children(bytes: Uint8Array, parent: Tlv, from = parent.contentStart): Tlv[] {
+  const out: Tlv[] = [];
+  let p = from;
+  while (p < parent.end) {
+    const c = readTlv(bytes, p, parent.end);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+/** Reads the single top-level TLV; `exact` requires it to span the whole input. */
+export function readRoot(bytes: Uint8Array, exact = true): Tlv {
+  const t = readTlv(bytes, 0);
+  if (exact && t.end !== bytes.length) {
+    throw new PkiError(`ASN.1: ${bytes.length - t.end} unexpected bytes after the end of the structure`);
+  }
+  return t;
+}
+
+/** Walks the whole tree checking every length; throws on the first inconsistency or if deeper than MAX_DEPTH. */
+export function validateTree(bytes: Uint8Array, t: Tlv, depth = 0): void {
+  if (depth > MAX_DEPTH) throw new PkiError(`ASN.1: nesting deeper than ${MAX_DEPTH} levels`);
+  if (!isConstructed(t)) return;
+  for (const c of children(bytes, t)) validateTree(bytes, c, depth + 1);
+}
+
+export function expectTag(t: Tlv, tag: number, what: string): Tlv {
+  if (t.tag !== tag) {
+    throw new PkiError(`ASN.1: expected ${what} (tag 0x${tag.toString(16)}) but found tag 0x${t.tag.toString(16)}`);
+  }
+  return t;
+}
+
+export function content(bytes: Uint8Array, t: Tlv): Uint8Array {
+  return bytes.subarray(t.contentStart, t.end);
+}
+
+export function whole(bytes: Uint8Array, t: Tlv): Uint8Array {
+  return bytes.subarray(t.start, t.end);
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function decodeOid(bytes: Uint8Array, t: Tlv): string {
+  if (t.tag !== Tag.Oid) throw new PkiError(`ASN.1: expected an OBJECT IDENTIFIER, found tag 0x${t.tag.toString(16)}`);
+  const c = content(bytes, t);
+  if (c.length === 0) throw new PkiError('ASN.1: empty OBJECT IDENTIFIER');
+  const parts: number[] = [];
+  let v = 0;
+  for (let i = 0; i < c.length; i++) {
+    v = v * 128 + (c[i] & 0x7f);
+    if (v > Number.MAX_SAFE_INTEGER / 128) throw new PkiError('ASN.1: OBJECT IDENTIFIER arc too large');
+    if ((c[i] & 0x80) === 0) {
+      if (parts.length === 0) {
+        const first = v < 40 ? 0 : v < 80 ? 1 : 2;
+        parts.push(first, v - first * 40);
+      } else {
+        parts.push(v);
+      }
+      v = 0;
+    } else if (i === c.length - 1) {
+      throw new PkiError('ASN.1: truncated OBJECT IDENTIFIER');
+    }
+  }
+  return parts.join('.');
+}
+
+/** INTEGER as lowercase hex, without the sign-padding zero octet (how OpenSSL prints serials). */
+export function integerHex(bytes: Uint8Array, t: Tlv): string {
+  if (t.tag !== Tag.Integer) throw new PkiError(`ASN.1: expected an INTEGER, found tag 0x${t.tag.toString(16)}`);
+  let c = content(bytes, t);
+  if (c.length === 0) throw new PkiError('ASN.1: empty INTEGER');
+  while (c.length > 1 && c[0] === 0) c = c.subarray(1);
+  return toHex(c);
+}
+
+/** Small non-negative INTEGER as a number (throws when it does not fit). */
+export function integerNumber(bytes: Uint8Array, t: Tlv): number {
+  const hex = integerHex(bytes, t);
+  if (hex.length > 12) throw new PkiError('ASN.1: INTEGER too large');
+  return parseInt(hex, 16);
+}
+
+/** Bit length of an unsigned INTEGER (e.g. an RSA modulus or a DH prime). */
+export function integerBits(bytes: Uint8Array, t: Tlv): number {
+  let c = content(bytes, t);
+  while (c.length > 1 && c[0] === 0) c = c.subarray(1);
+  if (c.length === 0 || c[0] === 0) return 0;
+  return (c.length - 1) * 8 + (32 - Math.clz32(c[0]));
+}
+
+/** BIT STRING contents (skipping the unused-bits octet). */
+export function bitStringBytes(bytes: Uint8Array, t: Tlv): Uint8Array {
+  if (t.tag !== Tag.BitString) throw new PkiError(`ASN.1: expected a BIT STRING, found tag 0x${t.tag.toString(16)}`);
+  if (t.end - t.contentStart < 1) throw new PkiError('ASN.1: empty BIT STRING');
+  return bytes.subarray(t.contentStart + 1, t.end);
+}
+
+export function decodeTime(bytes: Uint8Array, t: Tlv): Date {
+  const s = Buffer.from(content(bytes, t)).toString('latin1');
+  let m: RegExpMatchArray | null;
+  if (t.tag === Tag.UtcTime) {
+    m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s);
+    if (!m) throw new PkiError(`ASN.1: malformed UTCTime "${s}"`);
+    const yy = Number(m[1]);
+    return utc(yy >= 50 ? 1900 + yy : 2000 + yy, m[2], m[3], m[4], m[5], m[6] ?? '0');
+  }
+  if (t.tag === Tag.GeneralizedTime) {
+    m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
+    if (!m) throw new PkiError(`ASN.1: malformed GeneralizedTime "${s}"`);
+    return utc(Number(m[1]), m[2], m[3], m[4], m[5], m[6] ?? '0');
+  }
+  throw new PkiError(`ASN.1: expected a time, found tag 0x${t.tag.toString(16)}`);
+}
+
+function utc(y: number, mo: string, d: string, h: string, mi: string, s: string): Date {
+  const date = new Date(Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+  if (Number.isNaN(date.getTime())) throw new PkiError('ASN.1: invalid date');
+  return date;
+}
+
+/** Decodes the string types used in names and extensions. */
+export function decodeString(bytes: Uint8Array, t: Tlv): string {
+  const c = Buffer.from(content(bytes, t));
+  switch (t.tag) {
+    case Tag.BmpString: {
+      let out = '';
+      for (let i = 0; i + 1 < c.length; i += 2) out += String.fromCharCode((c[i] << 8) | c[i + 1]);
+      return out;
+    }
+    case Tag.UniversalString: {
+      let out = '';
+      for (let i = 0; i + 3 < c.length; i += 4) out += String.fromCodePoint(c.readUInt32BE(i) % 0x110000);
+      return out;
+    }
+    case Tag.Utf8String:
+      return c.toString('utf8');
+    case Tag.T61String:
+      return c.toString('latin1');
+    default:
+      return c.toString('latin1');
+  }
+}
+
+/** ISO 8601 UTC without milliseconds: 2030-01-02T03:04:05Z. */
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
