@@ -1,6 +1,7 @@
 // Bundles the extension host entry and the `tlsw` CLI (and, later, the webview).
 // Usage: node esbuild.js [--production] [--watch]
 const esbuild = require('esbuild');
+const { version } = require('./package.json');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,7 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   legalComments: 'none',
+  define: { TLSW_VERSION: JSON.stringify(version) },
 };
 
 /** @type {import('esbuild').BuildOptions[]} */

@@ -263,4 +263,4 @@ export class PkiError extends Error {
 }
 
 /** A decoder's output before the reader places it in a file (index, encoding, PEM label, range). */
-export type Decoded<T extends PkiObject> = Omit<T, 'index' | 'encoding' | 'pemLabel' | 'range'>;
+export type Decoded<T extends PkiObject> = T extends PkiObject ? Omit<T, 'index' | 'encoding' | 'pemLabel' | 'range'> : never;

@@ -1,0 +1,84 @@
+// tlsw inspect FILE… [--json] [--password-file F]
+
+import 'reflect-metadata';
+import { readFileLimited } from '../core/files';
+import { DEFAULT_MAX_BYTES, type PkiObject, type Problem } from '../core/model';
+import { readObjects } from '../core/read';
+import { formatReport } from '../core/report';
+import { parse, readSecret } from './args';
+import { CliError, type CommandIo } from './io';
+
+const USAGE = `Usage: tlsw inspect FILE… [--json] [--password-file F] [--max-size MB] [--now ISO-DATE]
+
+Decodes every certificate, CSR, key, CRL, DH parameter set and PKCS#12 keystore in each FILE (PEM with any
+number of blocks, or DER) and prints a report, or with --json an array with one object per item found.
+  --json              machine-readable output: [{ file, index, kind, … }]
+  --password-file F   password for PKCS#12 files and passphrase for encrypted keys ("-" = standard input)
+  --max-size MB       refuse files larger than this (default 5)
+  --now DATE          judge expiry at this time instead of now
+Exit status: 0 when everything decoded, 1 when something did not (one line per problem on stderr).`;
+
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      'json': { type: 'boolean' },
+      'password-file': { type: 'string' },
+      'max-size': { type: 'string' },
+      'now': { type: 'string' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new CliError(`no FILE given\n${USAGE}`, 2);
+  const maxBytes = values['max-size'] !== undefined ? megabytes(values['max-size']) : DEFAULT_MAX_BYTES;
+  const now = values.now !== undefined ? date(values.now) : new Date();
+  const password = values['password-file'] !== undefined ? await readSecret(values['password-file'], io) : undefined;
+
+  let failed = false;
+  const json: Array<{ file: string } & PkiObject> = [];
+  const reports: string[] = [];
+  for (const file of positionals) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileLimited(file, maxBytes);
+    } catch (e) {
+      io.err(`tlsw inspect: ${(e as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    const { objects, problems } = readObjects(bytes, { maxBytes, now, password });
+    for (const p of problems) {
+      io.err(`tlsw inspect: ${problemLine(file, p)}\n`);
+      if (p.severity === 'error') failed = true;
+    }
+    if (values.json) {
+      for (const o of objects) json.push({ file, ...o });
+    } else if (objects.length > 0) {
+      reports.push(formatReport(objects, file));
+    }
+  }
+  io.out(values.json ? JSON.stringify(json, null, 2) + '\n' : reports.join('\n'));
+  return failed ? 1 : 0;
+}
+
+export function problemLine(file: string, p: Problem): string {
+  const line = p.range ? `:${p.range.startLine + 1}` : '';
+  return `${file}${line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+}
+
+function megabytes(s: string): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--max-size must be a positive number of megabytes, got "${s}"`, 2);
+  return Math.floor(n * 1024 * 1024);
+}
+
+function date(s: string): Date {
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new CliError(`--now must be a date such as 2030-01-31 or 2030-01-31T12:00:00Z, got "${s}"`, 2);
+  return d;
+}

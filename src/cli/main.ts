@@ -1,0 +1,82 @@
+// `tlsw` — the TLS Workbench engine on the command line. This file only dispatches: each command's module
+// (and the heavy libraries it needs) is loaded when that command runs, so `tlsw --version` stays instant.
+
+import { CliError, type CommandIo } from './io';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[], io: CommandIo) => Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  inspect: { summary: 'decode PEM / DER / PKCS#12 files and report every object in them', load: () => import('./inspect') },
+};
+
+export const USAGE = `tlsw — TLS Workbench on the command line
+
+Usage: tlsw <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .join('\n')}
+
+Run "tlsw <command> --help" for a command's options. Secrets (passwords, passphrases) are read only
+from files (--password-file F, "-" for standard input), never from the command line.`;
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`tlsw: unknown command "${name}" (run "tlsw --help" for the list)\n`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`tlsw ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    io.err(`tlsw ${name}: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}
+
+declare const TLSW_VERSION: string | undefined;
+const VERSION = typeof TLSW_VERSION === 'string' ? TLSW_VERSION : '0.0.0-dev';
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    stdin: () => readStdin(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`tlsw: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
+    process.stdin.on('error', reject);
+  });
+}

@@ -1,0 +1,456 @@
+// PEM framing (RFC 7468, with the RFC 1421 headers of legacy encrypted keys): find every
+// `-----BEGIN X-----…-----END X-----` block in arbitrary text, decode its base64 body, and say precisely what
+// is wrong with a broken one. Linear time: no regular expressions over the input, every scan moves forward
+// (each character is looked at a small, fixed number of times), and nothing here throws.
+
+import type { Problem, SourceRange } from './model';
+import { PkiError } from './model';
+
+export interface PemBlock {
+  /** The label between `BEGIN ` and `-----`: `CERTIFICATE`, `RSA PRIVATE KEY`… */
+  label: string;
+  /** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: DES-EDE3-CBC,…`), names as written, continuation lines unfolded. */
+  headers: Record<string, string>;
+  /** The decoded base64 body. */
+  der: Uint8Array;
+  /** From the first `-` of `-----BEGIN` to just past the last `-` of `-----END …-----` (0-based, UTF-16 offsets). */
+  range: SourceRange;
+  /** 1-based number of the block among every BEGIN line of the text, broken blocks included: the `N` of "block N" in messages. */
+  blockNumber: number;
+}
+
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+/** Problems beyond this many are summarised in one last problem (a garbage file must not flood an editor). */
+const MAX_PROBLEMS = 100;
+/** A label longer than this on an unclosed BEGIN/END line is taken for prose, not a marker. */
+const MAX_LABEL = 128;
+
+/** Finds every PEM block of `text`. Broken blocks are reported in `problems` (severity 'error') and left out of `blocks`. */
+export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Problem[] } {
+  try {
+    return new Scanner(String(text)).run();
+  } catch (e) {
+    // Not expected: the scanner never throws by design. Still, never let an exception escape.
+    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(String((e as Error)?.message ?? e))}` }] };
+  }
+}
+
+/** Writes one PEM block: 64-character base64 lines, `\n` line ends, a trailing newline. Throws PkiError on a bad label or header. */
+export function encodePem(label: string, der: Uint8Array, headers?: Record<string, string>): string {
+  if (typeof label !== 'string' || !isEncodableLabel(label)) throw new PkiError(`cannot write PEM: invalid label ${JSON.stringify(oneLine(String(label)).slice(0, 80))}`);
+  if (!(der instanceof Uint8Array) || der.length === 0) throw new PkiError(`cannot write PEM ${label}: the body is empty`);
+  const out: string[] = [`-----BEGIN ${label}-----`];
+  if (headers) {
+    // Proc-Type must come first (RFC 1421 §4.6.1.1); the others keep the caller's order.
+    const names = Object.keys(headers).sort((a, b) => Number(b === 'Proc-Type') - Number(a === 'Proc-Type'));
+    for (const name of names) {
+      const value = headers[name];
+      if (!isHeaderName(name)) throw new PkiError(`cannot write PEM ${label}: invalid header name ${JSON.stringify(oneLine(name).slice(0, 80))}`);
+      if (typeof value !== 'string' || /[\r\n]/.test(value)) throw new PkiError(`cannot write PEM ${label}: the value of header ${name} must be one line of text`);
+      out.push(`${name}: ${value.trim()}`);
+    }
+    if (names.length > 0) out.push('');
+  }
+  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  for (let i = 0; i < b64.length; i += 64) out.push(b64.slice(i, i + 64));
+  out.push(`-----END ${label}-----`, '');
+  return out.join('\n');
+}
+
+const SNIFF_WINDOW = 64 * 1024;
+
+/** Cheap test: does `-----BEGIN ` start within the first 64 KiB (after an optional BOM), preceded only by text? */
+export function looksLikePem(bytes: Uint8Array): boolean {
+  try {
+    if (!(bytes instanceof Uint8Array)) return false;
+    const bom = utf16Bom(bytes);
+    if (bom) {
+      const s = decodeText(bytes.subarray(0, Math.min(bytes.length, 2 + 2 * (SNIFF_WINDOW + BEGIN.length))));
+      const at = s.indexOf(BEGIN);
+      if (at < 0 || at >= SNIFF_WINDOW) return false;
+      for (let i = 0; i < at; i++) if (!isTextCode(s.charCodeAt(i))) return false;
+      return true;
+    }
+    const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const end = Math.min(bytes.length, start + SNIFF_WINDOW + BEGIN.length);
+    if (end - start < BEGIN.length) return false;
+    const at = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).indexOf(BEGIN, 0, 'latin1');
+    if (at < 0 || at >= SNIFF_WINDOW) return false;
+    for (let i = start; i < start + at; i++) if (!isTextCode(bytes[i])) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bytes to text: UTF-8 (a BOM is dropped); UTF-16 when the bytes start with a UTF-16 BOM (Windows PowerShell's
+ * `>` writes that); latin1 when the bytes are not valid UTF-8 (so every byte still maps to one character).
+ */
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    const bom = utf16Bom(bytes);
+    if (bom === 'le') return bufferOf(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1))).toString('utf16le');
+    if (bom === 'be') {
+      const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+      swapped.swap16();
+      return swapped.toString('utf16le');
+    }
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const hasBom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      return bufferOf(hasBom ? bytes.subarray(3) : bytes).toString('latin1');
+    }
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Position {
+  line: number;
+  character: number;
+}
+
+/** Offset → (line, character), for offsets asked in increasing order (it restarts from 0 otherwise). CRLF, LF and CR end lines. */
+class Locator {
+  private off = 0;
+  private line = 0;
+  private lineStart = 0;
+
+  constructor(private readonly text: string) {}
+
+  at(offset: number): Position & { lineStart: number } {
+    if (offset < this.off) {
+      this.off = 0;
+      this.line = 0;
+      this.lineStart = 0;
+    }
+    const t = this.text;
+    for (let i = this.off; i < offset; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 13) {
+        this.line++;
+        this.lineStart = i + 1;
+      } else if (c === 10) {
+        if (i === 0 || t.charCodeAt(i - 1) !== 13) this.line++;
+        this.lineStart = i + 1;
+      }
+    }
+    this.off = offset;
+    return { line: this.line, character: offset - this.lineStart, lineStart: this.lineStart };
+  }
+}
+
+interface Marker {
+  /** Offset of the first `-` of the marker. */
+  start: number;
+  /** Offset just past the closing `-----`, or the end of the line's content when the marker is not closed. */
+  end: number;
+  label: string;
+  closed: boolean;
+}
+
+type BodyResult =
+  | { ok: true; der: Uint8Array; headers: Record<string, string> }
+  | { ok: false; message: string };
+
+class Scanner {
+  private readonly blocks: PemBlock[] = [];
+  private readonly problems: Problem[] = [];
+  private suppressed = 0;
+  private readonly loc: Locator;
+  private blockCount = 0;
+
+  constructor(private readonly text: string) {
+    this.loc = new Locator(text);
+  }
+
+  run(): { blocks: PemBlock[]; problems: Problem[] } {
+    const t = this.text;
+    let pos = 0;
+    while (pos < t.length) {
+      const d = t.indexOf(DASHES, pos);
+      if (d < 0) break;
+      if (t.startsWith(BEGIN, d)) {
+        const begin = this.marker(d, BEGIN.length);
+        pos = begin ? this.block(begin) : d + 1;
+      } else if (t.startsWith(END, d)) {
+        const end = this.marker(d, END.length);
+        if (end?.closed) {
+          this.problem(`line ${this.loc.at(d).line + 1}: ${DASHES}END ${end.label}${DASHES} without a matching BEGIN line`, this.range(end.start, end.end));
+          pos = end.end;
+        } else {
+          pos = d + 1;
+        }
+      } else {
+        pos = d + 1;
+      }
+    }
+    if (this.suppressed > 0) {
+      this.problems.push({ severity: 'error', message: `${this.suppressed} more PEM problem${this.suppressed === 1 ? '' : 's'} not listed` });
+    }
+    return { blocks: this.blocks, problems: this.problems };
+  }
+
+  /**
+   * Reads the label of a BEGIN/END marker at `start` (the keyword is `keywordLength` long, space included): up
+   * to the closing `-----` on the same line. Undefined when this is not a marker at all (empty or non-printable
+   * label, or an unclosed one that looks like prose). Stops at the first `-----`, so it never rescans a later marker.
+   */
+  private marker(start: number, keywordLength: number): Marker | undefined {
+    const t = this.text;
+    const labelStart = start + keywordLength;
+    let j = labelStart;
+    let printable = true;
+    for (; j < t.length; j++) {
+      const c = t.charCodeAt(j);
+      if (c === 10 || c === 13) break;
+      if (c === 45 && t.startsWith(DASHES, j)) {
+        const label = t.slice(labelStart, j);
+        if (!printable || label.trim() === '') return undefined;
+        return { start, end: j + DASHES.length, label, closed: true };
+      }
+      if (c < 0x20 || c > 0x7e) printable = false;
+    }
+    // Not closed on this line: a truncated or mistyped marker (`-----BEGIN CERTIFICATE----`), if it looks like one.
+    let contentEnd = j;
+    while (contentEnd > labelStart && isSpace(t.charCodeAt(contentEnd - 1))) contentEnd--;
+    const label = t.slice(labelStart, contentEnd).replace(/[\s-]+$/, '');
+    if (!printable || label === '' || label.length > MAX_LABEL) return undefined;
+    return { start, end: contentEnd, label, closed: false };
+  }
+
+  /** Handles the block opened by `begin`; returns where scanning resumes. */
+  private block(begin: Marker): number {
+    const t = this.text;
+    const number = ++this.blockCount;
+    const where = `block ${number} (${begin.label})`;
+    const beginPos = this.loc.at(begin.start);
+    const issues: string[] = [];
+    if (!begin.closed) issues.push(`BEGIN line at line ${beginPos.line + 1} is not closed by '-----'`);
+
+    // The END marker: the first `-----END ` before any other `-----BEGIN `.
+    let q = begin.end;
+    let endMarker: Marker | undefined;
+    let nextBegin = -1;
+    for (;;) {
+      const d = t.indexOf(DASHES, q);
+      if (d < 0) break;
+      if (t.startsWith(END, d)) {
+        endMarker = this.marker(d, END.length);
+        if (endMarker) break;
+      } else if (t.startsWith(BEGIN, d) && this.marker(d, BEGIN.length)) {
+        nextBegin = d;
+        break;
+      }
+      q = d + 1;
+    }
+
+    if (!endMarker) {
+      // Missing END: the block runs to the next BEGIN (which is still read) or to the end of the text.
+      const stop = nextBegin >= 0 ? nextBegin : t.length;
+      let last = stop;
+      while (last > begin.end && isSpaceOrBreak(t.charCodeAt(last - 1))) last--;
+      const range = this.range(begin.start, Math.max(last, begin.end), beginPos);
+      const before = nextBegin >= 0 ? `before the next BEGIN line (line ${this.loc.at(nextBegin).line + 1})` : 'before the end of the text';
+      this.problem(`${where}: ${issues.map((s) => s + '; ').join('')}missing END line: expected '-----END ${begin.label}-----' ${before}`, range);
+      return stop;
+    }
+
+    const endLine = this.loc.at(endMarker.start).line + 1;
+    const range = this.range(begin.start, endMarker.end, beginPos);
+    if (!endMarker.closed) issues.push(`END line at line ${endLine} is not closed by '-----'`);
+    if (endMarker.label !== begin.label) issues.push(`label mismatch: BEGIN says '${begin.label}' but END at line ${endLine} says '${endMarker.label}'`);
+
+    const body = this.body(begin.end, endMarker.start, beginPos.line, beginPos.lineStart);
+    if (!body.ok) issues.push(body.message);
+    if (issues.length > 0) {
+      for (const issue of issues) this.problem(`${where}: ${issue}`, range);
+    } else if (body.ok) {
+      this.blocks.push({ label: begin.label, headers: body.headers, der: body.der, range, blockNumber: number });
+    }
+    return endMarker.end;
+  }
+
+  /**
+   * Reads the body between `from` (just past the BEGIN marker, on line `line`, which starts at `lineStart`) and
+   * `to` (the start of the END marker): optional RFC 1421 headers, then base64 with any whitespace and blank lines.
+   */
+  private body(from: number, to: number, line: number, lineStart: number): BodyResult {
+    const t = this.text;
+    const headers: Record<string, string> = {};
+    let state: 'start' | 'headers' | 'data' = 'start';
+    let headerIndent = 0;
+    let lastHeader: string | undefined;
+    const pieces: string[] = [];
+    let dataChars = 0;
+    let padChars = 0;
+    let lastDataLine = line;
+    let firstSegment = true;
+
+    let segStart = from;
+    let i = from;
+    for (;;) {
+      const atEnd = i >= to;
+      const c = atEnd ? -1 : t.charCodeAt(i);
+      if (!atEnd && c !== 10 && c !== 13) {
+        i++;
+        continue;
+      }
+      // A segment [segStart, i) of line `line` is complete.
+      let a = segStart;
+      let b = i;
+      while (a < b && isSpace(t.charCodeAt(a))) a++;
+      while (b > a && isSpace(t.charCodeAt(b - 1))) b--;
+      const lineNo = line + 1;
+      if (a === b) {
+        if (state === 'headers') state = 'data';
+      } else {
+        const hasColon = !firstSegment && indexWithin(t, 58, a, b) >= 0;
+        const indent = a - segStart;
+        if (state === 'headers' && lastHeader !== undefined && indent > headerIndent && !hasColon) {
+          // A continuation line (RFC 822 folding): unfolded to a single space.
+          setHeader(headers, lastHeader, `${headers[lastHeader]} ${t.slice(a, b)}`);
+        } else if ((state === 'start' || state === 'headers') && hasColon) {
+          const colon = indexWithin(t, 58, a, b);
+          const name = t.slice(a, colon).trim();
+          if (!isHeaderName(name)) return { ok: false, message: `malformed header at line ${lineNo}: '${oneLine(t.slice(a, Math.min(b, a + 40)))}'` };
+          if (state === 'start') headerIndent = indent;
+          state = 'headers';
+          lastHeader = name;
+          setHeader(headers, name, t.slice(colon + 1, b).trim());
+        } else {
+          state = 'data';
+          // Base64: characters checked here (Buffer.from(…, 'base64') silently skips bad ones).
+          let runStart = a;
+          for (let k = a; k < b; k++) {
+            const ch = t.charCodeAt(k);
+            if (isBase64(ch)) {
+              if (padChars > 0) return { ok: false, message: `invalid base64 at line ${lineNo}: data continues after '=' padding (column ${k - lineStart + 1})` };
+              dataChars++;
+            } else if (ch === 61) {
+              padChars++;
+              if (padChars > 2) return { ok: false, message: `invalid base64 at line ${lineNo}: more than two '=' padding characters` };
+            } else if (isSpace(ch)) {
+              if (k > runStart) pieces.push(t.slice(runStart, k));
+              runStart = k + 1;
+            } else {
+              return { ok: false, message: `invalid base64 at line ${lineNo}: unexpected character ${showChar(t, k)} (column ${k - lineStart + 1})` };
+            }
+          }
+          if (b > runStart) pieces.push(t.slice(runStart, b));
+          lastDataLine = line;
+        }
+      }
+      if (atEnd) break;
+      // Next line.
+      i += c === 13 && t.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+      lineStart = i;
+      segStart = i;
+      firstSegment = false;
+    }
+
+    const total = dataChars + padChars;
+    if (total === 0) return { ok: false, message: state === 'headers' ? 'empty body: headers but no base64 data' : 'empty body: no base64 data' };
+    const at = `line ${lastDataLine + 1}`;
+    if (padChars > 0 && total % 4 !== 0) return { ok: false, message: `bad base64 padding at ${at}: ${total} characters with '=' padding is not a multiple of 4` };
+    if (padChars === 0 && total % 4 === 1) return { ok: false, message: `bad base64 length at ${at}: ${total} characters leave one dangling character (truncated or corrupted body)` };
+    if (padChars === 0 && total % 4 !== 0) return { ok: false, message: `missing base64 padding at ${at}: ${total} characters, '=' expected (truncated body?)` };
+    const decoded = Buffer.from(pieces.join(''), 'base64');
+    return { ok: true, der: new Uint8Array(decoded), headers };
+  }
+
+  private range(start: number, end: number, startPos?: Position): SourceRange {
+    const s = startPos ?? this.loc.at(start);
+    const e = this.loc.at(end);
+    return { startLine: s.line, startCharacter: s.character, endLine: e.line, endCharacter: e.character, startOffset: start, endOffset: end };
+  }
+
+  private problem(message: string, range?: SourceRange): void {
+    if (this.problems.length >= MAX_PROBLEMS) {
+      this.suppressed++;
+      return;
+    }
+    this.problems.push(range ? { severity: 'error', message, range } : { severity: 'error', message });
+  }
+}
+
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  // defineProperty: a header called `__proto__` must stay a plain entry.
+  Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function indexWithin(t: string, code: number, a: number, b: number): number {
+  for (let k = a; k < b; k++) if (t.charCodeAt(k) === code) return k;
+  return -1;
+}
+
+function isBase64(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
+/** Space, tab, vertical tab, form feed. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12;
+}
+
+function isSpaceOrBreak(c: number): boolean {
+  return isSpace(c) || c === 10 || c === 13;
+}
+
+/** What may precede a PEM block in a text file: printable characters, whitespace, ESC (coloured output), non-ASCII. */
+function isTextCode(c: number): boolean {
+  return c >= 0x20 ? c !== 0x7f : c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 27;
+}
+
+function showChar(t: string, k: number): string {
+  const c = t.charCodeAt(k);
+  if (c > 0x20 && c < 0x7f) return `'${t[k]}'`;
+  return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function isHeaderName(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    if (c <= 0x20 || c >= 0x7f || c === 58) return false;
+  }
+  return true;
+}
+
+/** RFC 7468 label: printable ASCII without `-`, words separated by a single space or hyphen. */
+function isEncodableLabel(label: string): boolean {
+  if (label.length === 0 || label.length > MAX_LABEL) return false;
+  let prevSep = true;
+  for (let k = 0; k < label.length; k++) {
+    const c = label.charCodeAt(k);
+    const sep = c === 32 || c === 45;
+    if (sep ? prevSep : c < 0x21 || c > 0x7e) return false;
+    prevSep = sep;
+  }
+  return !prevSep;
+}
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
+function utf16Bom(bytes: Uint8Array): 'le' | 'be' | undefined {
+  if (bytes.length < 2) return undefined;
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'be';
+  return undefined;
+}
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

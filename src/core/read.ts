@@ -1,0 +1,283 @@
+// The reading engine's front door: bytes of any file a user may hold → every object in it, as one typed
+// model, plus problems. Never throws, never hangs: every decoder failure becomes a Problem.
+
+import { Tag, children, readRoot, readTlv, validateTree, type Tlv } from './asn1';
+import { decodeDhParameters } from './dh';
+import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from './keys';
+import type { Decoded, PkiObject, PrivateKeyModel, Problem, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from './model';
+import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
+import { decodeText, findPemBlocks, looksLikePem } from './pem';
+import { inspectPkcs12, openPkcs12 } from './pkcs12';
+import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from './x509';
+
+/** What a DER structure is, judged from its shape alone (no full decode). */
+export type DerKind =
+  | { kind: 'certificate' }
+  | { kind: 'csr' }
+  | { kind: 'crl' }
+  | { kind: 'private-key'; hint: PrivateKeyHint }
+  | { kind: 'public-key'; format: 'spki' | 'pkcs1' }
+  | { kind: 'dh-parameters'; format: 'pkcs3' | 'x942' }
+  | { kind: 'pkcs12' };
+
+const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
+  'CERTIFICATE': { kind: 'certificate' },
+  'X509 CERTIFICATE': { kind: 'certificate' },
+  'TRUSTED CERTIFICATE': { kind: 'certificate' },
+  'CERTIFICATE REQUEST': { kind: 'csr' },
+  'NEW CERTIFICATE REQUEST': { kind: 'csr' },
+  'X509 CRL': { kind: 'crl' },
+  'PRIVATE KEY': { kind: 'private-key', hint: 'pkcs8' },
+  'ENCRYPTED PRIVATE KEY': { kind: 'private-key', hint: 'encrypted-pkcs8' },
+  'RSA PRIVATE KEY': 'legacy-key',
+  'EC PRIVATE KEY': 'legacy-key',
+  'PUBLIC KEY': { kind: 'public-key', format: 'spki' },
+  'RSA PUBLIC KEY': { kind: 'public-key', format: 'pkcs1' },
+  'DH PARAMETERS': { kind: 'dh-parameters', format: 'pkcs3' },
+  'X9.42 DH PARAMETERS': { kind: 'dh-parameters', format: 'x942' },
+  'PKCS12': { kind: 'pkcs12' },
+  'EC PARAMETERS': 'skip',
+};
+
+const KIND_WORDS: Record<DerKind['kind'], string> = {
+  'certificate': 'certificate',
+  'csr': 'certificate request',
+  'crl': 'CRL',
+  'private-key': 'private key',
+  'public-key': 'public key',
+  'dh-parameters': 'DH parameters',
+  'pkcs12': 'PKCS#12',
+};
+
+/** Reads every object in `bytes` (PEM text with any number of blocks, or one DER structure). */
+export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResult {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.length > maxBytes) {
+    return fail(`file is ${formatSize(bytes.length)}, over the ${formatSize(maxBytes)} limit (not read)`);
+  }
+  if (bytes.length === 0) return fail('file is empty');
+  try {
+    return looksLikePem(bytes) ? readPem(bytes, opts) : readDer(bytes, opts);
+  } catch (e) {
+    // Decoders report through PkiError; anything else is a bug, still reported as one clear line.
+    return fail(e instanceof PkiError ? e.message : `internal error while reading: ${String((e as Error)?.message ?? e)}`);
+  }
+}
+
+function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
+  const { blocks, problems } = findPemBlocks(decodeText(bytes));
+  const objects: PkiObject[] = [];
+  if (blocks.length === 0 && problems.length === 0) problems.push({ severity: 'error', message: 'no PEM block found' });
+  blocks.forEach((block, i) => {
+    const where = `block ${i + 1} (${block.label})`;
+    const entry = PEM_LABELS[block.label];
+    if (entry === 'skip') {
+      problems.push({ severity: 'warning', message: `${where}: skipped (parameters only, no key or certificate)`, range: block.range });
+      return;
+    }
+    try {
+      checkDer(block.der);
+      let decoded: Decoded<PkiObject>;
+      if (entry === 'legacy-key') {
+        const isEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
+        decoded = isEncrypted
+          ? decodeLegacyEncryptedKey(block.der, block.headers, block.label)
+          : decodePrivateKey(block.der, block.label.startsWith('RSA') ? 'pkcs1' : 'sec1');
+        if (isEncrypted && opts.password !== undefined) decoded = unlockKey(decoded as Decoded<PrivateKeyModel>, block.der, opts.password, block.headers, block.label);
+      } else {
+        const kind = entry ?? sniffDer(block.der);
+        if (!kind) throw new PkiError(`unsupported PEM label "${block.label}"`);
+        decoded = decodeAs(kind, block.der, opts);
+      }
+      objects.push(place(decoded, objects.length, 'pem', block.label, block.range));
+    } catch (e) {
+      problems.push({ severity: 'error', message: `${where}: ${messageOf(e)}`, range: block.range });
+    }
+  });
+  return { objects, problems };
+}
+
+function readDer(bytes: Uint8Array, opts: ReadOptions): ReadResult {
+  let kind: DerKind | undefined;
+  try {
+    checkDer(bytes);
+    kind = sniffDer(bytes);
+  } catch (e) {
+    return fail(`not a PEM file, and not valid DER: ${messageOf(e)}`);
+  }
+  if (!kind) return fail('not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH parameters or PKCS#12');
+  try {
+    return { objects: [place(decodeAs(kind, bytes, opts), 0, 'der')], problems: [] };
+  } catch (e) {
+    return fail(`DER ${KIND_WORDS[kind.kind]}: ${messageOf(e)}`);
+  }
+}
+
+/** Every length consistent, nesting bounded, nothing after the end: cheap, and keeps decoders out of trouble. */
+function checkDer(der: Uint8Array): void {
+  if (der.length === 0) throw new PkiError('empty');
+  validateTree(der, readRoot(der, true));
+}
+
+function decodeAs(kind: DerKind, der: Uint8Array, opts: ReadOptions): Decoded<PkiObject> {
+  const decodeOpts: DecodeOptions = { now: opts.now ?? new Date(), warnDays: opts.warnDays ?? DEFAULT_WARN_DAYS };
+  switch (kind.kind) {
+    case 'certificate':
+      return decodeCertificate(der, decodeOpts);
+    case 'csr':
+      return decodeCsr(der);
+    case 'crl':
+      return decodeCrl(der);
+    case 'public-key':
+      return decodePublicKey(der, kind.format);
+    case 'dh-parameters':
+      return decodeDhParameters(der, kind.format);
+    case 'private-key': {
+      const key = decodePrivateKey(der, kind.hint);
+      return key.encrypted && opts.password !== undefined ? unlockKey(key, der, opts.password) : key;
+    }
+    case 'pkcs12':
+      return decodePkcs12(der, decodeOpts, opts.password);
+  }
+}
+
+/** An encrypted key, opened with the caller's passphrase: still says how it is protected, now with its public key. */
+function unlockKey(
+  key: Decoded<PrivateKeyModel>,
+  der: Uint8Array,
+  passphrase: string,
+  headers?: Record<string, string>,
+  label?: string,
+): Decoded<PrivateKeyModel> {
+  const { model } = decryptPrivateKey({ der, format: key.format, headers, label }, passphrase);
+  return { ...key, publicKey: model.publicKey };
+}
+
+function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: string | undefined): Decoded<PkiObject> {
+  if (password === undefined) {
+    return { kind: 'pkcs12', ...inspectPkcs12(der), decrypted: false, bags: [] };
+  }
+  const opened = openPkcs12(der, password);
+  const bags: Pkcs12Bag[] = opened.bags.map((raw, i) => {
+    const bag: Pkcs12Bag = { type: raw.type, friendlyName: raw.friendlyName, localKeyId: raw.localKeyId };
+    if (raw.der) {
+      const inner =
+        raw.type === 'certificate' ? decodeCertificate(raw.der, decodeOpts)
+        : raw.type === 'private-key' ? decodePrivateKey(raw.der, 'pkcs8')
+        : raw.type === 'crl' ? decodeCrl(raw.der)
+        : undefined;
+      if (inner) bag.object = place(inner, i, 'der');
+    }
+    return bag;
+  });
+  return { kind: 'pkcs12', mac: opened.mac, certEncryption: opened.certEncryption, keyEncryption: opened.keyEncryption, decrypted: true, bags };
+}
+
+/**
+ * Judges a DER structure by its shape. Returns undefined when it is none of the kinds we read.
+ * Throws PkiError only for structurally broken DER.
+ */
+export function sniffDer(der: Uint8Array): DerKind | undefined {
+  const root = readRoot(der, false);
+  if (root.tag !== Tag.Sequence) return undefined;
+  const top = children(der, root);
+  const tags = top.map((t) => t.tag);
+  // SIGNED{ tbs SEQUENCE, AlgorithmIdentifier, BIT STRING }: certificate, CSR or CRL.
+  if (top.length === 3 && tags[0] === Tag.Sequence && tags[1] === Tag.Sequence && tags[2] === Tag.BitString) {
+    return sniffSigned(der, top[0]);
+  }
+  // PFX { version 3, authSafe ContentInfo, macData? }
+  if (tags[0] === Tag.Integer && top.length >= 2 && tags[1] === Tag.Sequence && smallInt(der, top[0]) === 3) {
+    return { kind: 'pkcs12' };
+  }
+  // PrivateKeyInfo / OneAsymmetricKey { version 0|1, AlgorithmIdentifier, OCTET STRING, … }
+  if (tags[0] === Tag.Integer && tags[1] === Tag.Sequence && tags[2] === Tag.OctetString) {
+    return { kind: 'private-key', hint: 'pkcs8' };
+  }
+  // ECPrivateKey { version 1, OCTET STRING, [0] params?, [1] publicKey? }
+  if (tags[0] === Tag.Integer && tags[1] === Tag.OctetString && smallInt(der, top[0]) === 1) {
+    return { kind: 'private-key', hint: 'sec1' };
+  }
+  // EncryptedPrivateKeyInfo { AlgorithmIdentifier, OCTET STRING }
+  if (top.length === 2 && tags[0] === Tag.Sequence && tags[1] === Tag.OctetString) {
+    return { kind: 'private-key', hint: 'encrypted-pkcs8' };
+  }
+  // SubjectPublicKeyInfo { AlgorithmIdentifier, BIT STRING }
+  if (top.length === 2 && tags[0] === Tag.Sequence && tags[1] === Tag.BitString) {
+    return { kind: 'public-key', format: 'spki' };
+  }
+  if (tags.every((t) => t === Tag.Integer)) {
+    // RSAPrivateKey { 0, n, e, d, p, q, dP, dQ, qInv }
+    if (top.length >= 9 && smallInt(der, top[0]) === 0) return { kind: 'private-key', hint: 'pkcs1' };
+    // DHParameter { p, g, privateValueLength? } vs RSAPublicKey { n, e } vs X9.42 DomainParameters { p, g, q, … }
+    if (top.length === 2 || top.length === 3) {
+      const second = smallInt(der, top[1]);
+      if (top.length === 3 && bytesOf(top[2]) > 8) return { kind: 'dh-parameters', format: 'x942' };
+      if (second !== undefined && second <= 5) return { kind: 'dh-parameters', format: 'pkcs3' };
+      if (top.length === 2) return { kind: 'public-key', format: 'pkcs1' };
+    }
+    if (top.length > 3 && bytesOf(top[2]) > 8) return { kind: 'dh-parameters', format: 'x942' };
+  }
+  return undefined;
+}
+
+function sniffSigned(der: Uint8Array, tbs: Tlv): DerKind | undefined {
+  if (tbs.tag !== Tag.Sequence) return undefined;
+  const items = children(der, tbs);
+  const t = items.map((c) => c.tag);
+  if (t[0] === 0xa0) return { kind: 'certificate' }; // [0] version
+  const isTime = (x: number | undefined) => x === Tag.UtcTime || x === Tag.GeneralizedTime;
+  if (isTime(t[2]) || isTime(t[3])) return { kind: 'crl' };
+  // CertificationRequestInfo { version 0, Name, SubjectPublicKeyInfo, [0] attributes }
+  if (items.length === 4 && t[0] === Tag.Integer && t[3] === 0xa0) return { kind: 'csr' };
+  // v1 certificate: serial, signature, issuer, validity, subject, SPKI
+  if (items.length >= 6 && t[0] === Tag.Integer) return { kind: 'certificate' };
+  return undefined;
+}
+
+function bytesOf(t: Tlv): number {
+  return t.end - t.contentStart;
+}
+
+function smallInt(der: Uint8Array, t: Tlv): number | undefined {
+  if (t.tag !== Tag.Integer || bytesOf(t) > 4) return undefined;
+  let v = 0;
+  for (let i = t.contentStart; i < t.end; i++) v = v * 256 + der[i];
+  return v;
+}
+
+/** Cheap classification for scanners: PEM text, a DER object kind, or nothing we read. */
+export function sniff(bytes: Uint8Array): 'pem' | DerKind['kind'] | undefined {
+  if (bytes.length === 0) return undefined;
+  if (looksLikePem(bytes)) return 'pem';
+  if (bytes[0] !== Tag.Sequence) return undefined;
+  try {
+    readTlv(bytes, 0);
+    return sniffDer(bytes)?.kind;
+  } catch {
+    return undefined;
+  }
+}
+
+function place<T extends PkiObject>(decoded: Decoded<T>, index: number, encoding: 'pem' | 'der', pemLabel?: string, range?: SourceRange): T {
+  const out = { kind: decoded.kind, index, encoding } as T;
+  if (pemLabel !== undefined) out.pemLabel = pemLabel;
+  if (range !== undefined) out.range = range;
+  return Object.assign(out, decoded);
+}
+
+function fail(message: string): ReadResult {
+  const problem: Problem = { severity: 'error', message };
+  return { objects: [], problems: [problem] };
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof PkiError) return e.message;
+  return `internal error: ${String((e as Error)?.message ?? e)}`;
+}
+
+export function formatSize(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}

@@ -1,0 +1,212 @@
+// Human-readable text reports of decoded objects, in the spirit of `openssl x509 -text` and
+// `step certificate inspect`, but with the answers first. Shared by `tlsw inspect` and the extension.
+
+import type {
+  CertificateModel,
+  CrlModel,
+  CsrModel,
+  DhParametersModel,
+  DistinguishedName,
+  ExtensionInfo,
+  Pkcs12Model,
+  PkiObject,
+  PrivateKeyModel,
+  PublicKeyInfo,
+  PublicKeyModel,
+  SubjectAltName,
+} from './model';
+
+const TITLES: Record<PkiObject['kind'], string> = {
+  'certificate': 'Certificate',
+  'csr': 'Certificate Signing Request',
+  'private-key': 'Private Key',
+  'public-key': 'Public Key',
+  'dh-parameters': 'DH Parameters',
+  'pkcs12': 'PKCS#12 Keystore',
+  'crl': 'Certificate Revocation List',
+};
+
+/** One report for all objects of one file. */
+export function formatReport(objects: PkiObject[], file?: string): string {
+  const parts = objects.map((o) => formatObject(o, objects.length > 1 ? `#${o.index + 1} ` : ''));
+  const head = file ? `${file}: ${objects.length} object${objects.length === 1 ? '' : 's'}\n\n` : '';
+  return head + parts.join('\n');
+}
+
+export function formatObject(o: PkiObject, prefix = ''): string {
+  const lines: string[] = [];
+  const where = o.range ? ` (line ${o.range.startLine + 1})` : o.encoding === 'der' ? ' (DER)' : '';
+  lines.push(`${prefix}${TITLES[o.kind]}${where}`);
+  const add = (label: string, value: string | number | undefined | null) => {
+    if (value === undefined || value === null || value === '') return;
+    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
+  };
+  switch (o.kind) {
+    case 'certificate':
+      certificate(o, add, lines);
+      break;
+    case 'csr':
+      csr(o, add, lines);
+      break;
+    case 'private-key':
+      privateKey(o, add);
+      break;
+    case 'public-key':
+      publicKey(o, add);
+      break;
+    case 'dh-parameters':
+      dh(o, add);
+      break;
+    case 'crl':
+      crl(o, add, lines);
+      break;
+    case 'pkcs12':
+      pkcs12(o, add, lines);
+      break;
+  }
+  return lines.join('\n') + '\n';
+}
+
+type Add = (label: string, value: string | number | undefined | null) => void;
+
+function certificate(c: CertificateModel, add: Add, lines: string[]): void {
+  add('Subject', name(c.subject));
+  add('Issuer', c.selfSigned ? `${name(c.issuer)} (self-signed)` : name(c.issuer));
+  add('Status', status(c));
+  add('Valid from', c.notBefore);
+  add('Valid until', c.notAfter);
+  add('Names (SAN)', sans(c.subjectAltNames));
+  add('Public key', keyInfo(c.publicKey));
+  add('Signature', c.signatureAlgorithm);
+  add('Serial', colonHex(c.serialNumber));
+  add('CA', c.isCA ? `yes${c.pathLength !== undefined ? `, path length ${c.pathLength}` : ''}` : 'no');
+  add('Key usage', c.keyUsage.join(', '));
+  add('Extended key usage', c.extendedKeyUsage.join(', '));
+  add('SHA-1 thumbprint', c.fingerprints.sha1);
+  add('SHA-256 fingerprint', c.fingerprints.sha256);
+  add('Subject key ID', c.subjectKeyIdentifier && colonHex(c.subjectKeyIdentifier));
+  add('Authority key ID', c.authorityKeyIdentifier && colonHex(c.authorityKeyIdentifier));
+  add('CRL distribution', c.crlDistributionPoints.join(', '));
+  for (const a of c.authorityInfoAccess) add(a.method === 'ocsp' ? 'OCSP' : a.method === 'caIssuers' ? 'CA issuers' : a.method, a.location);
+  extensions(c.extensions, lines);
+}
+
+function csr(c: CsrModel, add: Add, lines: string[]): void {
+  add('Subject', name(c.subject));
+  add('Names (SAN)', sans(c.subjectAltNames));
+  add('Public key', keyInfo(c.publicKey));
+  add('Signature', `${c.signatureAlgorithm} (${c.signatureValid ? 'valid' : 'INVALID'})`);
+  extensions(c.extensions, lines);
+}
+
+function privateKey(k: PrivateKeyModel, add: Add): void {
+  const formats: Record<PrivateKeyModel['format'], string> = {
+    'pkcs8': 'PKCS#8',
+    'pkcs1': 'PKCS#1 (traditional RSA)',
+    'sec1': 'SEC1 (traditional EC)',
+    'encrypted-pkcs8': 'encrypted PKCS#8',
+    'legacy-encrypted-pem': 'traditional PEM, legacy encryption',
+  };
+  add('Format', formats[k.format]);
+  if (k.encrypted && k.encryption) {
+    const e = k.encryption;
+    const details = [e.cipher, e.kdf, e.prf, e.iterations !== undefined ? `${e.iterations} iterations` : undefined].filter(Boolean);
+    add('Encrypted', `yes — ${e.scheme}${details.length ? ` (${details.join(', ')})` : ''}`);
+  } else {
+    add('Encrypted', k.encrypted ? 'yes' : 'no');
+  }
+  if (k.publicKey) {
+    add('Key', keyInfo(k.publicKey));
+    add('Public key SHA-256', k.publicKey.spkiSha256);
+  } else if (k.encrypted) {
+    add('Key', 'unknown until decrypted (give a passphrase)');
+  }
+}
+
+function publicKey(k: PublicKeyModel, add: Add): void {
+  add('Format', k.format === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key');
+  add('Key', keyInfo(k.publicKey));
+  add('Public key SHA-256', k.publicKey.spkiSha256);
+}
+
+function dh(d: DhParametersModel, add: Add): void {
+  add('Format', d.format === 'pkcs3' ? 'PKCS#3' : 'X9.42');
+  add('Prime', `${d.primeBits} bits${d.namedGroup ? ` (${d.namedGroup})` : ''}`);
+  add('Generator', d.generator);
+}
+
+function crl(c: CrlModel, add: Add, lines: string[]): void {
+  add('Issuer', name(c.issuer));
+  add('This update', c.thisUpdate);
+  add('Next update', c.nextUpdate);
+  add('CRL number', c.crlNumber);
+  add('Signature', c.signatureAlgorithm);
+  add('Revoked', `${c.revoked.length} certificate${c.revoked.length === 1 ? '' : 's'}`);
+  for (const r of c.revoked) lines.push(`    ${colonHex(r.serialNumber)}  ${r.revocationDate}${r.reason ? `  ${r.reason}` : ''}`);
+  add('SHA-256 fingerprint', c.fingerprints.sha256);
+}
+
+function pkcs12(p: Pkcs12Model, add: Add, lines: string[]): void {
+  add('MAC', p.mac ? `${p.mac.algorithm}, ${p.mac.iterations} iterations` : 'none');
+  add('Certificates protected', p.certEncryption);
+  add('Keys protected', p.keyEncryption);
+  if (!p.decrypted) {
+    add('Contents', 'locked (give the password to list them)');
+    return;
+  }
+  add('Contents', `${p.bags.length} item${p.bags.length === 1 ? '' : 's'}`);
+  for (const bag of p.bags) {
+    const label = [bag.friendlyName && `"${bag.friendlyName}"`, bag.localKeyId && `key id ${bag.localKeyId.slice(0, 16)}`].filter(Boolean).join(', ');
+    lines.push(`  — ${bag.type}${label ? ` (${label})` : ''}`);
+    if (bag.object) lines.push(indent(formatObject(bag.object).trimEnd(), '    '));
+  }
+}
+
+function extensions(exts: ExtensionInfo[], lines: string[]): void {
+  if (exts.length === 0) return;
+  lines.push('  Extensions:');
+  for (const e of exts) {
+    lines.push(`    ${e.name ?? e.oid}${e.name ? ` (${e.oid})` : ''}${e.critical ? ' [critical]' : ''}`);
+    lines.push(`      ${e.text ?? e.valueHex}`);
+  }
+}
+
+function status(c: CertificateModel): string {
+  const d = c.expiry.daysLeft;
+  switch (c.expiry.status) {
+    case 'expired':
+      return `EXPIRED ${-d} day${d === -1 ? '' : 's'} ago`;
+    case 'not-yet-valid':
+      return 'NOT YET VALID';
+    case 'expiring':
+      return `expires in ${d} day${d === 1 ? '' : 's'}`;
+    default:
+      return `valid, ${d} days left`;
+  }
+}
+
+export function keyInfo(k: PublicKeyInfo): string {
+  if (k.algorithm === 'EC') return `EC ${k.curve ?? ''} (${k.size} bits)`;
+  if (k.algorithm === 'RSA') return `RSA ${k.size} bits${k.exponent !== undefined ? `, e=${k.exponent}` : ''}`;
+  if (k.algorithm === 'unknown') return `unknown algorithm ${k.oid}`;
+  return k.size ? `${k.algorithm} (${k.size} bits)` : k.algorithm;
+}
+
+function name(n: DistinguishedName): string {
+  return n.text || '(empty)';
+}
+
+function sans(list: SubjectAltName[]): string {
+  return list.map((s) => `${s.type === 'dns' ? 'DNS' : s.type === 'ip' ? 'IP' : s.type}:${s.value}`).join(', ');
+}
+
+export function colonHex(hex: string): string {
+  return (hex.length % 2 ? '0' + hex : hex).replace(/(..)(?!$)/g, '$1:');
+}
+
+function indent(s: string, pad: string): string {
+  return s
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+}

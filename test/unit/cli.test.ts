@@ -1,0 +1,146 @@
+// `tlsw` as a user runs it: the bundled dist/cli.js in a child process.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { TRUST_BUNDLE, openssl, tempDir } from '../helpers/tools';
+
+const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+
+function tlsw(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function noStack(s: string): void {
+  assert.ok(!/\n\s+at .+:\d+:\d+/.test(s), `no stack trace in: ${s}`);
+}
+
+const t = tempDir();
+after(() => t.cleanup());
+
+describe('tlsw', () => {
+  it('--version prints the package version', () => {
+    const r = tlsw(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.out.trim(), pkg.version);
+  });
+
+  it('--help lists inspect; an unknown command is a usage error', () => {
+    assert.match(tlsw(['--help']).out, /inspect/);
+    const r = tlsw(['frobnicate']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown command "frobnicate"/);
+  });
+});
+
+describe('tlsw inspect --json on the system trust bundle', () => {
+  const r = tlsw(['inspect', '--json', TRUST_BUNDLE]);
+  const expected = (readFileSync(TRUST_BUNDLE, 'utf8').match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
+
+  it('decodes every certificate and exits 0', () => {
+    assert.equal(r.err, '');
+    assert.equal(r.code, 0);
+    const items = JSON.parse(r.out);
+    assert.ok(expected > 100, `the bundle has ${expected} certificates`);
+    assert.equal(items.length, expected);
+  });
+
+  it('uses the contract field names and formats', () => {
+    const items = JSON.parse(r.out) as Record<string, unknown>[];
+    items.forEach((c, i) => {
+      assert.equal(c.file, TRUST_BUNDLE);
+      assert.equal(c.index, i);
+      assert.equal(c.kind, 'certificate');
+      for (const k of ['subject', 'issuer', 'signatureAlgorithm']) assert.ok(c[k] !== undefined, k);
+      assert.match(c.serialNumber as string, /^[0-9a-f]+$/);
+      assert.match(c.notBefore as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.match(c.notAfter as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const fp = c.fingerprints as { sha1: string; sha256: string };
+      assert.match(fp.sha1, /^[0-9a-f]{40}$/);
+      assert.match(fp.sha256, /^[0-9a-f]{64}$/);
+      const pk = c.publicKey as { algorithm: string; size: number; curve?: string };
+      assert.ok(['RSA', 'EC', 'Ed25519'].includes(pk.algorithm), pk.algorithm);
+      assert.ok(pk.size >= 256);
+      if (pk.algorithm === 'EC') assert.match(pk.curve!, /^P-(256|384|521)$/);
+      assert.ok(Array.isArray(c.subjectAltNames));
+      assert.equal(typeof c.isCA, 'boolean');
+      assert.ok(Array.isArray(c.keyUsage));
+      assert.ok(Array.isArray(c.extendedKeyUsage));
+    });
+  });
+
+  it('agrees with openssl on the first and last certificate', () => {
+    const items = JSON.parse(r.out) as { serialNumber: string; fingerprints: { sha256: string } }[];
+    const pems = readFileSync(TRUST_BUNDLE, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    for (const i of [0, pems.length - 1]) {
+      const out = openssl(['x509', '-noout', '-serial', '-fingerprint', '-sha256'], pems[i]);
+      const serial = /serial=([0-9A-F]+)/.exec(out)![1].toLowerCase().replace(/^0+(?=.)/, '');
+      assert.equal(items[i].serialNumber.replace(/^0+(?=.)/, ''), serial);
+      assert.equal(items[i].fingerprints.sha256, /Fingerprint=([0-9A-F:]+)/.exec(out)![1].replace(/:/g, '').toLowerCase());
+    }
+  });
+});
+
+describe('tlsw inspect reports', () => {
+  const crt = t.path('a.crt');
+  const key = t.path('a.key');
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-days', '10', '-subj', '/O=Any Org/CN=cli.example',
+    '-addext', 'subjectAltName=DNS:cli.example,IP:127.0.0.1']);
+
+  it('prints a readable report with the thumbprint a Windows binding needs', () => {
+    const r = tlsw(['inspect', crt]);
+    assert.equal(r.code, 0, r.err);
+    const sha1 = openssl(['x509', '-in', crt, '-noout', '-fingerprint', '-sha1']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
+    assert.ok(r.out.includes(sha1));
+    assert.match(r.out, /Subject:\s+O=Any Org, CN=cli\.example/);
+    assert.match(r.out, /DNS:cli\.example, IP:127\.0\.0\.1/);
+    assert.match(r.out, /expires in (9|10) days/);
+  });
+
+  it('reads a PKCS#12 with --password-file and from stdin with "-"', () => {
+    const p12 = t.path('a.p12');
+    openssl(['pkcs12', '-export', '-in', crt, '-inkey', key, '-out', p12, '-passout', 'pass:Pa55 word!']);
+    writeFileSync(t.path('pw'), 'Pa55 word!\n');
+    const r = tlsw(['inspect', '--json', '--password-file', t.path('pw'), p12]);
+    assert.equal(r.code, 0, r.err);
+    const [item] = JSON.parse(r.out);
+    assert.equal(item.kind, 'pkcs12');
+    assert.equal(item.decrypted, true);
+    assert.equal(item.bags.length, 2);
+    const s = tlsw(['inspect', '--json', '--password-file', '-', p12], 'Pa55 word!\n');
+    assert.equal(s.code, 0, s.err);
+    assert.ok(!s.out.includes('Pa55'));
+  });
+
+  it('exits non-zero with one line per problem, naming the file, and still reports what decoded', () => {
+    const bad = t.path('mixed.pem');
+    const good = readFileSync(crt, 'utf8');
+    writeFileSync(bad, `${good}-----BEGIN CERTIFICATE-----\nnot*base64\n-----END CERTIFICATE-----\n`);
+    const missing = t.path('nope.pem');
+    const r = tlsw(['inspect', '--json', bad, missing]);
+    assert.equal(r.code, 1);
+    const lines = r.err.trim().split('\n');
+    assert.equal(lines.length, 2, r.err);
+    assert.match(lines[0], new RegExp(`^tlsw inspect: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: block 2 \\(CERTIFICATE\\): .*base64`));
+    assert.match(lines[1], /nope\.pem.*(not found|no such file)/i);
+    noStack(r.err);
+    assert.equal(JSON.parse(r.out).length, 1);
+  });
+
+  it('refuses a file over --max-size without reading it', () => {
+    const r = tlsw(['inspect', '--max-size', '0.0001', crt]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /over the .* limit/);
+  });
+
+  it('usage errors exit 2', () => {
+    assert.equal(tlsw(['inspect']).code, 2);
+    const r = tlsw(['inspect', '--bogus', crt]);
+    assert.equal(r.code, 2);
+    noStack(r.err);
+  });
+});
