@@ -10,6 +10,15 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   inspect: { summary: 'decode PEM / DER / PKCS#12 files and report every object in them', load: () => import('./inspect') },
+  key: { summary: 'generate a private key; derive its public key; add, remove or change its passphrase', load: () => import('./key') },
+  csr: { summary: 'create a certificate signing request', load: () => import('./csr') },
+  cert: { summary: 'create a self-signed certificate', load: () => import('./cert') },
+  ca: { summary: 'create a root or intermediate certificate authority', load: () => import('./ca') },
+  sign: { summary: 'sign a CSR with a CA (server, client, server+client or intermediate profile)', load: () => import('./sign') },
+  p12: { summary: 'export a PKCS#12 / PFX keystore, or import one back to PEM files', load: () => import('./p12') },
+  convert: { summary: 'convert between PEM and DER', load: () => import('./convert') },
+  bundle: { summary: 'write a full-chain file (leaf first) from separate certificates', load: async () => ({ run: (await import('./convert')).bundle }) },
+  verify: { summary: 'verify a certificate chain, a key against its certificate, or a CSR signature', load: () => import('./verify') },
 };
 
 export const USAGE = `tlsw — TLS Workbench on the command line

@@ -259,11 +259,12 @@ export function sniff(bytes: Uint8Array): 'pem' | DerKind['kind'] | undefined {
   }
 }
 
-function place<T extends PkiObject>(decoded: Decoded<T>, index: number, encoding: 'pem' | 'der', pemLabel?: string, range?: SourceRange): T {
-  const out = { kind: decoded.kind, index, encoding } as T;
+function place(decoded: Decoded<PkiObject>, index: number, encoding: 'pem' | 'der', pemLabel?: string, range?: SourceRange): PkiObject {
+  const out = { kind: decoded.kind, index, encoding } as PkiObject;
   if (pemLabel !== undefined) out.pemLabel = pemLabel;
   if (range !== undefined) out.range = range;
-  return Object.assign(out, decoded);
+  // Copy descriptors, not values: decoders may define lazy getters (e.g. a certificate's selfSigned).
+  return Object.defineProperties(out, Object.getOwnPropertyDescriptors(decoded));
 }
 
 function fail(message: string): ReadResult {
@@ -280,4 +281,41 @@ export function formatSize(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KB`;
   return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** One object's raw DER, as found in a file (for conversions and for feeding the writers). */
+export interface RawObject {
+  kind: DerKind['kind'] | 'legacy-encrypted-key' | 'unknown';
+  der: Uint8Array;
+  pemLabel?: string;
+  headers?: Record<string, string>;
+}
+
+/** The raw DER of every object in `bytes` (PEM blocks in order, or the one DER structure). Throws PkiError on unreadable input. */
+export function rawObjects(bytes: Uint8Array): RawObject[] {
+  if (!looksLikePem(bytes)) {
+    checkDer(bytes);
+    return [{ kind: sniffDer(bytes)?.kind ?? 'unknown', der: bytes }];
+  }
+  const { blocks, problems } = findPemBlocks(decodeText(bytes));
+  const firstError = problems.find((p) => p.severity === 'error');
+  if (firstError) throw new PkiError(firstError.message);
+  return blocks.map((b) => {
+    const entry = PEM_LABELS[b.label];
+    const headers = Object.keys(b.headers).length > 0 ? b.headers : undefined;
+    if (entry === 'legacy-key') {
+      const encrypted = /ENCRYPTED/i.test(b.headers['Proc-Type'] ?? '');
+      return { kind: encrypted ? 'legacy-encrypted-key' : 'private-key', der: b.der, pemLabel: b.label, headers };
+    }
+    const kind = entry === 'skip' ? 'unknown' : (entry?.kind ?? safeSniff(b.der) ?? 'unknown');
+    return { kind, der: b.der, pemLabel: b.label, headers };
+  });
+}
+
+function safeSniff(der: Uint8Array): DerKind['kind'] | undefined {
+  try {
+    return sniffDer(der)?.kind;
+  } catch {
+    return undefined;
+  }
 }

@@ -44,7 +44,7 @@ before(() => {
   openssl(['x509', '-in', p('ca.crt'), '-outform', 'DER', '-out', p('ca.der')]);
   openssl(['req', '-new', '-key', p('rsa.key'), '-subj', '/CN=csr.example', '-addext', 'subjectAltName=DNS:csr.example', '-out', p('x.csr')]);
   openssl(['req', '-in', p('x.csr'), '-outform', 'DER', '-out', p('x.csr.der')]);
-  openssl(['pkey', '-in', p('rsa.key'), '-outform', 'DER', '-out', p('rsa.pk8.der')]);
+  openssl(['pkcs8', '-topk8', '-nocrypt', '-in', p('rsa.key'), '-outform', 'DER', '-out', p('rsa.pk8.der')]);
   openssl(['rsa', '-in', p('rsa.key'), '-traditional', '-outform', 'DER', '-out', p('rsa.pk1.der')]);
   openssl(['pkey', '-in', p('rsa.key'), '-pubout', '-outform', 'DER', '-out', p('rsa.spki.der')]);
   openssl(['rsa', '-in', p('rsa.key'), '-RSAPublicKey_out', '-outform', 'DER', '-out', p('rsa.pub1.der')]);
@@ -53,7 +53,7 @@ before(() => {
   openssl(['pkcs8', '-topk8', '-in', p('ec.key'), '-v2', 'aes-256-cbc', '-passout', 'pass:pass1234', '-outform', 'DER', '-out', p('ec.enc.der')]);
   openssl(['pkcs8', '-topk8', '-in', p('ec.key'), '-v2', 'aes-256-cbc', '-passout', 'pass:pass1234', '-out', p('ec.enc.pem')]);
   openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', p('dh.pem')]);
-  openssl(['pkeyparam', '-in', p('dh.pem'), '-outform', 'DER', '-out', p('dh.der')]);
+  openssl(['dhparam', '-in', p('dh.pem'), '-outform', 'DER', '-out', p('dh.der')]);
   openssl(['pkcs12', '-export', '-in', p('ca.crt'), '-inkey', p('rsa.key'), '-out', p('x.p12'), '-passout', 'pass:p12pass', '-name', 'reader']);
   // A CRL needs a tiny CA database.
   const cnf = `[ca]\ndefault_ca=c\n[c]\ndatabase=${p('index.txt')}\ncrlnumber=${p('crlnumber')}\ndefault_md=sha256\ndefault_crl_days=7\n`;

@@ -1,0 +1,110 @@
+// tlsw convert — PEM ↔ DER for every kind; tlsw bundle — a full chain file from separate certificates.
+
+import { encodePem } from '../core/pem';
+import { sniffDer, type RawObject } from '../core/read';
+import { decodeCertificate } from '../core/x509';
+import { orderChain } from '../core/verify';
+import { parse } from './args';
+import { certificatesIn, checkOutputs, core, objectsIn, required, writeOutputs } from './common';
+import { CliError, type CommandIo } from './io';
+
+const USAGE = `Usage: tlsw convert IN --to der|pem [--index N] [--force] -o OUT
+
+PEM → DER writes one object (the first, or --index N counted from 0); DER → PEM picks the right label
+(CERTIFICATE, CERTIFICATE REQUEST, X509 CRL, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY, ENCRYPTED PRIVATE
+KEY, PUBLIC KEY, RSA PUBLIC KEY, DH PARAMETERS…). Private keys keep mode 0600.`;
+
+const LABELS: Record<string, string> = {
+  'certificate': 'CERTIFICATE',
+  'csr': 'CERTIFICATE REQUEST',
+  'crl': 'X509 CRL',
+  'dh-parameters': 'DH PARAMETERS',
+};
+
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { 'to': { type: 'string' }, 'index': { type: 'string' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' } },
+    USAGE,
+  );
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  const [input] = positionals;
+  if (!input || positionals.length > 1) throw new CliError(`give exactly one input file\n${USAGE}`, 2);
+  const to = required(values.to, '--to', USAGE);
+  if (to !== 'der' && to !== 'pem') throw new CliError(`--to must be der or pem, got "${to}"`, 2);
+  const out = required(values.out, '-o', USAGE);
+  checkOutputs([out], !!values.force);
+  const objects = objectsIn(input).filter((o) => o.kind !== 'unknown' || o.pemLabel === undefined);
+  const index = values.index !== undefined ? Number(values.index) : 0;
+  if (!Number.isInteger(index) || index < 0 || index >= objects.length) {
+    throw new CliError(`${input}: --index must be from 0 to ${objects.length - 1}`, 2);
+  }
+  if (to === 'der' && objects.length > 1 && values.index === undefined) {
+    throw new CliError(`${input} holds ${objects.length} objects and DER holds one: choose with --index N (0–${objects.length - 1})`);
+  }
+  const o = objects[index];
+  const secret = o.kind === 'private-key' || o.kind === 'legacy-encrypted-key' || o.kind === 'pkcs12';
+  if (o.kind === 'unknown') throw new CliError(`${input}: not a certificate, CSR, CRL, key, DH parameters or PKCS#12`);
+  if (to === 'der') {
+    if (o.kind === 'legacy-encrypted-key') {
+      throw new CliError(`${input}: a key with legacy PEM encryption (Proc-Type: 4,ENCRYPTED) has no DER form; run "tlsw key passphrase ${input} --change --passphrase-file F --new-passphrase-file F2 -o KEY" to re-encrypt it as PKCS#8 first`);
+    }
+    writeOutputs([{ path: out, data: o.der, secret, what: `DER ${describe(o)}` }], !!values.force, io);
+    return 0;
+  }
+  const label = pemLabel(o);
+  if (!label) throw new CliError(`${input}: PKCS#12 is a binary format; export its parts with "tlsw p12 import"`);
+  writeOutputs([{ path: out, data: o.pemLabel ? encodePem(o.pemLabel, o.der, o.headers) : encodePem(label, o.der), secret, what: `PEM ${describe(o)}` }], !!values.force, io);
+  return 0;
+}
+
+function pemLabel(o: RawObject): string | undefined {
+  if (o.pemLabel) return o.pemLabel;
+  if (LABELS[o.kind]) return LABELS[o.kind];
+  if (o.kind === 'private-key') {
+    // A DER key: its label follows from its structure.
+    const k = sniffDer(o.der);
+    if (k?.kind === 'private-key') return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
+  }
+  if (o.kind === 'public-key') {
+    const k = sniffDer(o.der);
+    return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
+  }
+  return undefined;
+}
+
+function describe(o: RawObject): string {
+  return o.kind.replace('-', ' ');
+}
+
+const BUNDLE_USAGE = `Usage: tlsw bundle CERT… [--force] -o FULLCHAIN.pem
+
+Writes the leaf first, then each issuer in order (what nginx' ssl_certificate and most servers want),
+whatever the order of the input files. Refuses certificates that do not form one chain.
+Add --with-root to keep a self-signed root at the end (usually left out).`;
+
+export async function bundle(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { 'with-root': { type: 'boolean' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' } },
+    BUNDLE_USAGE,
+  );
+  if (values.help) {
+    io.out(BUNDLE_USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new CliError(`give the certificate files\n${BUNDLE_USAGE}`, 2);
+  const out = required(values.out, '-o', BUNDLE_USAGE);
+  checkOutputs([out], !!values.force);
+  const certs = positionals.flatMap((p) => certificatesIn(p));
+  let ordered = await core('', () => orderChain(certs));
+  if (!values['with-root'] && ordered.length > 1) {
+    const top = decodeCertificate(ordered[ordered.length - 1], { now: new Date(), warnDays: 0 });
+    if (top.subject.text === top.issuer.text) ordered = ordered.slice(0, -1);
+  }
+  writeOutputs([{ path: out, data: ordered.map((d) => encodePem('CERTIFICATE', d)).join(''), what: `chain of ${ordered.length} certificate${ordered.length === 1 ? '' : 's'}, leaf first` }], !!values.force, io);
+  return 0;
+}

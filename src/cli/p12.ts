@@ -1,0 +1,127 @@
+// tlsw p12 export / import — PKCS#12 (PFX) keystores.
+
+import { basename, extname, join } from 'node:path';
+import { encodePrivateKey } from '../core/keygen';
+import { encodePem } from '../core/pem';
+import { exportPkcs12, openPkcs12 } from '../core/pkcs12';
+import { spkiOfPrivateKey } from '../core/keys';
+import { spkiInfo } from '../core/publicKey';
+import { decodeCertificate } from '../core/x509';
+import { parse, readSecret } from './args';
+import { certificatesIn, checkOutputs, core, privateKeyIn, readInput, required, writeOutputs, type Output } from './common';
+import { CliError, type CommandIo } from './io';
+
+const USAGE = `Usage:
+  tlsw p12 export --cert X.crt --key X.key [--chain CA.crt …] [--passphrase-file F] --password-file PW
+                  [--name FRIENDLY] [--legacy] [--force] -o X.p12
+  tlsw p12 import X.p12 --password-file PW --out-dir DIR [--key-passphrase-file F] [--force]
+
+export: modern protection by default (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC), which OpenSSL 3,
+Java 11+ and Windows 10 1709+ read; --legacy uses 3DES / RC2-40 with a SHA-1 MAC for old Windows and Java 8.
+--passphrase-file decrypts an encrypted --key; --password-file protects the keystore.
+import: writes NAME.crt (the certificate matching the key), NAME.key (0600; encrypted when
+--key-passphrase-file is given) and NAME-chain.pem (the other certificates), NAME being the keystore's name.`;
+
+export async function run(argv: string[], io: CommandIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'export') return exportCommand(rest, io);
+  if (sub === 'import') return importCommand(rest, io);
+  if (sub === '--help' || sub === '-h') {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  throw new CliError(`${sub === undefined ? 'choose' : `unknown p12 command "${sub}":`} export or import\n${USAGE}`, 2);
+}
+
+async function exportCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      'cert': { type: 'string' },
+      'key': { type: 'string' },
+      'chain': { type: 'string', multiple: true },
+      'passphrase-file': { type: 'string' },
+      'password-file': { type: 'string' },
+      'name': { type: 'string' },
+      'legacy': { type: 'boolean' },
+      'force': { type: 'boolean' },
+      'out': { type: 'string', short: 'o' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
+  const out = required(values.out, '-o', USAGE);
+  const certPath = required(values.cert, '--cert', USAGE);
+  const keyPath = required(values.key, '--key', USAGE);
+  const passwordFile = required(values['password-file'], '--password-file', USAGE);
+  checkOutputs([out], !!values.force);
+  const [certificate, ...moreInCertFile] = certificatesIn(certPath);
+  const chain = [...moreInCertFile, ...(values.chain ?? []).flatMap((c) => certificatesIn(c))];
+  const privateKeyPkcs8 = await privateKeyIn(keyPath, values['passphrase-file'], io);
+  const certKey = await core(certPath, () => decodeCertificate(certificate, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256);
+  const keyKey = await core(keyPath, () => spkiInfo(spkiOfPrivateKey(privateKeyPkcs8)).spkiSha256);
+  if (certKey !== keyKey) throw new CliError(`${keyPath} is not the private key of ${certPath} (their public keys differ)`);
+  const password = await readSecret(passwordFile, io, 'password');
+  const p12 = await core('', () => exportPkcs12({ certificate, privateKeyPkcs8, chain, password, friendlyName: values.name, legacy: values.legacy }));
+  writeOutputs([{ path: out, data: p12, secret: true, what: `PKCS#12 with 1 key and ${1 + chain.length} certificate${chain.length ? 's' : ''}, ${values.legacy ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}` }], !!values.force, io);
+  return 0;
+}
+
+async function importCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      'password-file': { type: 'string' },
+      'out-dir': { type: 'string' },
+      'key-passphrase-file': { type: 'string' },
+      'force': { type: 'boolean' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return 0;
+  }
+  const [p12Path] = positionals;
+  if (!p12Path || positionals.length > 1) throw new CliError(`give exactly one PKCS#12 file\n${USAGE}`, 2);
+  const dir = required(values['out-dir'], '--out-dir', USAGE);
+  const password = await readSecret(required(values['password-file'], '--password-file', USAGE), io, 'password');
+  const keyPass = values['key-passphrase-file'] !== undefined ? await readSecret(values['key-passphrase-file'], io, 'passphrase') : undefined;
+  const opened = await core(p12Path, () => openPkcs12(readInput(p12Path), password));
+  const keys = opened.bags.filter((b) => b.type === 'private-key' && b.der);
+  const certs = opened.bags.filter((b) => b.type === 'certificate' && b.der);
+  if (keys.length > 1) throw new CliError(`${p12Path} holds ${keys.length} private keys; only keystores with one key can be imported`);
+  const key = keys[0];
+  // The leaf: the certificate whose localKeyId (or public key) matches the key.
+  let leafIndex = certs.findIndex((c) => key?.localKeyId !== undefined && c.localKeyId === key.localKeyId);
+  if (leafIndex < 0 && key?.der) {
+    const keySpki = spkiInfo(spkiOfPrivateKey(key.der)).spkiSha256;
+    leafIndex = certs.findIndex((c) => decodeCertificate(c.der!, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256 === keySpki);
+  }
+  if (leafIndex < 0) leafIndex = 0;
+  const name = safeName(key?.friendlyName ?? certs[leafIndex]?.friendlyName) ?? basename(p12Path, extname(p12Path));
+  const outputs: Output[] = [];
+  if (certs[leafIndex]) outputs.push({ path: join(dir, `${name}.crt`), data: encodePem('CERTIFICATE', certs[leafIndex].der!), what: 'certificate' });
+  if (key?.der) {
+    const data = await core('', () => encodePrivateKey(key.der!, { passphrase: keyPass }));
+    outputs.push({ path: join(dir, `${name}.key`), data, secret: true, what: `private key${keyPass ? ', encrypted' : ''}` });
+  }
+  const chain = certs.filter((_, i) => i !== leafIndex);
+  if (chain.length > 0) outputs.push({ path: join(dir, `${name}-chain.pem`), data: chain.map((c) => encodePem('CERTIFICATE', c.der!)).join(''), what: `${chain.length} CA certificate${chain.length > 1 ? 's' : ''}` });
+  if (outputs.length === 0) throw new CliError(`${p12Path}: no certificate or key inside`);
+  writeOutputs(outputs, !!values.force, io);
+  return 0;
+}
+
+/** A friendly name made safe as a file name (no separators, no dot-files). */
+function safeName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100);
+  return s || undefined;
+}
