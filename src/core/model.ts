@@ -169,7 +169,10 @@ export interface DhParametersModel extends ObjectBase {
   kind: 'dh-parameters';
   format: 'pkcs3' | 'x942';
   primeBits: number;
+  /** The generator g; 0 when it is too large for a number (X9.42 groups), see `generatorHex`. */
   generator: number;
+  /** The generator as lowercase hex, only when it does not fit in `generator`. */
+  generatorHex?: string;
   /** Name of a well-known group (`ffdhe2048`…) when the prime matches one. */
   namedGroup?: string;
 }

@@ -1,0 +1,28 @@
+// The architecture's one hard rule, checked by the real linter: src/core never imports `vscode`.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const root = join(__dirname, '..', '..', '..');
+
+describe('src/core stays host-neutral', () => {
+  it('ESLint rejects a vscode import in src/core and allows it in src/extension', async () => {
+    // eslint's package exports are ESM-friendly; load it the way the CLI does.
+    const { ESLint } = (await import('eslint')) as typeof import('eslint');
+    const eslint = new ESLint({ cwd: root });
+    const code = "import * as vscode from 'vscode';\nexport const x = vscode;\n";
+    const [core] = await eslint.lintText(code, { filePath: join(root, 'src/core/probe.ts') });
+    assert.ok(core.messages.some((m) => m.ruleId === 'no-restricted-imports'), JSON.stringify(core.messages));
+    const [ext] = await eslint.lintText(code, { filePath: join(root, 'src/extension/probe.ts') });
+    assert.ok(!ext.messages.some((m) => m.ruleId === 'no-restricted-imports'));
+  });
+
+  it('no file under src/core mentions the vscode module', () => {
+    for (const f of readdirSync(join(root, 'src/core'))) {
+      const text = readFileSync(join(root, 'src/core', f), 'utf8');
+      assert.ok(!/from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(text), f);
+    }
+  });
+});
