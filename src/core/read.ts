@@ -31,6 +31,7 @@ const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
   'ENCRYPTED PRIVATE KEY': { kind: 'private-key', hint: 'encrypted-pkcs8' },
   'RSA PRIVATE KEY': 'legacy-key',
   'EC PRIVATE KEY': 'legacy-key',
+  'DSA PRIVATE KEY': 'legacy-key',
   'PUBLIC KEY': { kind: 'public-key', format: 'spki' },
   'RSA PUBLIC KEY': { kind: 'public-key', format: 'pkcs1' },
   'DH PARAMETERS': { kind: 'dh-parameters', format: 'pkcs3' },
@@ -82,7 +83,7 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
         const isEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
         decoded = isEncrypted
           ? decodeLegacyEncryptedKey(block.der, block.headers, block.label)
-          : decodePrivateKey(block.der, block.label.startsWith('RSA') ? 'pkcs1' : 'sec1');
+          : decodePrivateKey(block.der, block.label.startsWith('EC') ? 'sec1' : 'pkcs1');
         if (isEncrypted && opts.password !== undefined) decoded = unlockKey(decoded as Decoded<PrivateKeyModel>, block.der, opts.password, block.headers, block.label);
       } else {
         const kind = entry ?? sniffDer(block.der);
@@ -207,8 +208,8 @@ export function sniffDer(der: Uint8Array): DerKind | undefined {
     return { kind: 'public-key', format: 'spki' };
   }
   if (tags.every((t) => t === Tag.Integer)) {
-    // RSAPrivateKey { 0, n, e, d, p, q, dP, dQ, qInv }
-    if (top.length >= 9 && smallInt(der, top[0]) === 0) return { kind: 'private-key', hint: 'pkcs1' };
+    // RSAPrivateKey { 0, n, e, d, p, q, dP, dQ, qInv } or the traditional DSA key { 0, p, q, g, y, x }
+    if ((top.length >= 9 || top.length === 6) && smallInt(der, top[0]) === 0) return { kind: 'private-key', hint: 'pkcs1' };
     // DHParameter { p, g, privateValueLength? } vs RSAPublicKey { n, e } vs X9.42 DomainParameters { p, g, q, … }
     if (top.length === 2 || top.length === 3) {
       const second = smallInt(der, top[1]);

@@ -39,7 +39,7 @@ export function formatObject(o: PkiObject, prefix = ''): string {
   lines.push(`${prefix}${TITLES[o.kind]}${where}`);
   const add = (label: string, value: string | number | undefined | null) => {
     if (value === undefined || value === null || value === '') return;
-    lines.push(`  ${(label + ':').padEnd(22)}${value}`);
+    lines.push(`  ${(label + ':').padEnd(24)}${value}`);
   };
   switch (o.kind) {
     case 'certificate':
