@@ -1,0 +1,205 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { parseSubject } from '../../src/core/dn';
+import { issueCertificate, parseSans } from '../../src/core/issue';
+import { certificateFacts, isWildcardTooBroad, lintCertificate } from '../../src/core/lint';
+import { PkiError } from '../../src/core/model';
+import { openssl, opensslBytes, tempDir, write } from '../helpers/tools';
+
+const tmp = tempDir('tlsw-lint-');
+let n = 0;
+const key: Record<'ec' | 'rsa' | 'rsa1024', { pem: string; pkcs8: Uint8Array; spki: Uint8Array }> = {} as never;
+
+before(() => {
+  const make = (kp: ReturnType<typeof generateKeyPairSync>) => {
+    const pem = tmp.path(`k${n++}.pem`);
+    write(pem, kp.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    return { pem, pkcs8: kp.privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer, spki: kp.publicKey.export({ format: 'der', type: 'spki' }) as Buffer };
+  };
+  key.ec = make(generateKeyPairSync('ec', { namedCurve: 'P-256' }) as never);
+  key.rsa = make(generateKeyPairSync('rsa', { modulusLength: 2048 }) as never);
+  key.rsa1024 = make(generateKeyPairSync('rsa', { modulusLength: 1024 }) as never);
+});
+after(() => tmp.cleanup());
+
+interface Craft {
+  key?: 'ec' | 'rsa' | 'rsa1024';
+  days?: number;
+  md?: string;
+  ext?: string[];
+  subj?: string;
+  sigopt?: string[];
+}
+
+/** A self-signed certificate made by openssl with exactly the extensions given. */
+function craft(c: Craft = {}): Uint8Array {
+  const cnf = tmp.path(`c${n++}.cnf`);
+  write(cnf, `[req]\ndistinguished_name=dn\n[dn]\n[ext]\n${(c.ext ?? ['basicConstraints=critical,CA:FALSE']).join('\n')}\n`);
+  const args = ['req', '-x509', '-new', '-key', key[c.key ?? 'ec'].pem, '-subj', c.subj ?? '/CN=crafted', '-days', String(c.days ?? 90), '-config', cnf, '-extensions', 'ext', '-outform', 'DER'];
+  if (c.md) args.push(`-${c.md}`);
+  for (const s of c.sigopt ?? []) args.push('-sigopt', s);
+  return opensslBytes(args);
+}
+
+const SERVER = ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=serverAuth', 'subjectAltName=DNS:ok.example'];
+const CLIENT = ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=clientAuth'];
+
+function codes(der: Uint8Array, issuer?: Uint8Array, now?: Date): string[] {
+  return lintCertificate(der, issuer, now)
+    .map((f) => f.code)
+    .sort();
+}
+
+const provider = webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0];
+
+/** Builds a certificate with @peculiar/x509 directly (for what the issuing API would not produce). */
+async function peculiar(o: { notBefore?: Date; sans?: { type: 'dns' | 'ip'; value: string }[] }): Promise<Uint8Array> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+  const notBefore = o.notBefore ?? new Date();
+  const exts: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])];
+  if (o.sans) exts.push(new x509.SubjectAlternativeNameExtension(o.sans));
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    { serialNumber: '01', name: 'CN=peculiar', notBefore, notAfter: new Date(notBefore.getTime() + 30 * 86_400_000), keys, signingAlgorithm: alg, extensions: exts },
+    provider,
+  );
+  return new Uint8Array(cert.rawData);
+}
+
+describe('lintCertificate', () => {
+  it('finds nothing wrong with certificates our defaults produce', async () => {
+    const root = await issueCertificate({ subject: parseSubject('/CN=Root'), publicKeySpki: key.ec.spki, subjectPrivateKeyPkcs8: key.ec.pkcs8, profile: 'root' });
+    const leaf = await issueCertificate({ subject: parseSubject('/CN=www.example.com'), publicKeySpki: key.rsa.spki, profile: 'server', issuer: { certificate: root.der, privateKeyPkcs8: key.ec.pkcs8 } });
+    assert.deepEqual(lintCertificate(root.der), []);
+    assert.deepEqual(lintCertificate(leaf.der, root.der), []);
+    assert.deepEqual(codes(craft({ ext: SERVER })), []);
+  });
+
+  it('rsa-too-small', () => {
+    const f = lintCertificate(craft({ key: 'rsa1024', ext: SERVER }));
+    assert.deepEqual(
+      f.map((x) => [x.code, x.severity]),
+      [['rsa-too-small', 'error']],
+    );
+    assert.match(f[0].message, /1024 bits/);
+  });
+
+  it('sha1-signature and md5-signature (also SHA-1 inside RSASSA-PSS parameters)', () => {
+    assert.deepEqual(codes(craft({ md: 'sha1', ext: SERVER })), ['sha1-signature']);
+    assert.deepEqual(codes(craft({ key: 'rsa1024', md: 'md5', ext: SERVER })), ['md5-signature', 'rsa-too-small']);
+    assert.deepEqual(codes(craft({ key: 'rsa', md: 'sha1', sigopt: ['rsa_padding_mode:pss'], ext: SERVER })), ['sha1-signature']);
+    assert.deepEqual(codes(craft({ key: 'rsa', md: 'sha256', sigopt: ['rsa_padding_mode:pss'], ext: SERVER })), []);
+    assert.equal(lintCertificate(craft({ md: 'sha1', ext: SERVER }))[0].severity, 'error');
+  });
+
+  it('leaf-over-398-days and leaf-over-825-days, for leaves usable by TLS servers only', () => {
+    assert.deepEqual(codes(craft({ days: 398, ext: SERVER })), []);
+    assert.deepEqual(codes(craft({ days: 399, ext: SERVER })), ['leaf-over-398-days']);
+    assert.deepEqual(codes(craft({ days: 900, ext: SERVER })), ['leaf-over-398-days', 'leaf-over-825-days']);
+    assert.deepEqual(codes(craft({ days: 900, ext: ['basicConstraints=critical,CA:FALSE', 'subjectAltName=DNS:a.example'] })), ['leaf-over-398-days', 'leaf-over-825-days'], 'no EKU: any use');
+    assert.deepEqual(codes(craft({ days: 730, ext: CLIENT })), [], 'seed 004: a 2-year client certificate');
+    assert.deepEqual(codes(craft({ days: 3650, ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'] })), [], 'CAs are not leaves');
+  });
+
+  it('server-without-san', () => {
+    assert.deepEqual(codes(craft({ ext: ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=serverAuth'] })), ['server-without-san']);
+    assert.deepEqual(codes(craft({ ext: ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=serverAuth', 'subjectAltName=email:a@b.example'] })), ['server-without-san']);
+    assert.deepEqual(codes(craft({ ext: ['basicConstraints=critical,CA:FALSE', 'extendedKeyUsage=serverAuth', 'subjectAltName=IP:10.0.0.1'] })), []);
+    assert.deepEqual(codes(craft({ ext: CLIENT })), [], 'client certificates need no SAN');
+  });
+
+  it('ip-in-dns-san (certificate built with @peculiar/x509 directly)', async () => {
+    const der = await peculiar({ sans: [{ type: 'dns', value: '192.168.1.1' }, { type: 'dns', value: 'fe80::1' }, { type: 'ip', value: '10.0.0.1' }] });
+    const f = lintCertificate(der);
+    assert.deepEqual(f.map((x) => x.code), ['ip-in-dns-san', 'ip-in-dns-san']);
+    assert.match(f[0].message, /192\.168\.1\.1/);
+    assert.deepEqual(codes(craft({ ext: ['basicConstraints=critical,CA:FALSE', 'subjectAltName=DNS:10.0.0.1'] })), ['ip-in-dns-san']);
+  });
+
+  it('wildcard-too-broad', () => {
+    const der = craft({ ext: ['basicConstraints=critical,CA:FALSE', 'subjectAltName=DNS:*.com,DNS:*.co.uk,DNS:*.example.com,DNS:*.example.co.uk'] });
+    const f = lintCertificate(der);
+    assert.deepEqual(f.map((x) => x.code), ['wildcard-too-broad', 'wildcard-too-broad']);
+    assert.match(f[0].message, /\*\.com/);
+    assert.match(f[1].message, /\*\.co\.uk/);
+    assert.equal(isWildcardTooBroad('*.localhost'), true);
+    assert.equal(isWildcardTooBroad('*.com.au'), true);
+    assert.equal(isWildcardTooBroad('*.internal.example'), false);
+    assert.equal(isWildcardTooBroad('www.com'), false);
+  });
+
+  it('ca-without-keycertsign', () => {
+    const f = lintCertificate(craft({ days: 3650, ext: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature'] }));
+    assert.deepEqual(f.map((x) => [x.code, x.severity]), [['ca-without-keycertsign', 'error']]);
+    assert.deepEqual(codes(craft({ ext: ['basicConstraints=critical,CA:TRUE'] })), [], 'no keyUsage at all: every use allowed');
+  });
+
+  it('leaf-outlives-issuer (only checked when the issuer is given)', () => {
+    const caPem = tmp.path('ca.pem');
+    const cnf = tmp.path('ca.cnf');
+    write(cnf, '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n');
+    openssl(['req', '-x509', '-new', '-key', key.ec.pem, '-subj', '/CN=Short CA', '-days', '10', '-config', cnf, '-extensions', 'ext', '-out', caPem]);
+    const csr = tmp.path('l.csr');
+    openssl(['req', '-new', '-key', key.rsa.pem, '-subj', '/CN=leaf', '-out', csr]);
+    const extFile = tmp.path('l.ext');
+    write(extFile, 'extendedKeyUsage=clientAuth\n');
+    const leaf = opensslBytes(['x509', '-req', '-in', csr, '-CA', caPem, '-CAkey', key.ec.pem, '-CAcreateserial', '-CAserial', tmp.path('ca.srl'), '-days', '100', '-extfile', extFile, '-outform', 'DER']);
+    const ca = opensslBytes(['x509', '-in', caPem, '-outform', 'DER']);
+    const f = lintCertificate(leaf, ca);
+    assert.deepEqual(f.map((x) => x.code), ['leaf-outlives-issuer']);
+    assert.match(f[0].message, /after its issuer/);
+    assert.deepEqual(lintCertificate(leaf), []);
+  });
+
+  it('not-yet-valid (certificate built with @peculiar/x509 directly)', async () => {
+    const future = new Date(Date.now() + 10 * 86_400_000);
+    const der = await peculiar({ notBefore: future, sans: [{ type: 'dns', value: 'a.example' }] });
+    assert.deepEqual(codes(der), ['not-yet-valid']);
+    assert.deepEqual(codes(der, undefined, new Date(future.getTime() + 1000)), []);
+  });
+
+  it('refuses malformed input with a PkiError', () => {
+    for (const bad of [Uint8Array.from([]), Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x01]), Uint8Array.from([0x04, 0x00])]) {
+      assert.throws(() => lintCertificate(bad), (e: unknown) => e instanceof PkiError && /^certificate: /.test(e.message));
+    }
+  });
+});
+
+describe('certificateFacts', () => {
+  it('agrees with openssl on the fields it reads', async () => {
+    const der = craft({
+      days: 42,
+      ext: [
+        'basicConstraints=critical,CA:TRUE,pathlen:2',
+        'keyUsage=critical,digitalSignature,keyCertSign,cRLSign,decipherOnly',
+        'extendedKeyUsage=serverAuth,1.2.3.4',
+        'subjectAltName=DNS:a.example,IP:2001:db8::1,IP:192.0.2.1,email:x@y.example,URI:https://u.example',
+        'subjectKeyIdentifier=hash',
+      ],
+      subj: '/C=UK/O=Any Org/CN=facts',
+    });
+    const f = certificateFacts(der);
+    const serial = openssl(['x509', '-inform', 'DER', '-noout', '-serial'], der).trim().replace('serial=', '');
+    assert.equal(f.serialHex.toUpperCase(), serial.replace(/^0+(?=.)/, ''));
+    assert.equal(f.version, 3);
+    assert.deepEqual(f.basicConstraints, { ca: true, pathLength: 2 });
+    assert.deepEqual(f.keyUsage, ['digitalSignature', 'keyCertSign', 'cRLSign', 'decipherOnly']);
+    assert.deepEqual(f.extendedKeyUsage, ['serverAuth', '1.2.3.4']);
+    assert.deepEqual(
+      f.subjectAltNames?.map((s) => `${s.type}:${s.value}`),
+      ['dns:a.example', 'ip:2001:db8::1', 'ip:192.0.2.1', 'email:x@y.example', 'uri:https://u.example'],
+    );
+    assert.deepEqual(f.subject, parseSubject('/C=UK/O=Any Org/CN=facts'));
+    assert.equal(f.signatureHash, 'sha256');
+    assert.equal(f.publicKey.curve, 'P-256');
+    assert.equal(f.notAfter.getTime() - f.notBefore.getTime(), 42 * 86_400_000);
+    const end = openssl(['x509', '-inform', 'DER', '-noout', '-enddate'], der).trim().replace('notAfter=', '');
+    assert.equal(f.notAfter.getTime(), new Date(end).getTime());
+    const ski = openssl(['x509', '-inform', 'DER', '-noout', '-ext', 'subjectKeyIdentifier'], der).split('\n')[1].trim().replace(/:/g, '');
+    assert.equal(Buffer.from(f.subjectKeyIdentifier ?? []).toString('hex').toUpperCase(), ski);
+    assert.deepEqual(parseSans('ip:2001:db8::1')[0].value, f.subjectAltNames?.[1].value);
+  });
+});
