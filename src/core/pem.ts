@@ -9,7 +9,7 @@ import { PkiError } from './model';
 export interface PemBlock {
   /** The label between `BEGIN ` and `-----`: `CERTIFICATE`, `RSA PRIVATE KEY`… */
   label: string;
-  /** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: DES-EDE3-CBC,…`), names as written, continuation lines unfolded. */
+  /** RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: DES-EDE3-CBC,…`), names as written; a continuation line is appended without its leading whitespace. */
   headers: Record<string, string>;
   /** The decoded base64 body. */
   der: Uint8Array;
@@ -26,6 +26,8 @@ const DASHES = '-----';
 const MAX_PROBLEMS = 100;
 /** A label longer than this on an unclosed BEGIN/END line is taken for prose, not a marker. */
 const MAX_LABEL = 128;
+/** RFC 1421 blocks carry a handful of headers; more than this is not a PEM header section. */
+const MAX_HEADERS = 64;
 
 /** Finds every PEM block of `text`. Broken blocks are reported in `problems` (severity 'error') and left out of `blocks`. */
 export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Problem[] } {
@@ -184,13 +186,13 @@ class Scanner {
       } else if (t.startsWith(END, d)) {
         const end = this.marker(d, END.length);
         if (end?.closed) {
-          this.problem(`line ${this.loc.at(d).line + 1}: ${DASHES}END ${end.label}${DASHES} without a matching BEGIN line`, this.range(end.start, end.end));
+          this.problem(() => this.range(end.start, end.end), (r) => `line ${r.startLine + 1}: ${DASHES}END ${end.label}${DASHES} without a matching BEGIN line`);
           pos = end.end;
         } else {
-          pos = d + 1;
+          pos = afterDashes(t, d);
         }
       } else {
-        pos = d + 1;
+        pos = afterDashes(t, d);
       }
     }
     if (this.suppressed > 0) {
@@ -222,8 +224,11 @@ class Scanner {
     // Not closed on this line: a truncated or mistyped marker (`-----BEGIN CERTIFICATE----`), if it looks like one.
     let contentEnd = j;
     while (contentEnd > labelStart && isSpace(t.charCodeAt(contentEnd - 1))) contentEnd--;
-    const label = t.slice(labelStart, contentEnd).replace(/[\s-]+$/, '');
-    if (!printable || label === '' || label.length > MAX_LABEL) return undefined;
+    if (!printable || contentEnd - labelStart > MAX_LABEL) return undefined;
+    let labelEnd = contentEnd;
+    while (labelEnd > labelStart && (isSpace(t.charCodeAt(labelEnd - 1)) || t.charCodeAt(labelEnd - 1) === 45)) labelEnd--;
+    const label = t.slice(labelStart, labelEnd);
+    if (label === '') return undefined;
     return { start, end: contentEnd, label, closed: false };
   }
 
@@ -250,17 +255,20 @@ class Scanner {
         nextBegin = d;
         break;
       }
-      q = d + 1;
+      q = afterDashes(t, d);
     }
 
     if (!endMarker) {
       // Missing END: the block runs to the next BEGIN (which is still read) or to the end of the text.
       const stop = nextBegin >= 0 ? nextBegin : t.length;
-      let last = stop;
-      while (last > begin.end && isSpaceOrBreak(t.charCodeAt(last - 1))) last--;
-      const range = this.range(begin.start, Math.max(last, begin.end), beginPos);
-      const before = nextBegin >= 0 ? `before the next BEGIN line (line ${this.loc.at(nextBegin).line + 1})` : 'before the end of the text';
-      this.problem(`${where}: ${issues.map((s) => s + '; ').join('')}missing END line: expected '-----END ${begin.label}-----' ${before}`, range);
+      this.problem(() => {
+        let last = stop;
+        while (last > begin.end && isSpaceOrBreak(t.charCodeAt(last - 1))) last--;
+        return this.range(begin.start, last, beginPos);
+      }, () => {
+        const before = nextBegin >= 0 ? `before the next BEGIN line (line ${this.loc.at(nextBegin).line + 1})` : 'before the end of the text';
+        return `${where}: ${issues.map((s) => s + '; ').join('')}missing END line: expected '-----END ${begin.label}-----' ${before}`;
+      });
       return stop;
     }
 
@@ -272,7 +280,7 @@ class Scanner {
     const body = this.body(begin.end, endMarker.start, beginPos.line, beginPos.lineStart);
     if (!body.ok) issues.push(body.message);
     if (issues.length > 0) {
-      for (const issue of issues) this.problem(`${where}: ${issue}`, range);
+      for (const issue of issues) this.problem(() => range, () => `${where}: ${issue}`);
     } else if (body.ok) {
       this.blocks.push({ label: begin.label, headers: body.headers, der: body.der, range, blockNumber: number });
     }
@@ -289,6 +297,8 @@ class Scanner {
     let state: 'start' | 'headers' | 'data' = 'start';
     let headerIndent = 0;
     let lastHeader: string | undefined;
+    let sawHeaders = false;
+    let headerCount = 0;
     const pieces: string[] = [];
     let dataChars = 0;
     let padChars = 0;
@@ -316,14 +326,17 @@ class Scanner {
         const hasColon = !firstSegment && indexWithin(t, 58, a, b) >= 0;
         const indent = a - segStart;
         if (state === 'headers' && lastHeader !== undefined && indent > headerIndent && !hasColon) {
-          // A continuation line (RFC 822 folding): unfolded to a single space.
-          setHeader(headers, lastHeader, `${headers[lastHeader]} ${t.slice(a, b)}`);
+          // A continuation line (RFC 822 folding). Joined without the fold's whitespace: the values that get
+          // folded in practice are `DEK-Info: cipher,<hex IV>` and base64, where any space would only be in the way.
+          setHeader(headers, lastHeader, headers[lastHeader] + t.slice(a, b));
         } else if ((state === 'start' || state === 'headers') && hasColon) {
           const colon = indexWithin(t, 58, a, b);
           const name = t.slice(a, colon).trim();
           if (!isHeaderName(name)) return { ok: false, message: `malformed header at line ${lineNo}: '${oneLine(t.slice(a, Math.min(b, a + 40)))}'` };
+          if (++headerCount > MAX_HEADERS) return { ok: false, message: `too many header lines (more than ${MAX_HEADERS}) at line ${lineNo}` };
           if (state === 'start') headerIndent = indent;
           state = 'headers';
+          sawHeaders = true;
           lastHeader = name;
           setHeader(headers, name, t.slice(colon + 1, b).trim());
         } else {
@@ -359,7 +372,7 @@ class Scanner {
     }
 
     const total = dataChars + padChars;
-    if (total === 0) return { ok: false, message: state === 'headers' ? 'empty body: headers but no base64 data' : 'empty body: no base64 data' };
+    if (total === 0) return { ok: false, message: sawHeaders ? 'empty body: headers but no base64 data' : 'empty body: no base64 data' };
     const at = `line ${lastDataLine + 1}`;
     if (padChars > 0 && total % 4 !== 0) return { ok: false, message: `bad base64 padding at ${at}: ${total} characters with '=' padding is not a multiple of 4` };
     if (padChars === 0 && total % 4 === 1) return { ok: false, message: `bad base64 length at ${at}: ${total} characters leave one dangling character (truncated or corrupted body)` };
@@ -374,13 +387,25 @@ class Scanner {
     return { startLine: s.line, startCharacter: s.character, endLine: e.line, endCharacter: e.character, startOffset: start, endOffset: end };
   }
 
-  private problem(message: string, range?: SourceRange): void {
+  /**
+   * Records a problem; range and message are only worked out while the list is not full, range first (the
+   * Locator is fast only when asked for increasing offsets).
+   */
+  private problem(range: () => SourceRange, message: (range: SourceRange) => string): void {
     if (this.problems.length >= MAX_PROBLEMS) {
       this.suppressed++;
       return;
     }
-    this.problems.push(range ? { severity: 'error', message, range } : { severity: 'error', message });
+    const r = range();
+    this.problems.push({ severity: 'error', message: message(r), range: r });
   }
+}
+
+/** After a `-----` at `d` that starts no marker: the next offset where one could start (skips runs of dashes). */
+function afterDashes(t: string, d: number): number {
+  let r = d + DASHES.length;
+  while (r < t.length && t.charCodeAt(r) === 45) r++;
+  return Math.max(d + 1, r - DASHES.length);
 }
 
 function setHeader(headers: Record<string, string>, name: string, value: string): void {

@@ -69,8 +69,8 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
   const { blocks, problems } = findPemBlocks(decodeText(bytes));
   const objects: PkiObject[] = [];
   if (blocks.length === 0 && problems.length === 0) problems.push({ severity: 'error', message: 'no PEM block found' });
-  blocks.forEach((block, i) => {
-    const where = `block ${i + 1} (${block.label})`;
+  blocks.forEach((block) => {
+    const where = `block ${block.blockNumber} (${block.label})`;
     const entry = PEM_LABELS[block.label];
     if (entry === 'skip') {
       problems.push({ severity: 'warning', message: `${where}: skipped (parameters only, no key or certificate)`, range: block.range });
@@ -92,7 +92,9 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
       }
       objects.push(place(decoded, objects.length, 'pem', block.label, block.range));
     } catch (e) {
-      problems.push({ severity: 'error', message: `${where}: ${messageOf(e)}`, range: block.range });
+      // Decoders name what they decode ("certificate: …"); the block's label already says it.
+      const m = messageOf(e).replace(/^(certificate|certificate request|CRL): /, '');
+      problems.push({ severity: 'error', message: `${where}: ${m}`, range: block.range });
     }
   });
   return { objects, problems };
@@ -110,7 +112,8 @@ function readDer(bytes: Uint8Array, opts: ReadOptions): ReadResult {
   try {
     return { objects: [place(decodeAs(kind, bytes, opts), 0, 'der')], problems: [] };
   } catch (e) {
-    return fail(`DER ${KIND_WORDS[kind.kind]}: ${messageOf(e)}`);
+    const m = messageOf(e);
+    return fail(m.startsWith(`${KIND_WORDS[kind.kind]}: `) || m.startsWith('PKCS#12') ? `DER ${m}` : `DER ${KIND_WORDS[kind.kind]}: ${m}`);
   }
 }
 
