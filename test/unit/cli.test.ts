@@ -29,6 +29,12 @@ describe('tlsw', () => {
     assert.equal(r.out.trim(), pkg.version);
   });
 
+  it('resolves as `npx tlsw` from the project (package.json bin)', () => {
+    const r = spawnSync('npx', ['--no-install', 'tlsw', '--version'], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), pkg.version);
+  });
+
   it('--help lists inspect; an unknown command is a usage error', () => {
     assert.match(tlsw(['--help']).out, /inspect/);
     const r = tlsw(['frobnicate']);
