@@ -62,7 +62,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     serialNumber = next.serial;
     outputs.push({ path: serialFile, data: next.fileContents, what: 'serial file' });
   }
-  const { der, warnings } = await core(csrPath, () =>
+  // No file prefix: most refusals are about the CA (not a CA, key mismatch, outliving it); CSR ones say "CSR".
+  const { der, warnings } = await core('', () =>
     signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, force: values['force-validity'] }),
   );
   warn(io, warnings);
