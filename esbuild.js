@@ -24,6 +24,8 @@ const common = {
 const entries = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The inspector's webview app: runs in the browser sandbox of a webview, loaded by a static page under a strict CSP.
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/inspector.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 async function main() {
@@ -34,6 +36,8 @@ async function main() {
     return;
   }
   await Promise.all(entries.map((e) => esbuild.build(e)));
+  // `tlsw` is run directly (package.json bin): keep it executable.
+  require('node:fs').chmodSync('dist/cli.js', 0o755);
 }
 
 main().catch((err) => {

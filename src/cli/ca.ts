@@ -86,7 +86,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       publicKeySpki: derivePublicKey(key.pkcs8),
       subjectPrivateKeyPkcs8: key.pkcs8,
       issuer,
-      force: values['allow-weak'],
+      allowWeak: values['allow-weak'],
     }),
   );
   warn(io, warnings);

@@ -61,7 +61,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       days: validity,
       publicKeySpki: derivePublicKey(key.pkcs8),
       subjectPrivateKeyPkcs8: key.pkcs8,
-      force: values['allow-weak'],
+      allowWeak: values['allow-weak'],
     }),
   );
   warn(io, warnings);

@@ -11,12 +11,13 @@ import { CliError, type CommandIo } from './io';
 
 const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-file F] --csr X.csr
                  --profile server|client|server+client|intermediate [--days N] [--serial-file CA.srl]
-                 [--subject S] [--san …] [--force-validity] [--der] [--force] -o X.crt
+                 [--subject S] [--san …] [--force-validity] [--allow-weak] [--der] [--force] -o X.crt
 
 Subject and SANs are copied from the CSR unless --subject / --san override them. Serials are 20 random
 bytes, or kept in an \`openssl -CAcreateserial\`-style file with --serial-file (created when missing).
 Refuses a CA certificate that is not a CA, a CA key that does not match it, a CSR whose signature does
-not verify, and a certificate outliving its CA (unless --force-validity).`;
+not verify, a certificate outliving its CA (unless --force-validity) and an RSA key under 2048 bits
+(unless --allow-weak).`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parse(
@@ -32,6 +33,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'subject': { type: 'string' },
       'san': { type: 'string', multiple: true },
       'force-validity': { type: 'boolean' },
+      'allow-weak': { type: 'boolean' },
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
@@ -64,7 +66,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   // No file prefix: most refusals are about the CA (not a CA, key mismatch, outliving it); CSR ones say "CSR".
   const { der, warnings } = await core('', () =>
-    signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, force: values['force-validity'] }),
+    signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, allowWeak: values['allow-weak'], allowOutliveIssuer: values['force-validity'] }),
   );
   warn(io, warnings);
   outputs.unshift({ path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: `${chosen} certificate signed by ${caPath}` });

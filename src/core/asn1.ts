@@ -178,13 +178,13 @@ export function decodeTime(bytes: Uint8Array, t: Tlv): Date {
   let m: RegExpMatchArray | null;
   if (t.tag === Tag.UtcTime) {
     m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s);
-    if (!m) throw new PkiError(`ASN.1: malformed UTCTime "${s}"`);
+    if (!m) throw new PkiError(`ASN.1: malformed UTCTime ${JSON.stringify(s)}`);
     const yy = Number(m[1]);
     return utc(yy >= 50 ? 1900 + yy : 2000 + yy, m[2], m[3], m[4], m[5], m[6] ?? '0');
   }
   if (t.tag === Tag.GeneralizedTime) {
     m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?Z$/.exec(s);
-    if (!m) throw new PkiError(`ASN.1: malformed GeneralizedTime "${s}"`);
+    if (!m) throw new PkiError(`ASN.1: malformed GeneralizedTime ${JSON.stringify(s)}`);
     return utc(Number(m[1]), m[2], m[3], m[4], m[5], m[6] ?? '0');
   }
   throw new PkiError(`ASN.1: expected a time, found tag 0x${t.tag.toString(16)}`);

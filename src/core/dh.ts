@@ -4,6 +4,7 @@
 import { getDiffieHellman } from 'node:crypto';
 import { Tag, children, expectTag, integerBits, integerHex, readRoot, validateTree } from './asn1';
 import type { Tlv } from './asn1';
+import { derTlv } from './dn';
 import type { Decoded, DhParametersModel } from './model';
 import { PkiError } from './model';
 
@@ -184,18 +185,7 @@ function asPkiError(e: unknown): PkiError {
   return new PkiError('DH parameters: the data could not be read');
 }
 
-function derLength(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return [0x80 | out.length, ...out];
-}
-
-function derTlv(tag: number, body: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from([tag, ...derLength(body.length)]), body]);
-}
-
-function derUnsigned(hex: string): Buffer {
+function derUnsigned(hex: string): Uint8Array {
   let b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
   let i = 0;
   while (i < b.length - 1 && b[i] === 0) i++;
@@ -210,5 +200,5 @@ export function encodeDhParameters(primeHex: string, generator: number): Uint8Ar
   if (!/^[0-9a-fA-F]+$/.test(hex) || /^0*$/.test(hex)) throw new PkiError('DH parameters: the prime must be a non-zero hexadecimal number');
   if (!Number.isSafeInteger(generator) || generator < 2) throw new PkiError('DH parameters: the generator must be an integer of at least 2');
   if (BigInt(generator) >= BigInt(`0x${hex}`)) throw new PkiError('DH parameters: the generator must be smaller than the prime');
-  return derTlv(Tag.Sequence, Buffer.concat([derUnsigned(hex), derUnsigned(generator.toString(16))]));
+  return derTlv(Tag.Sequence, derUnsigned(hex), derUnsigned(generator.toString(16)));
 }

@@ -16,13 +16,13 @@
 //    ones carry their own, as OpenSSL does); subjectAltName critical only when the subject is empty;
 //  - notBefore = now (or the caller's), to the second; notAfter = notBefore + days.
 // Refusals (PkiError): a signer without CA:TRUE or without keyCertSign; a CA key that does not match its
-// certificate; a leaf outliving its CA (unless force: then a warning); RSA keys < 2048 bits (unless
-// force); a CSR whose signature does not verify; an intermediate under a CA with pathLen 0.
+// certificate; a leaf outliving its CA (unless allowOutliveIssuer: then a warning); RSA keys < 2048 bits (unless
+// allowWeak); a CSR whose signature does not verify; an intermediate under a CA with pathLen 0.
 // Only SANs are copied from a CSR: other requested extensions are ignored (as `openssl x509 -req` does).
 
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { constants, createHash, createPrivateKey, createPublicKey, randomBytes, verify as cryptoVerify, webcrypto } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
@@ -30,25 +30,21 @@ import { Tag, bitStringBytes, children, content, decodeOid, expectTag, readRoot,
 import type { Tlv } from './asn1';
 import type { DnAttr } from './dn';
 import { decodeName, derOid, derTlv, encodeName } from './dn';
-import type { CertFacts, GeneralNameEntry } from './lint';
 import {
   OID_AUTHORITY_KEY_ID,
   OID_BASIC_CONSTRAINTS,
   OID_EXT_KEY_USAGE,
   OID_KEY_USAGE,
-  OID_RSASSA_PSS,
   OID_SUBJECT_ALT_NAME,
   OID_SUBJECT_KEY_ID,
-  KEY_USAGE_BITS,
-  SIGNATURE_HASHES,
-  certificateFacts,
-  decodeGeneralNames,
-  ipBytesToText,
+  hasExtension,
   lintCertificate,
-  pssParams,
+  readCertificate,
 } from './lint';
+import type { CertificateModel, Decoded } from './model';
 import { PkiError } from './model';
 import { spkiInfo } from './publicKey';
+import { KEY_USAGES, ipAddress, signatureHash, verifySignature } from './x509';
 
 // The DOM types @peculiar/x509 declares (Crypto, CryptoKey, Algorithm), named through its own API.
 type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
@@ -92,8 +88,10 @@ export interface IssueOptions {
   pathLength?: number | null;
   /** Default by the signing key: SHA-256, SHA-384 for P-384, SHA-512 for P-521. */
   hash?: HashName;
-  /** Allow RSA < 2048 and a leaf outliving its CA (each then reported as a warning). */
-  force?: boolean;
+  /** Allow RSA keys under 2048 bits (then reported as a warning). */
+  allowWeak?: boolean;
+  /** Allow a certificate outliving its CA (then reported as a warning). */
+  allowOutliveIssuer?: boolean;
 }
 
 export interface SignCsrOptions {
@@ -104,7 +102,10 @@ export interface SignCsrOptions {
   /** Override the CSR's SANs (default: copied from the CSR's extensionRequest). */
   sans?: San[];
   serialNumber?: string;
-  force?: boolean;
+  /** Allow an RSA key under 2048 bits (then reported as a warning). */
+  allowWeak?: boolean;
+  /** Allow a certificate outliving its CA (then reported as a warning). */
+  allowOutliveIssuer?: boolean;
   notBefore?: Date;
   pathLength?: number | null;
   hash?: HashName;
@@ -206,7 +207,7 @@ function checkSan(s: San): San {
     case 'ip': {
       const b = ipBytes(s.value);
       if (!b) throw new PkiError(`SAN "${shown}" is not a valid IPv4 or IPv6 address`);
-      return { type: 'ip', value: ipBytesToText(b) };
+      return { type: 'ip', value: ipAddress(b) };
     }
     case 'email': {
       const at = s.value.lastIndexOf('@');
@@ -472,10 +473,10 @@ function basicConstraintsDer(ca: boolean, pathLength?: number): Uint8Array {
   return derTlv(Tag.Sequence, ...parts);
 }
 
-function keyUsageDer(names: (typeof KEY_USAGE_BITS)[number][]): Uint8Array {
+function keyUsageDer(names: (typeof KEY_USAGES)[number][]): Uint8Array {
   const bytes = [0, 0];
   for (const n of names) {
-    const i = KEY_USAGE_BITS.indexOf(n);
+    const i = KEY_USAGES.indexOf(n);
     bytes[i >> 3] |= 0x80 >> (i & 7);
   }
   const len = bytes[1] ? 2 : bytes[0] ? 1 : 0;
@@ -513,11 +514,28 @@ interface Core {
   serialNumber?: string;
   pathLength?: number | null;
   hash?: HashName;
-  force?: boolean;
+  allowWeak?: boolean;
+  allowOutliveIssuer?: boolean;
 }
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
+}
+
+/** The issuing CA, decoded, with the exact bytes of its subject Name and SubjectPublicKeyInfo (which the model decodes). */
+interface IssuerCert {
+  cert: Decoded<CertificateModel>;
+  notAfter: Date;
+  subjectDer: Uint8Array;
+  spkiDer: Uint8Array;
+}
+
+function readIssuer(der: Uint8Array): IssuerCert {
+  const cert = readCertificate(der);
+  // Decoded without error, so TBSCertificate is [ [0] version, ] serial, signature, issuer, validity, subject, spki, ….
+  const f = children(der, children(der, readRoot(der))[0]);
+  const i = f[0].tag === 0xa0 ? 1 : 0;
+  return { cert, notAfter: new Date(cert.notAfter), subjectDer: whole(der, f[i + 4]), spkiDer: whole(der, f[i + 5]) };
 }
 
 async function issueCore(o: Core): Promise<IssueResult> {
@@ -525,36 +543,37 @@ async function issueCore(o: Core): Promise<IssueResult> {
   if (!PROFILES.includes(o.profile)) throw new PkiError(`profile "${String(o.profile)}" is not one of ${PROFILES.join(', ')}`);
   checkHash(o.hash);
   const isCA = o.profile === 'root' || o.profile === 'intermediate';
-  const force = o.force === true;
+  const allowWeak = o.allowWeak === true;
 
   // The subject key.
   const subjectKey = publicKeyObject(o.spki, 'subject public key');
   const keyInfo = spkiInfo(o.spki);
-  if (keyInfo.algorithm === 'RSA' && keyInfo.size < 2048 && !force) {
-    throw new PkiError(`RSA key of ${keyInfo.size} bits refused: use at least 2048 bits (or force)`);
+  if (keyInfo.algorithm === 'RSA' && keyInfo.size < 2048 && !allowWeak) {
+    throw new PkiError(`RSA key of ${keyInfo.size} bits refused: use at least 2048 bits (or explicitly allow weak keys)`);
   }
 
   // The signer.
   let signer: LoadedKey;
-  let issuerFacts: CertFacts | undefined;
+  let issuerCert: IssuerCert | undefined;
   if (o.issuer) {
     if (o.profile === 'root') throw new PkiError('profile root is for self-signed CAs; use intermediate to sign a CA with another CA');
-    issuerFacts = certificateFacts(o.issuer.certificate);
-    if (issuerFacts.basicConstraints?.ca !== true) {
+    issuerCert = readIssuer(o.issuer.certificate);
+    const ca = issuerCert.cert;
+    if (!ca.isCA) {
       throw new PkiError('the issuer certificate is not a CA (basicConstraints CA:TRUE is missing)');
     }
-    if (issuerFacts.keyUsage && !issuerFacts.keyUsage.includes('keyCertSign')) {
+    if (hasExtension(ca, OID_KEY_USAGE) && !ca.keyUsage.includes('keyCertSign')) {
       throw new PkiError('the issuer certificate may not sign certificates (its keyUsage lacks keyCertSign)');
     }
     signer = loadPrivateKey(o.issuer.privateKeyPkcs8, 'CA private key');
-    if (!keysMatch(publicKeyObject(issuerFacts.spkiDer, 'CA certificate'), signer.object)) {
+    if (!keysMatch(publicKeyObject(issuerCert.spkiDer, 'CA certificate'), signer.object)) {
       throw new PkiError('the CA private key does not match the CA certificate');
     }
     if (signer.kind === 'rsa' && (signer.bits ?? 0) < 2048) {
-      if (!force) throw new PkiError(`the CA key is RSA-${signer.bits}: keys under 2048 bits are refused (or force)`);
+      if (!allowWeak) throw new PkiError(`the CA key is RSA-${signer.bits}: keys under 2048 bits are refused (unless weak keys are explicitly allowed)`);
       warnings.push(`the CA key is RSA-${signer.bits}: signatures from keys under 2048 bits are rejected by current TLS stacks`);
     }
-    if (o.profile === 'intermediate' && issuerFacts.basicConstraints.pathLength === 0) {
+    if (o.profile === 'intermediate' && ca.pathLength === 0) {
       throw new PkiError('the issuing CA has pathLen 0: it may sign leaf certificates only, not another CA');
     }
   } else {
@@ -571,7 +590,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
     if (p !== null) {
       if (!Number.isInteger(p) || p < 0 || p > 255) throw new PkiError(`pathLength must be a whole number from 0 to 255, not ${String(p)}`);
       pathLength = p;
-      const parentLen = issuerFacts?.basicConstraints?.pathLength;
+      const parentLen = issuerCert?.cert.pathLength;
       if (parentLen !== undefined && p >= parentLen) {
         warnings.push(`pathLen ${p} has no effect beyond the issuer's pathLen ${parentLen} (at most ${parentLen - 1} more CA level(s) below)`);
       }
@@ -587,13 +606,13 @@ async function issueCore(o: Core): Promise<IssueResult> {
   if (!(nb instanceof Date) || Number.isNaN(nb.getTime())) throw new PkiError('notBefore is not a valid date');
   const notBefore = new Date(Math.floor(nb.getTime() / 1000) * 1000);
   let notAfter = new Date(notBefore.getTime() + days * DAY_MS);
-  if (issuerFacts && notAfter.getTime() > issuerFacts.notAfter.getTime()) {
+  if (issuerCert && notAfter.getTime() > issuerCert.notAfter.getTime()) {
     if (isCA) {
-      notAfter = issuerFacts.notAfter;
+      notAfter = issuerCert.notAfter;
       if (notAfter.getTime() <= notBefore.getTime()) throw new PkiError(`the issuing CA expired on ${isoDay(notAfter)}`);
       warnings.push(`validity clamped to the issuing CA's notAfter (${isoDay(notAfter)}): an intermediate never outlives its parent`);
-    } else if (!force) {
-      throw new PkiError(`the certificate would outlive its CA (CA expires ${isoDay(issuerFacts.notAfter)}, certificate ${isoDay(notAfter)}): use fewer days or force`);
+    } else if (o.allowOutliveIssuer !== true) {
+      throw new PkiError(`the certificate would outlive its CA (CA expires ${isoDay(issuerCert.notAfter)}, certificate ${isoDay(notAfter)}): use fewer days, or explicitly allow it`);
     }
   }
 
@@ -608,7 +627,8 @@ async function issueCore(o: Core): Promise<IssueResult> {
   }
   if (subject.length === 0 && sans.length === 0) throw new PkiError('a certificate needs a subject or at least one SAN');
   const ski = keyIdentifier(o.spki);
-  const aki = issuerFacts ? (issuerFacts.subjectKeyIdentifier ?? keyIdentifier(issuerFacts.spkiDer)) : ski;
+  const issuerSki = issuerCert?.cert.subjectKeyIdentifier;
+  const aki = issuerCert ? (issuerSki !== undefined ? Buffer.from(issuerSki, 'hex') : keyIdentifier(issuerCert.spkiDer)) : ski;
   const exts: x509.Extension[] = [];
   if (isCA) {
     exts.push(extension(OID_BASIC_CONSTRAINTS, true, basicConstraintsDer(true, pathLength)));
@@ -628,7 +648,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
   }
 
   const keys = await webKeys(signer, hash);
-  const issuerName = issuerFacts ? issuerFacts.subjectDer : o.subjectDer;
+  const issuerName = issuerCert ? issuerCert.subjectDer : o.subjectDer;
   const cert = await x509.X509CertificateGenerator.create(
     {
       serialNumber: serial,
@@ -670,9 +690,9 @@ interface CsrParts {
   subjectDer: Uint8Array;
   spkiDer: Uint8Array;
   sigOid: string;
-  sigParams?: Tlv;
+  sigAlg: Tlv;
   signature: Uint8Array;
-  sans?: GeneralNameEntry[];
+  sans?: SanEntry[];
   der: Uint8Array;
 }
 
@@ -685,13 +705,13 @@ function parseCsr(der: Uint8Array): CsrParts {
     if (!infoT || !algT || !sigT) throw new PkiError('incomplete CertificationRequest');
     const [, subjectT, spkiT, attrsT] = children(der, expectTag(infoT, Tag.Sequence, 'CertificationRequestInfo'));
     if (!subjectT || !spkiT) throw new PkiError('incomplete CertificationRequestInfo');
-    const [oidT, params] = children(der, expectTag(algT, Tag.Sequence, 'AlgorithmIdentifier'));
+    const [oidT] = children(der, expectTag(algT, Tag.Sequence, 'AlgorithmIdentifier'));
     const parts: CsrParts = {
       info: whole(der, infoT),
       subjectDer: whole(der, expectTag(subjectT, Tag.Sequence, 'Name')),
       spkiDer: whole(der, expectTag(spkiT, Tag.Sequence, 'SubjectPublicKeyInfo')),
       sigOid: decodeOid(der, oidT),
-      sigParams: params,
+      sigAlg: algT,
       signature: bitStringBytes(der, sigT),
       der,
     };
@@ -705,7 +725,7 @@ function parseCsr(der: Uint8Array): CsrParts {
           const f = children(der, expectTag(e, Tag.Sequence, 'Extension'));
           if (decodeOid(der, f[0]) !== OID_SUBJECT_ALT_NAME) continue;
           const valueT = f[f.length - 1];
-          parts.sans = decodeGeneralNames(content(der, expectTag(valueT, Tag.OctetString, 'extnValue')));
+          parts.sans = csrSans(content(der, expectTag(valueT, Tag.OctetString, 'extnValue')));
         }
       }
     }
@@ -716,21 +736,28 @@ function parseCsr(der: Uint8Array): CsrParts {
   }
 }
 
+/**
+ * The requested SANs, each with its GeneralName DER (copied as is). Only DNS names need their text: they are
+ * compared case-insensitively with the CN-derived ones; other kinds are compared by their DER.
+ */
+function csrSans(value: Uint8Array): SanEntry[] {
+  return children(value, expectTag(readRoot(value), Tag.Sequence, 'GeneralNames')).map((g): SanEntry =>
+    g.tag === 0x82
+      ? { san: { type: 'dns', value: Buffer.from(content(value, g)).toString('latin1') }, der: whole(value, g) }
+      : { der: whole(value, g) },
+  );
+}
+
 function verifyParts(p: CsrParts): boolean {
   const key = publicKeyObject(p.spkiDer, 'CSR public key');
+  let known: boolean;
   try {
-    if (p.sigOid === '1.3.101.112' || p.sigOid === '1.3.101.113') return cryptoVerify(null, p.info, key, p.signature);
-    if (p.sigOid === OID_RSASSA_PSS) {
-      const { hash, saltLength } = pssParams(p.der, p.sigParams);
-      return cryptoVerify(hash, p.info, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, p.signature);
-    }
-    const hash = SIGNATURE_HASHES[p.sigOid];
-    if (!hash) throw new PkiError(`CSR: unsupported signature algorithm ${p.sigOid}`);
-    return cryptoVerify(hash, p.info, key, p.signature);
-  } catch (e) {
-    if (e instanceof PkiError) throw e;
+    known = signatureHash(p.der, p.sigAlg) !== undefined;
+  } catch {
     return false;
   }
+  if (!known) throw new PkiError(`CSR: unsupported signature algorithm ${p.sigOid}`);
+  return verifySignature(p.der, p.sigAlg, p.info, p.signature, p.spkiDer, key.asymmetricKeyType === 'rsa' ? 'RSA' : 'other');
 }
 
 /** True when a DER CSR's self-signature verifies with its own public key. Malformed input → PkiError. */
@@ -777,9 +804,7 @@ export function signCsr(
     if (!verifyParts(csr)) throw new PkiError('the CSR signature does not verify (the request was altered or signed with another key)');
     if (!ca || !ca.certificate || !ca.privateKeyPkcs8) throw new PkiError('signing a CSR needs the CA certificate and its private key');
     const subjectDer = o.subject ? encodeName(o.subject) : csr.subjectDer;
-    const sans: SanEntry[] = o.sans
-      ? o.sans.map(sanEntry)
-      : (csr.sans ?? []).map((g) => (g.type === 'other' ? { der: g.der } : { san: { type: g.type, value: g.value }, der: g.der }));
+    const sans: SanEntry[] = o.sans ? o.sans.map(sanEntry) : (csr.sans ?? []);
     return issueCore({ ...o, subjectDer, spki: csr.spkiDer, sans, issuer: ca });
   });
 }

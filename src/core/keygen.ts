@@ -1,14 +1,18 @@
 // Private keys: generation (async, off the main thread), encodings (PKCS#8 / traditional / DER), passphrase
 // encryption (PBES2 AES-256-CBC by default, the legacy `Proc-Type: 4,ENCRYPTED` DES-EDE3-CBC form on request)
-// and reading every common private key format back. Node's native crypto only; no I/O.
+// and reading every common private key format back (PEM framing from pem.ts, structures and decryption from
+// keys.ts; Node encodes the results). No I/O.
 //
 // Secrets: passphrases and key bytes never appear in an error message. Every failure is a one-line PkiError.
 
 import type { KeyObject } from 'node:crypto';
 import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
-import type { Tlv } from './asn1';
-import { Tag, children, decodeOid, integerNumber, readRoot } from './asn1';
+import type { PrivateKeyHint } from './keys';
+import { decodeLegacyEncryptedKey, decodePrivateKey, decryptPrivateKey, isEncryptedPkcs8, toPkcs8 } from './keys';
+import type { KeyEncryption } from './model';
 import { PkiError } from './model';
+import type { PemBlock } from './pem';
+import { decodeText, findPemBlocks, looksLikePem } from './pem';
 
 export type KeySpec =
   | { type: 'rsa'; bits: 2048 | 3072 | 4096 | number }
@@ -129,7 +133,7 @@ function generator(spec: KeySpec, allowWeak: boolean): (cb: GenCallback) => void
       if (bits < RSA_MIN_BITS) throw new PkiError(`RSA key size ${bits} is below the minimum of ${RSA_MIN_BITS} bits`);
       if (bits > RSA_MAX_BITS) throw new PkiError(`RSA key size ${bits} is above the maximum of ${RSA_MAX_BITS} bits`);
       if (bits < RSA_SAFE_BITS && !allowWeak) {
-        throw new PkiError(`RSA-${bits} is too weak: keys under ${RSA_SAFE_BITS} bits are refused unless weak keys are explicitly allowed (--force)`);
+        throw new PkiError(`RSA-${bits} is too weak: keys under ${RSA_SAFE_BITS} bits are refused unless weak keys are explicitly allowed`);
       }
       return (cb) => generateKeyPair('rsa', { modulusLength: bits, publicExponent: 0x10001, ...DER_ENCODINGS }, cb);
     }
@@ -266,20 +270,26 @@ export function keySpecOf(pkcs8: Uint8Array): KeySpec {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Reading
+// Reading: PEM framing is pem.ts's, key structures and encryption keys.ts's; Node re-encodes the result.
 
-interface PemBlock {
-  label: string;
-  headers: Record<string, string>;
-  /** The block's text, line endings normalised to \n. */
-  text: string;
-  der: Uint8Array;
+interface KeyLabel {
+  form: 'pkcs8' | 'traditional';
+  hint: PrivateKeyHint;
 }
 
-type ParsedKey = { kind: 'pem'; block: PemBlock } | { kind: 'der'; der: Uint8Array };
+type PemKey = { kind: 'pem'; block: PemBlock } & KeyLabel;
+type ParsedKey = PemKey | { kind: 'der'; der: Uint8Array };
 
-const PKCS8_LABELS = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
-const TRADITIONAL_LABELS = new Set(['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
+/** Private key PEM labels → their form and the structure they hold (`encrypted-pkcs8`: EncryptedPrivateKeyInfo). */
+const KEY_LABELS = new Map<string, KeyLabel>([
+  ['PRIVATE KEY', { form: 'pkcs8', hint: 'pkcs8' }],
+  ['ENCRYPTED PRIVATE KEY', { form: 'pkcs8', hint: 'encrypted-pkcs8' }],
+  ['RSA PRIVATE KEY', { form: 'traditional', hint: 'pkcs1' }],
+  ['DSA PRIVATE KEY', { form: 'traditional', hint: 'pkcs1' }],
+  ['EC PRIVATE KEY', { form: 'traditional', hint: 'sec1' }],
+]);
+
+const WRONG_PASSPHRASE = 'wrong passphrase (or the key is corrupted)';
 
 /**
  * Reads a private key — PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, traditional-encrypted) or DER (PKCS#8,
@@ -289,33 +299,7 @@ export function loadPrivateKey(data: Uint8Array | string, passphrase?: string): 
   const parsed = parseKeyInput(data);
   const encrypted = isEncryptedParsed(parsed);
   if (encrypted && passphrase === undefined) throw new PkiError('the private key is encrypted: a passphrase is needed');
-  let key: KeyObject | undefined;
-  if (parsed.kind === 'pem') {
-    try {
-      key = createPrivateKey(encrypted ? { key: parsed.block.text, format: 'pem', passphrase } : { key: parsed.block.text, format: 'pem' });
-    } catch (e) {
-      throw readFailure(e, encrypted, parsed);
-    }
-  } else if (encrypted) {
-    try {
-      key = createPrivateKey({ key: buf(parsed.der), format: 'der', type: 'pkcs8', passphrase });
-    } catch (e) {
-      throw readFailure(e, encrypted, parsed);
-    }
-  } else {
-    for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
-      try {
-        key = createPrivateKey({ key: buf(parsed.der), format: 'der', type });
-        break;
-      } catch {
-        // try the next form
-      }
-    }
-    if (!key) {
-      if (isDerPublicKey(parsed.der)) throw new PkiError('this is a public key, not a private key');
-      throw new PkiError('not a private key (expected PEM, or DER PKCS#8, PKCS#1 or SEC1)');
-    }
-  }
+  const key = encrypted ? decryptedKey(parsed, passphrase as string) : plainKey(parsed);
   try {
     return copy(key.export({ type: 'pkcs8', format: 'der' }));
   } catch (e) {
@@ -333,92 +317,46 @@ export function isEncryptedPrivateKey(data: Uint8Array | string): boolean {
 
 /** How a private key is stored and encrypted (scheme, cipher, PRF, iteration count). PkiError if it is not a private key. */
 export function keyEncryptionInfo(data: Uint8Array | string): KeyEncryptionInfo {
-  const parsed = parseKeyInput(data);
-  const form = formOf(parsed);
-  if (!isEncryptedParsed(parsed)) return { form, encrypted: false };
-  if (parsed.kind === 'pem' && parsed.block.label !== 'ENCRYPTED PRIVATE KEY') {
-    const dek = parsed.block.headers['DEK-Info'] ?? '';
-    const cipher = dek.split(',')[0].trim().toLowerCase();
-    return { form, encrypted: true, scheme: 'pem', cipher: cipher || undefined };
-  }
-  const der = parsed.kind === 'pem' ? parsed.block.der : parsed.der;
+  return encryptionInfo(parseKeyInput(data));
+}
+
+/** keys.ts's description of the encryption, in this module's terms. */
+function encryptionInfo(p: ParsedKey): KeyEncryptionInfo {
+  const form = formOf(p);
+  if (!isEncryptedParsed(p)) return { form, encrypted: false };
+  let e: KeyEncryption | undefined;
   try {
-    return { form, encrypted: true, ...pkcs8EncryptionParams(der) };
+    e = isLegacyEncrypted(p)
+      ? decodeLegacyEncryptedKey(p.block.der, p.block.headers, p.block.label).encryption
+      : decodePrivateKey(derOf(p), 'encrypted-pkcs8').encryption;
   } catch {
-    throw new PkiError('the encrypted private key structure is malformed');
+    // reported below
   }
-}
-
-const OID_PBES2 = '1.2.840.113549.1.5.13';
-const OID_PBKDF2 = '1.2.840.113549.1.5.12';
-const OID_SCRYPT = '1.3.6.1.4.1.11591.4.11';
-const PRFS: Record<string, string> = {
-  '1.2.840.113549.2.7': 'hmacWithSHA1',
-  '1.2.840.113549.2.8': 'hmacWithSHA224',
-  '1.2.840.113549.2.9': 'hmacWithSHA256',
-  '1.2.840.113549.2.10': 'hmacWithSHA384',
-  '1.2.840.113549.2.11': 'hmacWithSHA512',
-};
-const CIPHERS: Record<string, string> = {
-  '2.16.840.1.101.3.4.1.2': 'aes-128-cbc',
-  '2.16.840.1.101.3.4.1.22': 'aes-192-cbc',
-  '2.16.840.1.101.3.4.1.42': 'aes-256-cbc',
-  '1.2.840.113549.3.7': 'des-ede3-cbc',
-  '1.3.14.3.2.7': 'des-cbc',
-  '1.2.840.113549.3.2': 'rc2-cbc',
-};
-const PBES1: Record<string, [string, string]> = {
-  '1.2.840.113549.1.5.3': ['pbes1', 'pbeWithMD5AndDES-CBC'],
-  '1.2.840.113549.1.5.10': ['pbes1', 'pbeWithSHA1AndDES-CBC'],
-  '1.2.840.113549.1.12.1.3': ['pkcs12-pbe', 'pbeWithSHA1And3-KeyTripleDES-CBC'],
-  '1.2.840.113549.1.12.1.4': ['pkcs12-pbe', 'pbeWithSHA1And2-KeyTripleDES-CBC'],
-  '1.2.840.113549.1.12.1.5': ['pkcs12-pbe', 'pbeWithSHA1And128BitRC2-CBC'],
-  '1.2.840.113549.1.12.1.6': ['pkcs12-pbe', 'pbeWithSHA1And40BitRC2-CBC'],
-};
-
-/** EncryptedPrivateKeyInfo → scheme / cipher / PRF / iterations. Throws (any error) when malformed. */
-function pkcs8EncryptionParams(der: Uint8Array): Omit<KeyEncryptionInfo, 'form' | 'encrypted'> {
-  const root = seq(readRoot(der));
-  const [algId] = children(der, root);
-  const [oidTlv, params] = children(der, seq(algId));
-  const oid = decodeOid(der, oidTlv);
-  if (oid === OID_PBES2) {
-    const [kdf, enc] = children(der, seq(params));
-    const [kdfOid, kdfParams] = children(der, seq(kdf));
-    const [encOid] = children(der, seq(enc));
-    const encName = decodeOid(der, encOid);
-    const cipher = CIPHERS[encName] ?? encName;
-    const kdfName = decodeOid(der, kdfOid);
-    const kp = children(der, seq(kdfParams));
-    if (kdfName === OID_PBKDF2) {
-      const iterations = integerNumber(der, kp[1]);
-      const prfTlv = kp.slice(2).find((t) => t.tag === Tag.Sequence);
-      const prfOid = prfTlv ? decodeOid(der, children(der, prfTlv)[0]) : '1.2.840.113549.2.7';
-      return { scheme: 'pbes2', cipher, prf: PRFS[prfOid] ?? prfOid, iterations };
-    }
-    if (kdfName === OID_SCRYPT) return { scheme: 'pbes2', cipher, prf: 'scrypt', iterations: integerNumber(der, kp[1]) };
-    return { scheme: 'pbes2', cipher, prf: kdfName };
-  }
-  const pbes1 = PBES1[oid];
-  const iterations = integerNumber(der, children(der, seq(params))[1]);
-  return pbes1 ? { scheme: pbes1[0], cipher: pbes1[1], iterations } : { scheme: oid, iterations };
-}
-
-function seq(t: Tlv | undefined): Tlv {
-  if (!t || t.tag !== Tag.Sequence) throw new PkiError('expected a SEQUENCE');
-  return t;
+  if (!e) throw new PkiError('the encrypted private key structure is malformed');
+  const base = { form, encrypted: true };
+  if (e.scheme === 'legacy-pem') return { ...base, scheme: 'pem', cipher: e.cipher };
+  const iterations = e.iterations === undefined ? {} : { iterations: e.iterations };
+  // PBKDF2's PRF, `scrypt`, or the OID of another key derivation function.
+  if (e.scheme === 'PBES2') return { ...base, scheme: 'pbes2', cipher: e.cipher, prf: e.prf ?? e.kdf, ...iterations };
+  if (e.kdf === 'pbkdf1') return { ...base, scheme: 'pbes1', cipher: e.cipher, ...iterations };
+  if (e.kdf === 'pkcs12') return { ...base, scheme: 'pkcs12-pbe', cipher: e.cipher, ...iterations };
+  return { ...base, scheme: e.scheme }; // an unknown scheme: its OID
 }
 
 function parseKeyInput(data: Uint8Array | string): ParsedKey {
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new PkiError('no private key data given');
-  const text = typeof data === 'string' ? data : looksLikePem(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1') : undefined;
-  if (text === undefined) {
+  if (typeof data !== 'string' && !looksLikePem(data)) {
     if (data.length === 0) throw new PkiError('the private key file is empty');
-    return { kind: 'der', der: data as Uint8Array };
+    return { kind: 'der', der: data };
   }
-  const blocks = pemBlocks(text);
-  const block = blocks.find((b) => PKCS8_LABELS.has(b.label) || TRADITIONAL_LABELS.has(b.label));
-  if (block) return { kind: 'pem', block };
+  const { blocks, problems } = findPemBlocks(typeof data === 'string' ? data : decodeText(data));
+  for (const block of blocks) {
+    const label = KEY_LABELS.get(block.label);
+    if (label) return { kind: 'pem', block, ...label };
+  }
+  // pem.ts names a broken block `block N (LABEL): …`.
+  const broken = problems.find((p) => KEY_LABELS.has(/^block \d+ \(([^)]*)\)/.exec(p.message)?.[1] ?? ''));
+  if (broken) throw new PkiError(`the private key could not be read (${broken.message})`);
   const labels = new Set(blocks.map((b) => b.label));
   if (labels.has('OPENSSH PRIVATE KEY')) {
     throw new PkiError('OpenSSH private keys are not supported: convert with `ssh-keygen -p -m PKCS8 -f FILE` first');
@@ -428,55 +366,63 @@ function parseKeyInput(data: Uint8Array | string): ParsedKey {
   throw new PkiError('no private key found (expected a PEM "PRIVATE KEY" block or DER)');
 }
 
-function looksLikePem(bytes: Uint8Array): boolean {
-  // DER private keys start with a SEQUENCE tag (0x30); PEM text contains a BEGIN line.
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return head.includes('-----BEGIN ');
+function derOf(p: ParsedKey): Uint8Array {
+  return p.kind === 'pem' ? p.block.der : p.der;
 }
 
-function pemBlocks(text: string): PemBlock[] {
-  const out: PemBlock[] = [];
-  const re = /-----BEGIN ([A-Z0-9][A-Z0-9 ]*)-----\r?\n([\s\S]*?)-----END \1-----/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const label = m[1];
-    const lines = m[2].replace(/\r\n?/g, '\n').split('\n');
-    const headers: Record<string, string> = {};
-    let i = 0;
-    if (lines[0]?.includes(':')) {
-      for (; i < lines.length && lines[i].trim() !== ''; i++) {
-        const c = lines[i].indexOf(':');
-        if (c > 0) headers[lines[i].slice(0, c).trim()] = lines[i].slice(c + 1).trim();
-      }
-    }
-    const b64 = lines.slice(i).join('').replace(/\s+/g, '');
-    const body = lines.join('\n');
-    out.push({
-      label,
-      headers,
-      text: `-----BEGIN ${label}-----\n${body.endsWith('\n') ? body : body + '\n'}-----END ${label}-----\n`,
-      der: new Uint8Array(Buffer.from(b64, 'base64')),
-    });
-  }
-  return out;
+/** `Proc-Type: 4,ENCRYPTED` on a traditional (or plain PKCS#8) block: the whole structure encrypted, the cipher in `DEK-Info`. */
+function isLegacyEncrypted(p: ParsedKey): p is PemKey {
+  return p.kind === 'pem' && p.block.label !== 'ENCRYPTED PRIVATE KEY' && /ENCRYPTED/i.test(p.block.headers['Proc-Type'] ?? '');
 }
 
 function isEncryptedParsed(p: ParsedKey): boolean {
-  if (p.kind === 'pem') {
-    if (p.block.label === 'ENCRYPTED PRIVATE KEY') return true;
-    return /ENCRYPTED/i.test(p.block.headers['Proc-Type'] ?? '');
-  }
-  return isDerEncryptedPkcs8(p.der);
+  if (p.kind === 'pem') return p.block.label === 'ENCRYPTED PRIVATE KEY' || isLegacyEncrypted(p);
+  return isEncryptedPkcs8(p.der);
 }
 
-/** EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier (SEQUENCE), OCTET STRING } — no version INTEGER. */
-function isDerEncryptedPkcs8(der: Uint8Array): boolean {
+function formOf(p: ParsedKey): KeyOutputFormat {
+  return p.kind === 'der' ? 'der' : p.form;
+}
+
+/** A plain key: the PEM label names its structure; DER is tried as PKCS#8, PKCS#1 and SEC1. */
+function plainKey(p: ParsedKey): KeyObject {
+  const der = derOf(p);
+  const hints = p.kind === 'pem' ? [p.hint] : (['pkcs8', 'pkcs1', 'sec1'] as const);
+  for (const hint of hints) {
+    if (hint === 'encrypted-pkcs8') continue;
+    try {
+      return createPrivateKey({ key: buf(toPkcs8(der, hint)), format: 'der', type: 'pkcs8' });
+    } catch {
+      // try the next form
+    }
+  }
+  if (p.kind === 'pem') throw new PkiError('the private key could not be read (corrupted or unsupported format)');
+  if (isDerPublicKey(der)) throw new PkiError('this is a public key, not a private key');
+  throw new PkiError('not a private key (expected PEM, or DER PKCS#8, PKCS#1 or SEC1)');
+}
+
+function decryptedKey(p: ParsedKey, passphrase: string): KeyObject {
+  let pkcs8: Uint8Array;
   try {
-    const root = readRoot(der);
-    if (root.tag !== Tag.Sequence) return false;
-    const kids = children(der, root);
-    return kids.length === 2 && kids[0].tag === Tag.Sequence && kids[1].tag === Tag.OctetString;
+    pkcs8 = isLegacyEncrypted(p)
+      ? decryptPrivateKey({ der: p.block.der, format: 'legacy-encrypted-pem', headers: p.block.headers, label: p.block.label }, passphrase).pkcs8
+      : decryptPrivateKey({ der: derOf(p), format: 'encrypted-pkcs8' }, passphrase).pkcs8;
+  } catch (e) {
+    if (e instanceof PkiError && /unsupported|not supported/i.test(e.message)) {
+      let cipher = '';
+      try {
+        cipher = encryptionInfo(p).cipher ?? '';
+      } catch {
+        // keep the generic message
+      }
+      throw new PkiError(`the private key is encrypted with an unsupported algorithm${cipher ? ` (${cipher})` : ''}`);
+    }
+    throw new PkiError(WRONG_PASSPHRASE);
+  }
+  try {
+    return createPrivateKey({ key: buf(pkcs8), format: 'der', type: 'pkcs8' });
   } catch {
-    return false;
+    throw new PkiError('the private key could not be read (corrupted or unsupported format)');
   }
 }
 
@@ -487,26 +433,6 @@ function isDerPublicKey(der: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-function formOf(p: ParsedKey): KeyOutputFormat {
-  if (p.kind === 'der') return 'der';
-  return PKCS8_LABELS.has(p.block.label) ? 'pkcs8' : 'traditional';
-}
-
-function readFailure(e: unknown, encrypted: boolean, parsed: ParsedKey): PkiError {
-  const code = errCode(e);
-  if (encrypted && /UNSUPPORTED/i.test(code)) {
-    let cipher = '';
-    try {
-      cipher = keyEncryptionInfo(parsed.kind === 'pem' ? parsed.block.text : parsed.der).cipher ?? '';
-    } catch {
-      // keep the generic message
-    }
-    return new PkiError(`the private key is encrypted with an unsupported algorithm${cipher ? ` (${cipher})` : ''}`);
-  }
-  if (encrypted) return new PkiError('wrong passphrase (or the key is corrupted)');
-  return new PkiError('the private key could not be read (corrupted or unsupported format)');
 }
 
 // ---------------------------------------------------------------------------------------------------------------

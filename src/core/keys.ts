@@ -12,6 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import type * as Forge from 'node-forge';
 import { Tag, bitStringBytes, children, content, contextNumber, decodeOid, expectTag, integerBits, integerHex, readRoot, validateTree, whole } from './asn1';
 import type { Tlv } from './asn1';
+import { derTlv } from './dn';
 import type { Decoded, KeyEncryption, PrivateKeyFormat, PrivateKeyModel, PublicKeyInfo, PublicKeyModel } from './model';
 import { PkiError } from './model';
 import { OID_EC, spkiInfo } from './publicKey';
@@ -31,19 +32,7 @@ const MAX_JS_ITERATIONS = 1_000_000;
 const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
-// Small DER writer
-
-function derLength(n: number): number[] {
-  if (n < 0x80) return [n];
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return [0x80 | out.length, ...out];
-}
-
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([tag, ...derLength(body.length)]), body]);
-}
+// DER pieces (written with dn.ts's derTlv)
 
 const INT_0 = Buffer.from([0x02, 0x01, 0x00]);
 /** AlgorithmIdentifier { rsaEncryption, NULL }. */
@@ -152,21 +141,21 @@ function pkcs8Parts(der: Uint8Array, kids: Tlv[]): Pkcs8Parts {
 /** The key as PKCS#8 v1 (what OpenSSL 3.0 loads): drops a v2 public key. */
 function pkcs8V1(der: Uint8Array, p: Pkcs8Parts): Uint8Array {
   if (p.version === 0 && !p.publicKey) return der;
-  return tlv(Tag.Sequence, INT_0, whole(der, p.algId), whole(der, p.privateKey), ...(p.attributes ? [whole(der, p.attributes)] : []));
+  return derTlv(Tag.Sequence, INT_0, whole(der, p.algId), whole(der, p.privateKey), ...(p.attributes ? [whole(der, p.attributes)] : []));
 }
 
-function rsaToPkcs8(der: Uint8Array): Buffer {
-  return tlv(Tag.Sequence, INT_0, ALG_RSA, tlv(Tag.OctetString, der));
+function rsaToPkcs8(der: Uint8Array): Uint8Array {
+  return derTlv(Tag.Sequence, INT_0, ALG_RSA, derTlv(Tag.OctetString, der));
 }
 
-function dsaToPkcs8(der: Uint8Array, kids: Tlv[]): Buffer {
+function dsaToPkcs8(der: Uint8Array, kids: Tlv[]): Uint8Array {
   const [, p, q, g, , x] = kids;
-  const params = tlv(Tag.Sequence, whole(der, p), whole(der, q), whole(der, g));
-  return tlv(Tag.Sequence, INT_0, tlv(Tag.Sequence, OID_DSA_DER, params), tlv(Tag.OctetString, whole(der, x)));
+  const params = derTlv(Tag.Sequence, whole(der, p), whole(der, q), whole(der, g));
+  return derTlv(Tag.Sequence, INT_0, derTlv(Tag.Sequence, OID_DSA_DER, params), derTlv(Tag.OctetString, whole(der, x)));
 }
 
 /** SEC1 ECPrivateKey → PKCS#8 the way OpenSSL writes it: curve in the AlgorithmIdentifier, not inside. */
-function sec1ToPkcs8(der: Uint8Array, kids: Tlv[], curveParams?: Uint8Array): Buffer {
+function sec1ToPkcs8(der: Uint8Array, kids: Tlv[], curveParams?: Uint8Array): Uint8Array {
   const [version, priv, ...rest] = kids;
   let params: Uint8Array | undefined = curveParams;
   let pub: Tlv | undefined;
@@ -185,8 +174,8 @@ function sec1ToPkcs8(der: Uint8Array, kids: Tlv[], curveParams?: Uint8Array): Bu
     }
   }
   if (!params) throw new PkiError('the EC key names no curve (no parameters)');
-  const inner = tlv(Tag.Sequence, whole(der, version), whole(der, priv), ...(pub ? [whole(der, pub)] : []));
-  return tlv(Tag.Sequence, INT_0, tlv(Tag.Sequence, OID_EC_DER, params), tlv(Tag.OctetString, inner));
+  const inner = derTlv(Tag.Sequence, whole(der, version), whole(der, priv), ...(pub ? [whole(der, pub)] : []));
+  return derTlv(Tag.Sequence, INT_0, derTlv(Tag.Sequence, OID_EC_DER, params), derTlv(Tag.OctetString, inner));
 }
 
 function shapeToPkcs8(der: Uint8Array, shape: Shape, kids: Tlv[]): Uint8Array {
@@ -254,13 +243,13 @@ function infoOfSpki(spki: Uint8Array, key?: KeyObject): PublicKeyInfo {
 /** Builds the SPKI from the private key structure alone (RSA; EC or v2 keys carrying their public key). */
 function structuralSpki(der: Uint8Array, p: Pkcs8Parts): Uint8Array | undefined {
   const algId = whole(der, p.algId);
-  if (p.publicKey) return tlv(Tag.Sequence, algId, tlv(Tag.BitString, content(der, p.publicKey)));
+  if (p.publicKey) return derTlv(Tag.Sequence, algId, derTlv(Tag.BitString, content(der, p.publicKey)));
   const inner = content(der, p.privateKey);
   if (p.oid === '1.2.840.113549.1.1.1' || p.oid === '1.2.840.113549.1.1.10') {
     const { kids } = parseSequence(inner);
     if (kids.length < 3) return undefined;
-    const rsaPub = tlv(Tag.Sequence, whole(inner, kids[1]), whole(inner, kids[2]));
-    return tlv(Tag.Sequence, algId, tlv(Tag.BitString, Buffer.from([0]), rsaPub));
+    const rsaPub = derTlv(Tag.Sequence, whole(inner, kids[1]), whole(inner, kids[2]));
+    return derTlv(Tag.Sequence, algId, derTlv(Tag.BitString, Buffer.from([0]), rsaPub));
   }
   if (p.oid === OID_EC) {
     const { kids } = parseSequence(inner);
@@ -269,7 +258,7 @@ function structuralSpki(der: Uint8Array, p: Pkcs8Parts): Uint8Array | undefined 
     const [bits] = children(inner, pub);
     if (!bits) return undefined;
     bitStringBytes(inner, bits);
-    return tlv(Tag.Sequence, algId, whole(inner, bits));
+    return derTlv(Tag.Sequence, algId, whole(inner, bits));
   }
   return undefined;
 }
@@ -840,6 +829,16 @@ export function decryptPrivateKey(
   });
 }
 
+/** True when `der` has the shape of an EncryptedPrivateKeyInfo (nothing is decrypted; the scheme is not checked). */
+export function isEncryptedPkcs8(der: Uint8Array): boolean {
+  try {
+    const { kids } = parseSequence(der);
+    return shapeOf(der, kids) === 'encrypted-pkcs8';
+  } catch {
+    return false;
+  }
+}
+
 /** Plain PKCS#1 (RSA, or a traditional DSA key), SEC1 or PKCS#8 → PKCS#8 DER, as OpenSSL writes it. */
 export function toPkcs8(der: Uint8Array, format: 'pkcs8' | 'pkcs1' | 'sec1'): Uint8Array {
   return guard('private key', () => {
@@ -861,7 +860,7 @@ export function decodePublicKey(der: Uint8Array, format: 'spki' | 'pkcs1'): Deco
       for (const k of kids) {
         if (k.end === k.contentStart || der[k.contentStart] & 0x80) throw new PkiError('the RSA modulus and exponent must be positive');
       }
-      spki = tlv(Tag.Sequence, ALG_RSA, tlv(Tag.BitString, Buffer.from([0]), der));
+      spki = derTlv(Tag.Sequence, ALG_RSA, derTlv(Tag.BitString, Buffer.from([0]), der));
     } else if (kids.length !== 2 || kids[0].tag !== Tag.Sequence || kids[1].tag !== Tag.BitString) {
       throw new PkiError('not a SubjectPublicKeyInfo (SEQUENCE of AlgorithmIdentifier and BIT STRING)');
     }

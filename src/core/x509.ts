@@ -27,7 +27,6 @@ import type {
   ExtensionInfo,
   RevokedEntry,
   SanType,
-  SubjectAltName,
 } from './model';
 import { PkiError } from './model';
 import { decodeName } from './names';
@@ -410,18 +409,20 @@ function crl(der: Uint8Array): Decoded<CrlModel> {
 // ---------------------------------------------------------------------------------------------------------
 // Extensions
 
-interface ExtFields {
-  subjectAltNames: SubjectAltName[];
-  isCA: boolean;
-  pathLength?: number;
-  keyUsage: string[];
-  extendedKeyUsage: string[];
-  subjectKeyIdentifier?: string;
-  authorityKeyIdentifier?: string;
-  crlDistributionPoints: string[];
-  authorityInfoAccess: AccessDescription[];
-  crlNumber?: string;
-}
+/** What the known extensions fill in: the model's fields, for certificates, CSRs (SANs) and CRLs. */
+type ExtFields = Pick<
+  CertificateModel,
+  | 'subjectAltNames'
+  | 'isCA'
+  | 'pathLength'
+  | 'keyUsage'
+  | 'extendedKeyUsage'
+  | 'subjectKeyIdentifier'
+  | 'authorityKeyIdentifier'
+  | 'crlDistributionPoints'
+  | 'authorityInfoAccess'
+> &
+  Pick<CrlModel, 'crlNumber'>;
 
 function newExtFields(): ExtFields {
   return { subjectAltNames: [], isCA: false, keyUsage: [], extendedKeyUsage: [], crlDistributionPoints: [], authorityInfoAccess: [] };
@@ -471,7 +472,8 @@ function decodeExtensions(bytes: Uint8Array, extsTlv: Tlv, out: ExtFields): Exte
 
 type ExtParser = (bytes: Uint8Array, v: Tlv, out: ExtFields) => string;
 
-const KEY_USAGES = [
+/** keyUsage bit names, bit 0 first (RFC 5280 4.2.1.3). */
+export const KEY_USAGES = [
   'digitalSignature',
   'nonRepudiation',
   'keyEncipherment',
@@ -481,7 +483,7 @@ const KEY_USAGES = [
   'cRLSign',
   'encipherOnly',
   'decipherOnly',
-];
+] as const;
 
 const NS_CERT_TYPES = ['sslClient', 'sslServer', 'smime', 'objectSigning', 'reserved', 'sslCA', 'smimeCA', 'objectSigningCA'];
 
@@ -644,7 +646,7 @@ function colonHex(hex: string): string {
 }
 
 /** Names of the bits set in a named-bit BIT STRING. */
-function bitNames(b: Uint8Array, v: Tlv, names: string[]): string[] {
+function bitNames(b: Uint8Array, v: Tlv, names: readonly string[]): string[] {
   if (v.tag !== Tag.BitString) throw new PkiError('expected a BIT STRING');
   const len = v.end - v.contentStart;
   if (len < 1) throw new PkiError('empty BIT STRING');
@@ -817,10 +819,16 @@ function signatureBits(b: Uint8Array, t: Tlv): Uint8Array {
   return b.subarray(t.contentStart + 1, t.end);
 }
 
-/** Signature algorithm OID → digest for node:crypto (null: the algorithm hashes by itself, as EdDSA does). */
+/**
+ * Signature algorithm OID → digest as node:crypto names it (null: the algorithm hashes by itself, as EdDSA
+ * does). RSASSA-PSS carries its digest in its parameters: see pssParams.
+ */
 const SIG_DIGESTS: Record<string, string | null> = {
+  '1.2.840.113549.1.1.2': 'md2',
+  '1.2.840.113549.1.1.3': 'md4',
   '1.2.840.113549.1.1.4': 'md5',
   '1.2.840.113549.1.1.5': 'sha1',
+  '1.3.14.3.2.29': 'sha1',
   '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',
   '1.2.840.113549.1.1.13': 'sha512',
@@ -845,7 +853,10 @@ const SIG_DIGESTS: Record<string, string | null> = {
   '1.3.101.113': null,
 };
 
+/** Digest algorithm OIDs (in RSASSA-PSS parameters) → node:crypto names. */
 const DIGEST_OIDS: Record<string, string> = {
+  '1.2.840.113549.2.2': 'md2',
+  '1.2.840.113549.2.5': 'md5',
   '1.3.14.3.2.26': 'sha1',
   '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
@@ -855,6 +866,17 @@ const DIGEST_OIDS: Record<string, string> = {
 
 const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
 const OID_MGF1 = '1.2.840.113549.1.1.8';
+
+/**
+ * The digest of a signature AlgorithmIdentifier, as node:crypto names it (`sha256`…; for RSASSA-PSS the one
+ * its parameters name, or that digest's OID when unknown); null for algorithms that hash by themselves
+ * (Ed25519, Ed448); undefined for an unknown algorithm. Throws PkiError for a malformed AlgorithmIdentifier.
+ */
+export function signatureHash(b: Uint8Array, algTlv: Tlv): string | null | undefined {
+  const alg = algorithm(b, algTlv);
+  if (alg.oid === OID_RSASSA_PSS) return pssParams(b, alg.params).hash;
+  return alg.oid in SIG_DIGESTS ? SIG_DIGESTS[alg.oid] : undefined;
+}
 
 /**
  * Verifies `sig` over `data` with the DER SubjectPublicKeyInfo `spki`, for the AlgorithmIdentifier `algTlv`
@@ -878,8 +900,9 @@ export function verifySignature(
   }
   try {
     if (alg.oid === OID_RSASSA_PSS) {
+      // Node cannot express an MGF1 digest other than the message digest.
       const pss = pssParams(b, alg.params);
-      if (!pss) return false;
+      if (!Object.values(DIGEST_OIDS).includes(pss.hash) || pss.mgfHash !== pss.hash) return false;
       return verify(pss.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, sig);
     }
     if (!(alg.oid in SIG_DIGESTS)) return false;
@@ -906,29 +929,31 @@ function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
   return createPublicKey({ key: buf, format: 'der', type: 'spki' });
 }
 
-/** RSASSA-PSS-params → digest and salt length; undefined when the MGF1 digest differs (Node cannot express it). */
-function pssParams(b: Uint8Array, params: Tlv | undefined): { hash: string; saltLength: number } | undefined {
+/**
+ * RSASSA-PSS-params (RFC 4055 defaults: SHA-1, MGF1 with SHA-1, salt 20). Digests as node:crypto names them,
+ * or their OID when unknown; `mgfHash` is undefined when the mask generation function is not MGF1.
+ */
+export function pssParams(b: Uint8Array, params: Tlv | undefined): { hash: string; mgfHash?: string; saltLength: number } {
+  const digest = (t: Tlv): string => {
+    const oid = algorithm(b, t).oid;
+    return DIGEST_OIDS[oid] ?? oid;
+  };
   let hash = 'sha1';
-  let mgfHash = 'sha1';
+  let mgfHash: string | undefined = 'sha1';
   let saltLength = 20;
   if (params && params.tag === Tag.Sequence) {
     for (const c of children(b, params)) {
       const [inner] = children(b, c);
       if (!inner) continue;
       if (c.tag === 0xa0) {
-        const h = DIGEST_OIDS[algorithm(b, inner).oid];
-        if (!h) return undefined;
-        hash = h;
+        hash = digest(inner);
       } else if (c.tag === 0xa1) {
         const mgf = algorithm(b, inner);
-        if (mgf.oid !== OID_MGF1 || !mgf.params) return undefined;
-        const h = DIGEST_OIDS[algorithm(b, mgf.params).oid];
-        if (!h) return undefined;
-        mgfHash = h;
+        mgfHash = mgf.oid === OID_MGF1 && mgf.params ? digest(mgf.params) : undefined;
       } else if (c.tag === 0xa2) {
         saltLength = integerNumber(b, inner);
       }
     }
   }
-  return hash === mgfHash ? { hash, saltLength } : undefined;
+  return { hash, mgfHash, saltLength };
 }

@@ -339,6 +339,7 @@ describe('loadPrivateKey on OpenSSL-made keys', () => {
     assert.equal(e8.prf, 'hmacWithSHA256');
     assert.equal(e8.iterations, asn1Summary(tmp.path('ossl-rsa-enc8.der'), true).iterations);
     assert.equal(keyEncryptionInfo(read(tmp.path('ossl-ec-pbes1.pem'))).scheme, 'pkcs12-pbe');
+    assert.equal(keyEncryptionInfo(read(tmp.path('ossl-ec-pbes1.pem'))).cipher, 'des-ede3-cbc');
     assert.equal(keyEncryptionInfo(read(tmp.path('ossl-ec-scrypt.pem'))).prf, 'scrypt');
   });
 
@@ -371,6 +372,7 @@ describe('loadPrivateKey on OpenSSL-made keys', () => {
     assertPkiError(() => loadPrivateKey(new Uint8Array(0)), /empty/);
     assertPkiError(() => loadPrivateKey('-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n'), /OpenSSH/);
     assertPkiError(() => loadPrivateKey('-----BEGIN PRIVATE KEY-----\nMAMCAQA=\n-----END PRIVATE KEY-----\n'), /could not be read/);
+    assertPkiError(() => loadPrivateKey('-----BEGIN PRIVATE KEY-----\nMA!CAQA=\n-----END PRIVATE KEY-----\n'), /could not be read \(block 1 \(PRIVATE KEY\): invalid base64 at line 2/);
     assert.equal(isEncryptedPrivateKey('garbage'), false);
     assert.equal(isEncryptedPrivateKey(new Uint8Array([1, 2, 3])), false);
   });

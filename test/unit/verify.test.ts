@@ -33,7 +33,7 @@ async function make(cn: string, profile: IssueOptions['profile'], issuer?: Ca, e
     subjectPrivateKeyPkcs8: k.pkcs8,
     profile,
     issuer,
-    force: true,
+    allowOutliveIssuer: true,
     ...extra,
   });
   return { certificate: der, privateKeyPkcs8: k.pkcs8 };
