@@ -2,16 +2,26 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readPassphraseFile } from '../core/files';
-import { CliError, type CommandIo } from './io';
+import { CliError, HelpRequested, type CommandIo } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parse<O extends Options>(argv: string[], options: O, usage: string) {
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Parses a command's options (every command also takes --help). With `positionals: false`, any positional
+ * argument is a usage error.
+ */
+export function parse<O extends Options>(argv: string[], options: O, usage: string, { positionals = true } = {}) {
+  let result;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    result = parseArgs({ args: argv, options: { ...options, ...HELP }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new CliError(`${(e as Error).message.split('\n')[0]}\n${usage}`, 2);
   }
+  if ((result.values as { help?: boolean }).help) throw new HelpRequested(usage);
+  if (!positionals && result.positionals.length > 0) throw new CliError(`unexpected argument "${result.positionals[0]}"\n${usage}`, 2);
+  return result;
 }
 
 /** A secret from a file (first line, as `openssl -passin file:` reads it), or from standard input with "-". */

@@ -26,7 +26,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return sub === undefined ? 2 : 0;
   }
   if (sub !== 'init') throw new CliError(`unknown ca command "${sub}"\n${USAGE}`, 2);
-  const { values, positionals } = parse(
+  const { values } = parse(
     rest,
     {
       'subject': { type: 'string' },
@@ -45,15 +45,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const keyOut = required(values['key-out'], '--key-out', USAGE);
   const subject = await core('--subject', () => parseSubject(required(values.subject, '--subject', USAGE)));

@@ -26,7 +26,7 @@ export function profile(s: string | undefined, allowed: Profile[], fallback: Pro
 }
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       ...KEY_SOURCE_OPTIONS,
@@ -37,15 +37,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const subject = await core('--subject', () => parseSubject(required(values.subject, '--subject', USAGE)));
   const sans = await core('--san', () => (values.san ?? []).flatMap((s) => parseSans(s)));

@@ -24,13 +24,9 @@ const LABELS: Record<string, string> = {
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { 'to': { type: 'string' }, 'index': { type: 'string' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' } },
+    { 'to': { type: 'string' }, 'index': { type: 'string' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' } },
     USAGE,
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
   const [input] = positionals;
   if (!input || positionals.length > 1) throw new CliError(`give exactly one input file\n${USAGE}`, 2);
   const to = required(values.to, '--to', USAGE);
@@ -89,13 +85,9 @@ Add --with-root to keep a self-signed root at the end (usually left out).`;
 export async function bundle(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { 'with-root': { type: 'boolean' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' } },
+    { 'with-root': { type: 'boolean' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' } },
     BUNDLE_USAGE,
   );
-  if (values.help) {
-    io.out(BUNDLE_USAGE + '\n');
-    return 0;
-  }
   if (positionals.length === 0) throw new CliError(`give the certificate files\n${BUNDLE_USAGE}`, 2);
   const out = required(values.out, '-o', BUNDLE_USAGE);
   checkOutputs([out], !!values.force);

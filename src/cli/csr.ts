@@ -5,7 +5,7 @@ import { createCsr, parseSans } from '../core/issue';
 import { encodePem } from '../core/pem';
 import { parse } from './args';
 import { KEY_SOURCE_OPTIONS, checkOutputs, core, keySource, required, writeOutputs } from './common';
-import { CliError, type CommandIo } from './io';
+import type { CommandIo } from './io';
 
 const USAGE = `Usage: tlsw csr (--key KEY | --new-key rsa|ec|ed25519 --key-out KEY [--bits N] [--curve C])
                 --subject "/C=UK/O=Any Org/CN=x" [--san dns:a,ip:1.2.3.4,email:e,uri:u] [--passphrase-file F]
@@ -16,7 +16,7 @@ const USAGE = `Usage: tlsw csr (--key KEY | --new-key rsa|ec|ed25519 --key-out K
 Signed with SHA-256 (SHA-384 for P-384 keys, SHA-512 for P-521, Ed25519 for Ed25519).`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       ...KEY_SOURCE_OPTIONS,
@@ -25,15 +25,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const subject = await core('--subject', () => parseSubject(required(values.subject, '--subject', USAGE)));
   const sans = await core('--san', () => (values.san ?? []).flatMap((s) => parseSans(s)));

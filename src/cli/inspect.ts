@@ -26,14 +26,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'password-file': { type: 'string' },
       'max-size': { type: 'string' },
       'now': { type: 'string' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
   if (positionals.length === 0) throw new CliError(`no FILE given\n${USAGE}`, 2);
   const maxBytes = values['max-size'] !== undefined ? megabytes(values['max-size']) : DEFAULT_MAX_BYTES;
   const now = values.now !== undefined ? date(values.now) : new Date();

@@ -16,3 +16,10 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/** Thrown for --help / -h: main prints the command's usage and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super('help requested');
+  }
+}

@@ -22,7 +22,7 @@ Private keys are written with mode 0600 and never over an existing file unless -
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (argv[0] === 'pub') return pub(argv.slice(1), io);
   if (argv[0] === 'passphrase') return passphrase(argv.slice(1), io);
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       'type': { type: 'string' },
@@ -34,12 +34,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'allow-weak': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) return help(io);
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const spec = keySpec(values.type, values.bits, values.curve);
   const format = keyFormat(values.format);
@@ -54,10 +52,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 async function pub(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { 'passphrase-file': { type: 'string' }, 'der': { type: 'boolean' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' }, 'help': { type: 'boolean', short: 'h' } },
+    { 'passphrase-file': { type: 'string' }, 'der': { type: 'boolean' }, 'force': { type: 'boolean' }, 'out': { type: 'string', short: 'o' } },
     USAGE,
   );
-  if (values.help) return help(io);
   const [keyPath] = positionals;
   if (!keyPath) throw new CliError(`tlsw key pub needs the private key file\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
@@ -79,11 +76,9 @@ async function passphrase(argv: string[], io: CommandIo): Promise<number> {
       'legacy': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) return help(io);
   const [keyPath] = positionals;
   if (!keyPath) throw new CliError(`tlsw key passphrase needs the private key file\n${USAGE}`, 2);
   const actions = [values.remove, values.add, values.change].filter(Boolean).length;
@@ -117,9 +112,3 @@ function keyFormat(s: string | undefined): KeyOutputFormat | undefined {
   if (s === 'pkcs8' || s === 'traditional' || s === 'der') return s;
   throw new CliError(`--format must be pkcs8, traditional or der, got "${s}"`, 2);
 }
-
-function help(io: CommandIo): number {
-  io.out(USAGE + '\n');
-  return 0;
-}
-

@@ -34,7 +34,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 }
 
 async function exportCommand(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       'cert': { type: 'string' },
@@ -46,15 +46,10 @@ async function exportCommand(argv: string[], io: CommandIo): Promise<number> {
       'legacy': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const certPath = required(values.cert, '--cert', USAGE);
   const keyPath = required(values.key, '--key', USAGE);
@@ -80,14 +75,9 @@ async function importCommand(argv: string[], io: CommandIo): Promise<number> {
       'out-dir': { type: 'string' },
       'key-passphrase-file': { type: 'string' },
       'force': { type: 'boolean' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
   const [p12Path] = positionals;
   if (!p12Path || positionals.length > 1) throw new CliError(`give exactly one PKCS#12 file\n${USAGE}`, 2);
   const dir = required(values['out-dir'], '--out-dir', USAGE);

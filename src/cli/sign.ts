@@ -7,7 +7,7 @@ import { encodePem } from '../core/pem';
 import { parse } from './args';
 import { profile } from './cert';
 import { certificatesIn, checkOutputs, core, csrIn, days, privateKeyIn, required, warn, writeOutputs, type Output } from './common';
-import { CliError, type CommandIo } from './io';
+import type { CommandIo } from './io';
 
 const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-file F] --csr X.csr
                  --profile server|client|server+client|intermediate [--days N] [--serial-file CA.srl]
@@ -20,7 +20,7 @@ not verify, a certificate outliving its CA (unless --force-validity) and an RSA 
 (unless --allow-weak).`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       'ca': { type: 'string' },
@@ -37,15 +37,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const chosen = profile(required(values.profile, '--profile', USAGE), ['server', 'client', 'server+client', 'intermediate'], 'server');
   const caPath = required(values.ca, '--ca', USAGE);

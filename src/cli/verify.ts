@@ -18,7 +18,7 @@ after the first in --cert's file count as intermediates. Without --ca, only --ke
 Exit status 0 when every check passes; 1 with one line per failure otherwise.`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       'cert': { type: 'string' },
@@ -27,15 +27,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'key': { type: 'string' },
       'passphrase-file': { type: 'string' },
       'now': { type: 'string' },
-      'help': { type: 'boolean', short: 'h' },
     },
     USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${USAGE}`, 2);
   if ((values.cert === undefined) === (values.csr === undefined)) throw new CliError(`give --cert or --csr\n${USAGE}`, 2);
   if (values.cert !== undefined && !values.ca && values.key === undefined) throw new CliError(`give --ca and/or --key to check the certificate against\n${USAGE}`, 2);
   const now = values.now !== undefined ? new Date(values.now) : new Date();
