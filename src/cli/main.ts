@@ -1,7 +1,7 @@
 // `tlsw` — the TLS Workbench engine on the command line. This file only dispatches: each command's module
 // (and the heavy libraries it needs) is loaded when that command runs, so `tlsw --version` stays instant.
 
-import { CliError, type CommandIo } from './io';
+import { CliError, HelpRequested, type CommandIo } from './io';
 
 interface Command {
   summary: string;
@@ -19,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   convert: { summary: 'convert between PEM and DER', load: () => import('./convert') },
   bundle: { summary: 'write a full-chain file (leaf first) from separate certificates', load: async () => ({ run: (await import('./convert')).bundle }) },
   verify: { summary: 'verify a certificate chain, a key against its certificate, or a CSR signature', load: () => import('./verify') },
+  scan: { summary: 'find every key, CSR, certificate and keystore under a folder, with subjects and expiry', load: () => import('./scan') },
+  ecflow: { summary: "create, check and repair ecFlow's SSL folder (~/.ecflowrc/ssl)", load: () => import('./ecflow') },
 };
 
 export const USAGE = `tlsw — TLS Workbench on the command line
@@ -52,6 +54,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     const mod = await command.load();
     return await mod.run(rest, io);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.out(e.usage + '\n');
+      return 0;
+    }
     if (e instanceof CliError) {
       io.err(`tlsw ${name}: ${e.message}\n`);
       return e.exitCode;

@@ -578,8 +578,8 @@ function bmpPassword(passphrase: string): Buffer {
 }
 
 let forgeModule: typeof Forge | undefined;
-/** node-forge, loaded on first use: only DES and RC2 need it. */
-function forge(): typeof Forge {
+/** node-forge, loaded on first use: only DES and RC2 need it (here and in pkcs12.ts). */
+export function forge(): typeof Forge {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose: keeps loading src/core cheap
   forgeModule ??= require('node-forge') as typeof Forge;
   return forgeModule;

@@ -10,7 +10,7 @@
 // OpenSSL versions used each UTF-8 byte as one BMP character: both are tried when opening.
 
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import forge from 'node-forge';
+import { forge } from './keys';
 import type { Tlv } from './asn1';
 import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_DEPTH } from './asn1';
 import type { Pkcs12BagType } from './model';
@@ -821,10 +821,11 @@ function cbcEncrypt(cipher: string | { rc2: number }, key: Buffer, iv: Uint8Arra
 
 /** RC2-CBC without padding (callers pad): the one thing taken from node-forge. */
 function rc2(key: Buffer, effectiveBits: number, iv: Uint8Array, data: Uint8Array, encrypt: boolean): Buffer {
-  const k = forge.util.createBuffer(key.toString('binary'));
-  const c = encrypt ? forge.rc2.createEncryptionCipher(k, effectiveBits) : forge.rc2.createDecryptionCipher(k, effectiveBits);
-  c.start(forge.util.createBuffer(Buffer.from(iv).toString('binary')));
-  c.update(forge.util.createBuffer(Buffer.from(data).toString('binary')));
+  const f = forge();
+  const k = f.util.createBuffer(key.toString('binary'));
+  const c = encrypt ? f.rc2.createEncryptionCipher(k, effectiveBits) : f.rc2.createDecryptionCipher(k, effectiveBits);
+  c.start(f.util.createBuffer(Buffer.from(iv).toString('binary')));
+  c.update(f.util.createBuffer(Buffer.from(data).toString('binary')));
   c.finish(() => true);
   return Buffer.from(c.output.getBytes(), 'binary');
 }

@@ -3,9 +3,15 @@
 
 import type * as vscode from 'vscode';
 import { InspectCommand } from './inspectCommand';
+import { PkiCommands } from './commands/pkiCommands';
+import { PemEditor } from './editor/pemEditor';
+import { CertificateExplorer } from './explorer/certificateExplorer';
 
 export function activate(context: vscode.ExtensionContext): void {
   InspectCommand.register(context);
+  PkiCommands.register(context);
+  PemEditor.register(context);
+  CertificateExplorer.register(context);
 }
 
 export function deactivate(): void {

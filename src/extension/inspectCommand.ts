@@ -1,83 +1,81 @@
-// "TLS Workbench: Inspect Certificate / File": decodes the file and shows the report as a read-only
-// virtual document. (The full inspector webview replaces this view later; the command stays.)
+// "TLS Workbench: Inspect Certificate / File": opens the file in the inspector (src/extension/inspector). The
+// plain-text report stays one click away there ("Show as Text Report"); documents that exist only in the
+// editor (untitled) get the report directly, since the inspector reads files.
+//
+// This feature also registers the inspector itself (custom editors, "Open in Inspector") and the report
+// documents both share.
 
 import * as vscode from 'vscode';
-import type { ReadResult } from '../core/model';
+import { InspectorProvider, openInInspector, uriOfArgument } from './inspector/inspectorProvider';
+import { ReportDocuments } from './inspector/reportDocuments';
 
-export const INSPECT_SCHEME = 'tls-workbench-report';
+export { REPORT_SCHEME as INSPECT_SCHEME } from './inspector/reportDocuments';
 
-export class InspectCommand implements vscode.TextDocumentContentProvider {
+export class InspectCommand {
   static readonly commandId = 'tlsWorkbench.inspectFile';
 
-  private readonly reports = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+  constructor(
+    private readonly reports: ReportDocuments,
+    readonly inspector: InspectorProvider,
+  ) {}
 
   static register(context: vscode.ExtensionContext): InspectCommand {
-    const command = new InspectCommand();
-    context.subscriptions.push(
-      command.changed,
-      vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, command),
-      vscode.commands.registerCommand(InspectCommand.commandId, (uri?: vscode.Uri) => command.inspect(uri)),
-    );
+    const reports = ReportDocuments.register(context);
+    const inspector = InspectorProvider.register(context, reports);
+    const command = new InspectCommand(reports, inspector);
+    context.subscriptions.push(vscode.commands.registerCommand(InspectCommand.commandId, (arg?: unknown) => command.inspect(arg)));
     return command;
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.reports.get(uri.toString()) ?? 'This report is no longer available: run "TLS Workbench: Inspect Certificate / File" again.';
+  /**
+   * Opens `arg` (a Uri, or a tree item with `resourceUri`; else the active editor's file, or one the user picks)
+   * in the inspector. Returns the inspected file's URI (the report's URI for an untitled document).
+   */
+  async inspect(arg?: unknown): Promise<vscode.Uri | undefined> {
+    const target = uriOfArgument(arg) ?? activeDocumentUri() ?? (await pickFile());
+    if (!target) return undefined;
+    if (target.scheme === 'untitled') return this.reportOfOpenDocument(target);
+    const name = basename(target);
+    try {
+      const stat = await vscode.workspace.fs.stat(target);
+      if (stat.type === vscode.FileType.Directory) {
+        void vscode.window.showErrorMessage(`${name}: is a folder; choose a certificate, key, CSR or keystore file.`);
+        return undefined;
+      }
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${name}: cannot be read (${oneLine(e)}).`);
+      return undefined;
+    }
+    await openInInspector(target);
+    return target;
   }
 
-  /** Inspects `uri` (or the active editor's file, or one the user picks). Returns the report's URI. */
-  async inspect(uri?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (await pickFile());
-    if (!target) return undefined;
+  /** The text report of a document that is not on disk, from the editor's text. */
+  private async reportOfOpenDocument(target: vscode.Uri): Promise<vscode.Uri | undefined> {
     const name = basename(target);
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(target);
-    } catch (e) {
-      void vscode.window.showErrorMessage(`${name}: cannot be read (${(e as Error).message}).`);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+    if (!document) {
+      void vscode.window.showErrorMessage(`${name}: the document is no longer open.`);
       return undefined;
     }
-    const [{ readObjects }, { formatReport }] = await Promise.all([import('../core/read'), import('../core/report')]);
+    const { readObjects } = await import('../core/read');
     const maxMB = vscode.workspace.getConfiguration('tlsWorkbench').get<number>('maxFileSizeMB', 5);
-    const maxBytes = Math.floor(maxMB * 1024 * 1024);
-    let result: ReadResult = readObjects(bytes, { maxBytes });
-    if (needsPassword(result)) {
-      const password = await vscode.window.showInputBox({
-        title: `Unlock ${name}`,
-        prompt: `${name} is encrypted. Enter its password to decode everything (leave empty to skip).`,
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (password) result = readObjects(bytes, { maxBytes, password });
-    }
-    const errors = result.problems.filter((p) => p.severity === 'error');
+    const result = readObjects(new TextEncoder().encode(document.getText()), { maxBytes: Math.floor(maxMB * 1024 * 1024) });
     if (result.objects.length === 0) {
-      void vscode.window.showErrorMessage(`${name}: ${errors[0]?.message ?? 'nothing to decode'}.`);
+      const first = result.problems.find((p) => p.severity === 'error')?.message ?? 'nothing to decode';
+      void vscode.window.showErrorMessage(`${name}: ${first}.`);
       return undefined;
     }
-    if (errors.length > 0) {
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
-      void vscode.window.showWarningMessage(`${name}: ${errors[0].message}${more}.`);
-    }
-    let text = formatReport(result.objects, target.scheme === 'file' ? target.fsPath : target.toString());
-    if (result.problems.length > 0) {
-      text += '\nProblems:\n' + result.problems.map((p) => `  ${p.severity}: ${p.message}`).join('\n') + '\n';
-    }
-    const reportUri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${name}.report`, query: target.toString() });
-    this.reports.set(reportUri.toString(), text);
-    this.changed.fire(reportUri);
-    const doc = await vscode.workspace.openTextDocument(reportUri);
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-    return reportUri;
+    return this.reports.show(target, result);
   }
 }
 
-function needsPassword(result: ReadResult): boolean {
-  return result.objects.some(
-    (o) => (o.kind === 'private-key' && o.encrypted && !o.publicKey) || (o.kind === 'pkcs12' && !o.decrypted),
-  );
+/** The file of the active editor: a text editor, or a custom editor (the inspector itself). */
+function activeDocumentUri(): vscode.Uri | undefined {
+  const text = vscode.window.activeTextEditor?.document.uri;
+  if (text) return text;
+  const input = vscode.window.tabGroups?.activeTabGroup?.activeTab?.input;
+  return typeof vscode.TabInputCustom === 'function' && input instanceof vscode.TabInputCustom ? input.uri : undefined;
 }
 
 async function pickFile(): Promise<vscode.Uri | undefined> {
@@ -91,4 +89,10 @@ async function pickFile(): Promise<vscode.Uri | undefined> {
 
 function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
+}
+
+function oneLine(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  if (code === 'FileNotFound' || code === 'EntryNotFound' || code === 'ENOENT') return 'no such file';
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }

@@ -2,7 +2,8 @@
 // what it registers. Real behaviour inside VS Code is covered by test/integration (extension host).
 
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
 
 export interface FakeVscode {
   api: Record<string, unknown>;
@@ -12,6 +13,25 @@ export interface FakeVscode {
   messages: { level: 'error' | 'warning' | 'info'; text: string }[];
   inputBoxAnswers: (string | undefined)[];
   inputBoxOptions: Record<string, unknown>[];
+  /** Commands run with vscode.commands.executeCommand (the inspector opens files with `vscode.openWith`). */
+  executed: { command: string; args: unknown[] }[];
+  /** Custom editor providers (the inspector) by view type. */
+  customEditors: Map<string, FakeCustomEditorProvider>;
+  /** Texts written with vscode.env.clipboard.writeText. */
+  clipboard: string[];
+  /** File system watchers created, with a way to fire their events. */
+  watchers: FakeWatcher[];
+}
+
+export interface FakeWatcher {
+  pattern: unknown;
+  disposed: boolean;
+  fire(event: 'change' | 'create' | 'delete', uri?: FakeUri): void;
+}
+
+export interface FakeCustomEditorProvider {
+  openCustomDocument(uri: FakeUri): unknown;
+  resolveCustomEditor(document: unknown, panel: unknown, token?: unknown): unknown;
 }
 
 export class FakeUri {
@@ -29,6 +49,9 @@ export class FakeUri {
   static from(c: { scheme: string; path: string; query?: string }): FakeUri {
     return new FakeUri(c.scheme, c.path, c.query ?? '');
   }
+  static joinPath(base: FakeUri, ...segments: string[]): FakeUri {
+    return new FakeUri(base.scheme, posix.join(base.path, ...segments));
+  }
   toString(): string {
     return `${this.scheme}:${this.path}${this.query ? `?${this.query}` : ''}`;
   }
@@ -44,6 +67,10 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     messages: [],
     inputBoxAnswers: [],
     inputBoxOptions: [],
+    executed: [],
+    customEditors: new Map(),
+    clipboard: [],
+    watchers: [],
   };
   const disposable = { dispose() {} };
   class EventEmitter {
@@ -54,11 +81,69 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
   fake.api = {
     Uri: FakeUri,
     EventEmitter,
+    // Text-editor features (src/extension/editor): registrations only.
+    Disposable: { from: (...items: { dispose(): void }[]) => ({ dispose: () => items.forEach((d) => d.dispose()) }) },
+    CodeActionKind: { QuickFix: 'quickfix' },
+    languages: {
+      registerHoverProvider: () => disposable,
+      registerCodeLensProvider: () => disposable,
+      registerCodeActionsProvider: () => disposable,
+      createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
+    },
     ViewColumn: { Beside: -2, Active: -1 },
+    // The Certificate Explorer (src/extension/explorer): tree views, decorations, status bar (registrations only).
+    TreeItem: class {
+      constructor(
+        readonly label: unknown,
+        readonly collapsibleState?: number,
+      ) {}
+    },
+    TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    ThemeIcon: class {
+      constructor(
+        readonly id: string,
+        readonly color?: unknown,
+      ) {}
+    },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    FileDecoration: class {
+      constructor(
+        readonly badge?: string,
+        readonly tooltip?: string,
+        readonly color?: unknown,
+      ) {}
+    },
+    MarkdownString: class {
+      value = '';
+      appendText(t: string) {
+        this.value += t;
+        return this;
+      }
+      appendMarkdown(t: string) {
+        this.value += t;
+        return this;
+      }
+    },
+    // The inspector (src/extension/inspector): custom editors, file watching, clipboard.
+    FileType: { File: 1, Directory: 2 },
+    RelativePattern: class {
+      constructor(
+        readonly base: unknown,
+        readonly pattern: string,
+      ) {}
+    },
+    env: { clipboard: { writeText: async (text: string) => void fake.clipboard.push(text) } },
     commands: {
       registerCommand(id: string, fn: (...args: unknown[]) => unknown) {
         fake.commands.set(id, fn);
         return disposable;
+      },
+      executeCommand: async (command: string, ...args: unknown[]) => {
+        fake.executed.push({ command, args });
+        return undefined;
       },
     },
     workspace: {
@@ -66,7 +151,39 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
         fake.providers.set(scheme, p);
         return disposable;
       },
-      fs: { readFile: async (uri: FakeUri) => new Uint8Array(readFileSync(uri.fsPath)) },
+      fs: {
+        readFile: async (uri: FakeUri) => new Uint8Array(readFileSync(uri.fsPath)),
+        stat: async (uri: FakeUri) => {
+          const st = statSync(uri.fsPath);
+          return { type: st.isDirectory() ? 2 : 1, size: st.size, ctime: st.ctimeMs, mtime: st.mtimeMs };
+        },
+        readDirectory: async (uri: FakeUri) => readdirSync(uri.fsPath, { withFileTypes: true }).map((d) => [d.name, d.isDirectory() ? 2 : 1]),
+      },
+      findFiles: async () => [],
+      asRelativePath: (u: FakeUri | string) => (typeof u === 'string' ? u : u.fsPath),
+      onDidSaveTextDocument: () => disposable,
+      onDidChangeWorkspaceFolders: () => disposable,
+      createFileSystemWatcher: (pattern: unknown) => {
+        const listeners: Record<string, ((uri?: FakeUri) => void)[]> = { change: [], create: [], delete: [] };
+        const watcher: FakeWatcher = {
+          pattern,
+          disposed: false,
+          fire: (event, uri) => {
+            if (!watcher.disposed) listeners[event].forEach((fn) => fn(uri));
+          },
+        };
+        fake.watchers.push(watcher);
+        const on = (event: string) => (fn: (uri?: FakeUri) => void) => {
+          listeners[event].push(fn);
+          return disposable;
+        };
+        return { onDidChange: on('change'), onDidCreate: on('create'), onDidDelete: on('delete'), dispose: () => void (watcher.disposed = true) };
+      },
+      textDocuments: [],
+      onDidOpenTextDocument: () => disposable,
+      onDidChangeTextDocument: () => disposable,
+      onDidCloseTextDocument: () => disposable,
+      onDidChangeConfiguration: () => disposable,
       getConfiguration: () => ({ get: (key: string, def: unknown) => (key in settings ? settings[key] : def) }),
       openTextDocument: async (uri: FakeUri) => {
         fake.opened.push(uri);
@@ -84,6 +201,16 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
         return fake.inputBoxAnswers.shift();
       },
       showOpenDialog: async () => undefined,
+      createTreeView: () => ({ badge: undefined, dispose() {} }),
+      registerFileDecorationProvider: () => disposable,
+      createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+      withProgress: async (_options: unknown, task: (progress: unknown, token: unknown) => unknown) =>
+        task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
+      setStatusBarMessage: () => disposable,
+      registerCustomEditorProvider(viewType: string, provider: FakeCustomEditorProvider) {
+        fake.customEditors.set(viewType, provider);
+        return disposable;
+      },
     },
   };
   const M = Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
@@ -95,6 +222,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
   return fake;
 }
 
-export function fakeContext(): { subscriptions: { dispose(): void }[] } {
-  return { subscriptions: [] };
+export function fakeContext(): { subscriptions: { dispose(): void }[]; extensionUri: FakeUri } {
+  // extensionUri: this checkout (out/test/helpers/../../..), where dist/webview and media live.
+  return { subscriptions: [], extensionUri: FakeUri.file(join(__dirname, '..', '..', '..')) };
 }

@@ -1,5 +1,6 @@
 // The bundled extension (dist/extension.js, as shipped) loads, registers exactly the commands package.json
-// contributes, and its inspect command turns a real certificate into a report.
+// contributes, and its inspect command opens a file in the inspector (a read-only custom editor): the host
+// side of the inspector is driven here through a fake webview panel, its text report included.
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,65 @@ const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'extension.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+interface Posted {
+  type: string;
+  requestId?: number;
+  ok?: boolean;
+  message?: string;
+  view?: {
+    fileName: string;
+    objects: { title: string; kind: string; chips: { label: string }[]; sections: { id: string; fields: { label: string; value: string }[] }[] }[];
+    problems: { severity: string; message: string }[];
+    lock?: { what: string };
+    unlocked: boolean;
+  };
+}
+
+/** A webview panel as VS Code hands it to a custom editor provider, recording what the extension posts. */
+function fakePanel() {
+  const posted: Posted[] = [];
+  let receive: ((m: unknown) => void) | undefined;
+  const disposeListeners: (() => void)[] = [];
+  const webview = {
+    options: {} as Record<string, unknown>,
+    html: '',
+    cspSource: 'https://fake-webview.test',
+    asWebviewUri: (u: FakeUri) => new FakeUri('https', `/fake-webview${u.path}`),
+    postMessage: async (m: Posted) => {
+      posted.push(JSON.parse(JSON.stringify(m)) as Posted);
+      return true;
+    },
+    onDidReceiveMessage: (fn: (m: unknown) => void) => {
+      receive = fn;
+      return { dispose() {} };
+    },
+  };
+  const panel = {
+    webview,
+    onDidDispose: (fn: () => void) => {
+      disposeListeners.push(fn);
+      return { dispose() {} };
+    },
+  };
+  return {
+    panel,
+    webview,
+    posted,
+    send: (m: unknown) => receive?.(m),
+    close: () => disposeListeners.forEach((fn) => fn()),
+    /** The first posted message matching `pred`, once it arrives (the host answers asynchronously). */
+    async next(pred: (m: Posted) => boolean, from = 0): Promise<Posted> {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const hit = posted.slice(from).find(pred);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching message; posted: ${JSON.stringify(posted).slice(0, 500)}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+  };
+}
+
 describe('extension bundle', () => {
   const fake = installFakeVscode();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -19,73 +79,198 @@ describe('extension bundle', () => {
   const context = fakeContext();
   ext.activate(context);
 
+  /** Opens `file` in the inspector the way VS Code does: the provider makes a document, then fills a panel. */
+  async function openInspector(file: string, viewType = 'tlsWorkbench.inspectorText') {
+    const provider = fake.customEditors.get(viewType);
+    assert.ok(provider, `no custom editor provider for ${viewType}`);
+    const p = fakePanel();
+    const document = await provider.openCustomDocument(FakeUri.file(file));
+    await provider.resolveCustomEditor(document, p.panel, { isCancellationRequested: false });
+    p.send({ type: 'ready' });
+    const render = await p.next((m) => m.type === 'render');
+    return { ...p, render };
+  }
+
   it('is built', () => assert.ok(existsSync(bundle)));
 
   it('registers every contributed command, and only those', () => {
     const contributed = (pkg.contributes.commands as { command: string }[]).map((c) => c.command).sort();
     assert.deepEqual([...fake.commands.keys()].sort(), contributed);
     assert.ok(fake.commands.has('tlsWorkbench.inspectFile'));
+    assert.ok(fake.commands.has('tlsWorkbench.openInspector'));
+  });
+
+  it('registers the inspector for both view types package.json contributes', () => {
+    const contributed = (pkg.contributes.customEditors as { viewType: string }[]).map((c) => c.viewType).sort();
+    assert.deepEqual(contributed, ['tlsWorkbench.inspector', 'tlsWorkbench.inspectorText']);
+    assert.deepEqual([...fake.customEditors.keys()].sort(), contributed);
   });
 
   it('pushes its disposables into the context', () => {
-    assert.ok(context.subscriptions.length >= fake.commands.size + fake.providers.size);
+    assert.ok(context.subscriptions.length >= fake.commands.size + fake.providers.size + fake.customEditors.size);
     for (const d of context.subscriptions) assert.equal(typeof d.dispose, 'function');
   });
 
-  it('inspects a certificate into a read-only report document', async () => {
+  it('inspect opens the file in the inspector (vscode.openWith) with the view type for its format', async () => {
+    const t = tempDir();
+    try {
+      const crt = t.path('site.crt');
+      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('site.key'),
+        '-out', crt, '-days', '30', '-subj', '/O=Any Org/CN=site.example']);
+      openssl(['x509', '-in', crt, '-outform', 'DER', '-out', t.path('site.der')]);
+      const inspect = fake.commands.get('tlsWorkbench.inspectFile')!;
+      const opened = (await inspect(FakeUri.file(crt))) as FakeUri;
+      assert.equal(opened.fsPath, crt);
+      let last = fake.executed.at(-1);
+      assert.equal(last?.command, 'vscode.openWith');
+      assert.equal((last?.args[0] as FakeUri).fsPath, crt);
+      assert.equal(last?.args[1], 'tlsWorkbench.inspectorText');
+      await inspect(FakeUri.file(t.path('site.der')));
+      last = fake.executed.at(-1);
+      assert.equal((last?.args[0] as FakeUri).fsPath, t.path('site.der'));
+      assert.equal(last?.args[1], 'tlsWorkbench.inspector', 'binary formats open with the default inspector');
+      // From the Certificate Explorer: a tree item with resourceUri.
+      await inspect({ resourceUri: FakeUri.file(crt), label: 'site.crt' });
+      assert.equal((fake.executed.at(-1)?.args[0] as FakeUri).fsPath, crt);
+      // "Open in Inspector" (editor title button) does the same for text formats.
+      await fake.commands.get('tlsWorkbench.openInspector')!(FakeUri.file(crt));
+      assert.deepEqual(fake.executed.at(-1)?.args.slice(0, 2).map(String), [`file:${crt}`, 'tlsWorkbench.inspectorText']);
+      assert.equal(fake.inputBoxOptions.length, 0, 'no prompts: passwords are asked for inside the inspector');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('the inspector shows the certificate from a static page under a strict CSP, and its text report is one action away', async () => {
     const t = tempDir();
     try {
       const crt = t.path('site.crt');
       openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('site.key'),
         '-out', crt, '-days', '30', '-subj', '/O=Any Org/CN=site.example', '-addext', 'subjectAltName=DNS:site.example']);
-      const sha256 = openssl(['x509', '-in', crt, '-noout', '-fingerprint', '-sha256']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
-      const reportUri = (await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(crt))) as FakeUri;
-      assert.ok(reportUri, 'a report URI is returned');
-      assert.equal(fake.opened.at(-1)?.toString(), reportUri.toString());
+      const sha256 = openssl(['x509', '-in', crt, '-noout', '-fingerprint', '-sha256']).split('=')[1].trim();
+      const p = await openInspector(crt);
+      // The page: a nonce'd script, no inline data, nothing from the certificate.
+      const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(p.webview.html)?.[1] ?? '';
+      assert.match(csp, /^default-src 'none'; style-src https:\/\/fake-webview\.test; img-src https:\/\/fake-webview\.test data:; font-src https:\/\/fake-webview\.test; script-src 'nonce-[A-Za-z0-9+/]{22}==';?$/);
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+      assert.ok(p.webview.html.includes(`<script nonce="${nonce}" src="https:/fake-webview${root}/dist/webview/inspector.js"></script>`), p.webview.html);
+      assert.ok(!p.webview.html.includes('site.example'), 'certificate data is never in the HTML');
+      assert.equal(p.webview.options.enableScripts, true);
+      // The view, as data.
+      const view = p.render.view!;
+      assert.equal(view.fileName, 'site.crt');
+      assert.equal(view.objects[0].title, 'site.example');
+      assert.ok(view.objects[0].sections.some((s) => s.fields.some((f) => f.label === 'SHA-256' && f.value === sha256)));
+      assert.ok(view.objects[0].chips.some((c) => c.label === 'key matches'), 'site.key next to it is found');
+      // Copy: the host copies what it rendered, to the clipboard.
+      p.send({ type: 'copy', requestId: 1, copyId: 'o0.sha256' });
+      assert.equal((await p.next((m) => m.type === 'response' && m.requestId === 1)).ok, true);
+      assert.equal(fake.clipboard.at(-1), sha256);
+      p.send({ type: 'copy', requestId: 2, copyId: 'no.such.field' });
+      assert.equal((await p.next((m) => m.requestId === 2)).ok, false);
+      // "Show as Text Report": core report.ts in a read-only virtual document.
+      p.send({ type: 'showReport', requestId: 3 });
+      assert.equal((await p.next((m) => m.requestId === 3)).ok, true);
+      const reportUri = fake.opened.at(-1)!;
       const provider = fake.providers.get(reportUri.scheme);
       assert.ok(provider, 'the report scheme has a content provider (virtual documents are read-only)');
+      assert.equal(reportUri.scheme, 'tls-workbench-report');
       const text = provider.provideTextDocumentContent(reportUri);
       assert.match(text, /CN=site\.example/);
       assert.match(text, /DNS:site\.example/);
-      assert.ok(text.includes(sha256), 'report shows the SHA-256 fingerprint');
+      assert.ok(text.includes(sha256.replace(/:/g, '').toLowerCase()), 'report shows the SHA-256 fingerprint');
+      // Malformed messages are ignored.
+      const before = p.posted.length;
+      p.send({ type: 'showReport' });
+      p.send({ type: 'openFile', requestId: 9, path: '/etc/passwd' });
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(p.posted.length, before);
+      p.close();
     } finally {
       t.cleanup();
     }
   });
 
-  it('asks for a password for a locked PKCS#12, with password input, and decodes with it', async () => {
+  it('a locked PKCS#12: the password comes from the webview, decodes in the host, and is never echoed', async () => {
     const t = tempDir();
     try {
       openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', t.path('k.pem'), '-out', t.path('c.pem'), '-days', '5', '-subj', '/CN=p12 user']);
       openssl(['pkcs12', '-export', '-in', t.path('c.pem'), '-inkey', t.path('k.pem'), '-out', t.path('u.p12'), '-passout', 'pass:s3cret-pw', '-name', 'p12 user']);
-      fake.inputBoxAnswers.push('s3cret-pw');
-      const reportUri = (await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(t.path('u.p12')))) as FakeUri;
-      assert.equal(fake.inputBoxOptions.at(-1)?.password, true);
+      const p = await openInspector(t.path('u.p12'), 'tlsWorkbench.inspector');
+      assert.equal(p.render.view?.lock?.what, 'pkcs12');
+      p.send({ type: 'unlock', requestId: 1, password: 'wrong-guess' });
+      const refused = await p.next((m) => m.requestId === 1);
+      assert.equal(refused.ok, false);
+      assert.equal(refused.message, 'Wrong password for u.p12.');
+      const from = p.posted.length;
+      p.send({ type: 'unlock', requestId: 2, password: 's3cret-pw' });
+      assert.equal((await p.next((m) => m.requestId === 2)).ok, true);
+      const unlocked = (await p.next((m) => m.type === 'render', from)).view!;
+      assert.equal(unlocked.lock, undefined);
+      assert.equal(unlocked.unlocked, true);
+      assert.ok(unlocked.objects.some((o) => o.kind === 'certificate' && o.title === 'p12 user'));
+      p.send({ type: 'showReport', requestId: 3 });
+      assert.equal((await p.next((m) => m.requestId === 3)).ok, true);
+      const reportUri = fake.opened.at(-1)!;
       const text = fake.providers.get(reportUri.scheme)!.provideTextDocumentContent(reportUri);
       assert.match(text, /CN=p12 user/);
-      assert.ok(!text.includes('s3cret-pw'), 'the password never appears in the report');
+      const everything = JSON.stringify(p.posted) + text + JSON.stringify(fake.messages);
+      assert.ok(!everything.includes('s3cret-pw') && !everything.includes('wrong-guess'), 'passwords never leave the host');
+      assert.equal(fake.inputBoxOptions.length, 0);
     } finally {
       t.cleanup();
     }
   });
 
-  it('reports a broken file as one clear error naming it', async () => {
+  it('a broken file opens in the inspector, which says what is wrong in one line naming it', async () => {
     const t = tempDir();
     try {
       const bad = t.path('broken.pem');
       writeFileSync(bad, '-----BEGIN CERTIFICATE-----\nMIIB$$$notbase64\n-----END CERTIFICATE-----\n');
-      const result = await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(bad));
-      assert.equal(result, undefined);
+      const opened = await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(bad));
+      assert.ok(opened);
+      const p = await openInspector(bad);
+      assert.equal(p.render.view?.objects.length, 0);
+      assert.match(p.render.view!.problems[0].message, /base64/);
       const last = fake.messages.at(-1);
       assert.equal(last?.level, 'error');
       assert.match(last!.text, /^broken\.pem: .*base64/);
       assert.ok(!last!.text.includes('\n'));
+      // A file that does not exist is refused before any editor opens.
+      const count = fake.executed.length;
+      assert.equal(await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(t.path('missing.pem'))), undefined);
+      assert.equal(fake.executed.length, count);
+      assert.match(fake.messages.at(-1)!.text, /^missing\.pem: cannot be read/);
     } finally {
       t.cleanup();
     }
   });
 
-  it('deactivates cleanly', () => {
+  it('refreshes when the file changes on disk, and stops watching once closed', async () => {
+    const t = tempDir();
+    try {
+      const file = t.path('live.crt');
+      const make = (cn: string) =>
+        openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('live.key'), '-out', file, '-days', '5', '-subj', `/CN=${cn}`]);
+      make('first.example');
+      const p = await openInspector(file);
+      assert.equal(p.render.view?.objects[0].title, 'first.example');
+      const watcher = fake.watchers.find((w) => (w.pattern as { pattern?: string }).pattern === 'live.crt' && !w.disposed);
+      assert.ok(watcher, 'the inspected file is watched');
+      make('second.example');
+      const from = p.posted.length;
+      watcher.fire('change');
+      const refreshed = await p.next((m) => m.type === 'render', from);
+      assert.equal(refreshed.view?.objects[0].title, 'second.example');
+      p.close();
+      assert.equal(watcher.disposed, true, 'closing the editor disposes its watcher');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('deactivates cleanly, and its disposables release everything (VS Code disposes them after deactivate)', () => {
     ext.deactivate();
+    for (const d of context.subscriptions.splice(0)) d.dispose();
   });
 });

@@ -1,0 +1,557 @@
+// What the text editor shows about PEM blocks embedded in any text (YAML, JSON, .env, Kubernetes secrets, plain
+// PEM): text → one insight per block, with its range, the decoded object and findings (expired, expiring, weak,
+// malformed), plus the short and long summaries the host shows (CodeLens title, hover markdown).
+// Host-neutral: works on a string, never on files, never imports `vscode`, never throws.
+//
+// Three ways a block can be written are understood, all with ranges in the original text:
+//  - plain PEM, at any indentation (a YAML block scalar, a Kubernetes Secret's `stringData`);
+//  - escaped PEM on one line: `"-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n"` as JSON,
+//    YAML double-quoted strings and .env files write it (`\n`, `\r`, `\t`, `\/`, also double-escaped `\\n`);
+//  - base64 of a PEM file, as in a Kubernetes Secret's `data:` (`tls.crt: LS0tLS1CRUdJTi…`): every block inside
+//    has the base64 value's range.
+
+import { children, readRoot } from './asn1';
+import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SourceRange } from './model';
+import { DEFAULT_WARN_DAYS } from './model';
+import { decodeText, findPemBlocks } from './pem';
+import { readObjects } from './read';
+import { signatureHash as algorithmHash } from './x509';
+
+export type PemForm = 'pem' | 'escaped' | 'base64';
+
+/**
+ * `expired`, `not-yet-valid` and `malformed` are errors/warnings about the block's validity; `expiring` follows the
+ * warning window; `rsa-too-small`, `sha1-signature` and `md5-signature` (MD2/MD4/MD5) flag weak cryptography.
+ */
+export type PemFindingCode = 'expired' | 'expiring' | 'not-yet-valid' | 'rsa-too-small' | 'sha1-signature' | 'md5-signature' | 'malformed';
+
+export interface PemFinding {
+  code: PemFindingCode;
+  severity: 'error' | 'warning';
+  /** One sentence, plain text (no markdown), fit for the Problems panel. */
+  message: string;
+}
+
+export interface PemBlockInsight {
+  /** 1-based position among the insights of the text. */
+  number: number;
+  /** The label of the BEGIN (or stray END) line, when there is one. */
+  label?: string;
+  /** The block in the original text: BEGIN to END (escaped blocks), or the whole base64 value (`base64`). */
+  range: SourceRange;
+  form: PemForm;
+  /** The decoded object; absent when the block is malformed. */
+  object?: PkiObject;
+  findings: PemFinding[];
+}
+
+export interface PemInsightOptions {
+  /** Reference time; default the current time. */
+  now?: Date;
+  /** Certificates expiring within this many days get an `expiring` finding. Default 30. */
+  warnDays?: number;
+  /** Texts longer than this many UTF-8 bytes are not analysed. Default: no limit. */
+  maxBytes?: number;
+}
+
+export interface PemInsights {
+  blocks: PemBlockInsight[];
+  /** Why nothing was analysed: the cheap check found no PEM, or the text is over `maxBytes`. */
+  skipped?: 'no-pem' | 'too-large';
+  /** The reference time used (summaries count days from it). */
+  now: Date;
+}
+
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+/** base64 of `-----BEGIN ` (its first 14 characters, whatever the label). */
+const BASE64_BEGIN = 'LS0tLS1CRUdJTi';
+const DAY_MS = 86_400_000;
+
+/** PEM labels of the objects TLS Workbench reads. Blocks with other labels (PGP, OpenSSH…) are left alone unless their body is DER we recognise. */
+const KNOWN_LABELS = new Set([
+  'CERTIFICATE',
+  'X509 CERTIFICATE',
+  'TRUSTED CERTIFICATE',
+  'CERTIFICATE REQUEST',
+  'NEW CERTIFICATE REQUEST',
+  'X509 CRL',
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'DSA PRIVATE KEY',
+  'PUBLIC KEY',
+  'RSA PUBLIC KEY',
+  'DH PARAMETERS',
+  'X9.42 DH PARAMETERS',
+  'PKCS12',
+]);
+
+/** The cheap test a host runs before anything else: can this text hold a PEM block at all? */
+export function mayContainPem(text: string): boolean {
+  return text.includes(BEGIN) || text.includes(BASE64_BEGIN);
+}
+
+/** Every PEM block of `text`, decoded, with findings. Never throws. */
+export function analyzePemText(text: string, opts: PemInsightOptions = {}): PemInsights {
+  const now = opts.now instanceof Date && !Number.isNaN(opts.now.getTime()) ? opts.now : new Date();
+  const warnDays = typeof opts.warnDays === 'number' && opts.warnDays >= 0 ? opts.warnDays : DEFAULT_WARN_DAYS;
+  if (typeof text !== 'string' || !mayContainPem(text)) return { blocks: [], skipped: 'no-pem', now };
+  if (opts.maxBytes !== undefined && text.length > opts.maxBytes / 3 && Buffer.byteLength(text, 'utf8') > opts.maxBytes) {
+    return { blocks: [], skipped: 'too-large', now };
+  }
+  try {
+    const lines = new Lines(text);
+    const found = scanText(text, { now, warnDays });
+    const blocks: Omit<PemBlockInsight, 'number'>[] = found.map((f) => ({ label: f.label, form: f.form, object: f.object, findings: f.findings, range: lines.range(f.start, f.end) }));
+    const covered = (offset: number) => found.some((f) => offset >= f.start && offset < f.end);
+    for (const token of base64Tokens(text)) {
+      if (covered(token.start)) continue;
+      const inner = decodeText(new Uint8Array(Buffer.from(text.slice(token.start, token.end), 'base64')));
+      if (!inner.includes(BEGIN)) continue;
+      const range = lines.range(token.start, token.end);
+      for (const f of scanText(inner, { now, warnDays })) {
+        const findings = f.findings.map((x) => (x.code === 'malformed' ? { ...x, message: `${x.message.replace(/\.$/, '')} (in the base64-encoded value).` } : x));
+        blocks.push({ label: f.label, form: 'base64', object: f.object, findings, range });
+      }
+    }
+    blocks.sort((a, b) => a.range.startOffset - b.range.startOffset);
+    return { blocks: blocks.map((b, i) => tidy({ ...b, number: i + 1 })), now };
+  } catch (e) {
+    // Not expected (the readers report through problems); still, an editor feature must not throw.
+    const range: SourceRange = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0, endOffset: 0 };
+    const message = `PEM analysis failed: ${oneLine(String((e as Error)?.message ?? e))}`;
+    return { blocks: [{ number: 1, range, form: 'pem', findings: [{ code: 'malformed', severity: 'error', message }] }], now };
+  }
+}
+
+/** The insight whose range holds the 0-based (line, character), if any. */
+export function blockAt(blocks: readonly PemBlockInsight[], line: number, character: number): PemBlockInsight | undefined {
+  return blocksAt(blocks, line, character)[0];
+}
+
+/** Every insight whose range holds the 0-based (line, character): several when one base64 value holds a chain. */
+export function blocksAt(blocks: readonly PemBlockInsight[], line: number, character: number): PemBlockInsight[] {
+  return blocks.filter((b) => {
+    const r = b.range;
+    if (line < r.startLine || line > r.endLine) return false;
+    if (line === r.startLine && character < r.startCharacter) return false;
+    if (line === r.endLine && character > r.endCharacter) return false;
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scanning
+
+interface Found {
+  label?: string;
+  form: PemForm;
+  start: number;
+  end: number;
+  object?: PkiObject;
+  findings: PemFinding[];
+}
+
+/** Plain and escaped blocks of `text`, with offsets into it. */
+function scanText(text: string, opts: { now: Date; warnDays: number }): Found[] {
+  const view = unescapedView(text);
+  const escaped = view !== text;
+  const viewLines = escaped ? new Lines(view) : undefined;
+  const textLines = escaped ? new Lines(text) : undefined;
+  const fixLines = (message: string) => (viewLines && textLines ? remapLines(message, viewLines, textLines) : message);
+  const formAt = (start: number, end: number): PemForm => (escaped && view.slice(start, end) !== text.slice(start, end) ? 'escaped' : 'pem');
+
+  const { blocks, problems } = findPemBlocks(view);
+  const out: Found[] = [];
+
+  // Framing problems, grouped by block (one block may have several).
+  const broken = new Map<number, Found>();
+  let lastRanged: Found | undefined;
+  for (const p of problems) {
+    if (!p.range) {
+      // "N more PEM problems not listed": joins the last broken block.
+      if (lastRanged) lastRanged.findings.push({ code: 'malformed', severity: 'error', message: sentence(p.message) });
+      continue;
+    }
+    const label = labelAt(view, p.range.startOffset);
+    if (!label || !KNOWN_LABELS.has(label)) continue;
+    let f = broken.get(p.range.startOffset);
+    if (!f) {
+      f = { label, form: formAt(p.range.startOffset, p.range.endOffset), start: p.range.startOffset, end: p.range.endOffset, findings: [] };
+      broken.set(p.range.startOffset, f);
+      out.push(f);
+    }
+    f.findings.push({ code: 'malformed', severity: 'error', message: `Malformed ${label} block: ${sentence(fixLines(stripBlockPrefix(p.message)))}` });
+    lastRanged = f;
+  }
+
+  for (const block of blocks) {
+    const { startOffset: start, endOffset: end } = block.range;
+    const known = KNOWN_LABELS.has(block.label);
+    const read = readObjects(new Uint8Array(Buffer.from(view.slice(start, end), 'utf8')), { now: opts.now, warnDays: opts.warnDays });
+    const object = read.objects[0];
+    const base: Found = { label: block.label, form: formAt(start, end), start, end, findings: [] };
+    if (object) {
+      delete object.range; // relative to the slice read, not to the text
+      out.push({ ...base, object, findings: findingsOf(object, block.der, opts.now) });
+    } else if (known) {
+      const errors = read.problems.filter((p) => p.severity === 'error');
+      if (errors.length === 0) continue; // e.g. EC PARAMETERS: read, but nothing to show
+      out.push({
+        ...base,
+        findings: errors.map((p) => ({ code: 'malformed' as const, severity: 'error' as const, message: `Malformed ${block.label} block: ${sentence(stripBlockPrefix(p.message))}` })),
+      });
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * `text` with every one-line escaped PEM turned into real lines, keeping every offset: from a `-----BEGIN ` to
+ * the end of its line, a run of backslashes and `n` becomes spaces and a line feed, `\r` and `\t` spaces, `\/` a
+ * space and `/` (the base64 reader takes spaces inside lines). Other text is untouched.
+ */
+function unescapedView(text: string): string {
+  if (!text.includes('\\')) return text;
+  let out: string | undefined;
+  let pos = 0;
+  for (;;) {
+    const at = text.indexOf(BEGIN, pos);
+    if (at < 0) break;
+    let eol = at;
+    while (eol < text.length && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
+    const line = text.slice(at, eol);
+    if (/\\+n/.test(line)) {
+      const fixed = line.replace(/\\+([nrt/])/g, (m: string, c: string) => ' '.repeat(m.length - 1) + (c === 'n' ? '\n' : c === '/' ? '/' : ' '));
+      out = (out ?? text).slice(0, at) + fixed + (out ?? text).slice(eol);
+    }
+    pos = eol;
+  }
+  return out ?? text;
+}
+
+/** Base64 values that decode to text starting with `-----BEGIN ` (one line each). */
+function base64Tokens(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let pos = 0;
+  for (;;) {
+    const at = text.indexOf(BASE64_BEGIN, pos);
+    if (at < 0) break;
+    let end = at;
+    while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
+    if (at === 0 || !isBase64Char(text.charCodeAt(at - 1))) out.push({ start: at, end });
+    pos = end;
+  }
+  return out;
+}
+
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61;
+}
+
+/** The label of a `-----BEGIN X-----` or `-----END X-----` line starting at `offset`. */
+function labelAt(text: string, offset: number): string | undefined {
+  const keyword = text.startsWith(BEGIN, offset) ? BEGIN : text.startsWith(END, offset) ? END : undefined;
+  if (!keyword) return undefined;
+  const from = offset + keyword.length;
+  let to = from;
+  while (to < text.length && to - from < 128 && text.charCodeAt(to) !== 10 && text.charCodeAt(to) !== 13 && !text.startsWith('-----', to)) to++;
+  return text.slice(from, to).replace(/[\s-]+$/, '') || undefined;
+}
+
+function stripBlockPrefix(message: string): string {
+  return message.replace(/^block \d+ \([^)]*\): /, '');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Findings
+
+function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
+  const out: PemFinding[] = [];
+  if (o.kind === 'certificate') {
+    const name = `Certificate "${displayName(o.subject)}"`;
+    const notAfter = day(o.notAfter);
+    switch (o.expiry.status) {
+      case 'expired':
+        out.push({ code: 'expired', severity: 'error', message: `${name} expired ${agoText(o, now)} (${notAfter}).` });
+        break;
+      case 'expiring':
+        out.push({ code: 'expiring', severity: 'warning', message: `${name} expires ${inText(o, now)} (${notAfter}).` });
+        break;
+      case 'not-yet-valid':
+        out.push({ code: 'not-yet-valid', severity: 'warning', message: `${name} is not valid before ${day(o.notBefore)}.` });
+        break;
+    }
+    weakKey(out, o.publicKey, name);
+    const hash = signatureHash(der);
+    // A root's self-signature is never checked by clients: a SHA-1 root in a trust bundle is not a problem.
+    if (hash !== undefined && /^(sha1|md[245])$/.test(hash) && !(o.isCA && o.selfSigned)) {
+      const sha1 = hash === 'sha1';
+      out.push({
+        code: sha1 ? 'sha1-signature' : 'md5-signature',
+        severity: 'warning',
+        message: `${name} is signed with ${sha1 ? 'SHA-1' : hash.toUpperCase()} (${o.signatureAlgorithm}), which browsers and current TLS libraries reject.`,
+      });
+    }
+  } else if (o.kind === 'csr') {
+    weakKey(out, o.publicKey, `Certificate request "${displayName(o.subject)}"`);
+  } else if (o.kind === 'private-key' && o.publicKey) {
+    weakKey(out, o.publicKey, 'Private key');
+  } else if (o.kind === 'public-key') {
+    weakKey(out, o.publicKey, 'Public key');
+  }
+  return out;
+}
+
+function weakKey(out: PemFinding[], k: PublicKeyInfo, what: string): void {
+  if (k.algorithm !== 'RSA' || k.size >= 2048) return;
+  out.push({ code: 'rsa-too-small', severity: 'warning', message: `${what} has an RSA key of ${k.size} bits: keys under 2048 bits are rejected by current TLS libraries.` });
+}
+
+/** The digest of the certificate's signature (RSASSA-PSS included), from its DER; undefined when unknown. */
+function signatureHash(der: Uint8Array): string | undefined {
+  try {
+    return algorithmHash(der, children(der, readRoot(der))[1]) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Summaries
+
+/** The CodeLens title: `Inspect · expires in 42 days`, `Inspect · EXPIRED 3 days ago`, `Inspect · RSA 2048 private key`… */
+export function lensTitle(b: PemBlockInsight, now: Date): string {
+  return `Inspect · ${shortStatus(b, now)}`;
+}
+
+function shortStatus(b: PemBlockInsight, now: Date): string {
+  const o = b.object;
+  if (!o) return `malformed ${b.label ?? 'PEM'} block`;
+  switch (o.kind) {
+    case 'certificate':
+      if (o.expiry.status === 'expired') return `EXPIRED ${agoText(o, now)}`;
+      if (o.expiry.status === 'not-yet-valid') return `not valid until ${day(o.notBefore)}`;
+      return `expires ${inText(o, now)}`;
+    case 'private-key':
+      if (!o.publicKey) return o.encrypted ? 'encrypted private key' : 'private key';
+      return `${keyShort(o.publicKey)} ${o.encrypted ? 'encrypted ' : ''}private key`;
+    case 'public-key':
+      return `${keyShort(o.publicKey)} public key`;
+    case 'csr':
+      return `certificate request (${keyShort(o.publicKey)})`;
+    case 'crl': {
+      const overdue = o.nextUpdate !== undefined && Date.parse(o.nextUpdate) < now.getTime();
+      return `CRL, ${o.revoked.length} revoked${overdue ? ', next update overdue' : ''}`;
+    }
+    case 'dh-parameters':
+      return `DH parameters (${o.primeBits} bits)`;
+    case 'pkcs12':
+      return 'PKCS#12 keystore';
+  }
+}
+
+/** Hover text (markdown): what the block is, its key facts and findings. Every certificate string is escaped. */
+export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
+  const o = b.object;
+  const rows: [string, string][] = [];
+  let title: string;
+  if (!o) {
+    title = `**Malformed ${md(b.label ?? 'PEM')} block**`;
+  } else {
+    switch (o.kind) {
+      case 'certificate': {
+        const chips = [o.selfSigned ? 'self-signed' : undefined, o.isCA ? 'CA' : undefined].filter(Boolean).join(', ');
+        title = `**Certificate** ${md(displayName(o.subject))}${chips ? ` (${chips})` : ''}`;
+        rows.push(['Subject', md(o.subject.text || '(empty)')], ['Issuer', md(o.issuer.text || '(empty)')]);
+        rows.push(['Validity', `${md(when(o.notBefore))} → ${md(when(o.notAfter))} (${md(validityWords(o, now))})`]);
+        if (o.subjectAltNames.length > 0) rows.push(['SANs', md(sanList(o))]);
+        rows.push(['Key', md(keyLong(o.publicKey))], ['Signature', md(o.signatureAlgorithm)], ['Serial', code(o.serialNumber)]);
+        rows.push(['SHA-1', code(o.fingerprints.sha1)], ['SHA-256', code(o.fingerprints.sha256)]);
+        break;
+      }
+      case 'csr':
+        title = `**Certificate request** ${md(displayName(o.subject))}`;
+        rows.push(['Subject', md(o.subject.text || '(empty)')]);
+        if (o.subjectAltNames.length > 0) rows.push(['SANs', md(o.subjectAltNames.map(sanText).join(', '))]);
+        rows.push(['Key', md(keyLong(o.publicKey))], ['Signature', `${md(o.signatureAlgorithm)}${o.signatureValid ? '' : ' (does not verify)'}`]);
+        rows.push(['Public key SHA-256', code(o.publicKey.spkiSha256)]);
+        break;
+      case 'private-key':
+        title = `**Private key**${o.encrypted ? ' (encrypted)' : ''}`;
+        rows.push(['Format', md(o.format)]);
+        if (o.encryption) rows.push(['Encryption', md([o.encryption.scheme, o.encryption.cipher, o.encryption.kdf].filter(Boolean).join(', '))]);
+        if (o.publicKey) rows.push(['Key', md(keyLong(o.publicKey))], ['Public key SHA-256', code(o.publicKey.spkiSha256)]);
+        break;
+      case 'public-key':
+        title = '**Public key**';
+        rows.push(['Key', md(keyLong(o.publicKey))], ['SHA-256 (SPKI)', code(o.publicKey.spkiSha256)]);
+        break;
+      case 'crl':
+        title = '**Certificate revocation list**';
+        rows.push(['Issuer', md(o.issuer.text || '(empty)')], ['This update', md(when(o.thisUpdate))]);
+        if (o.nextUpdate) rows.push(['Next update', md(when(o.nextUpdate))]);
+        rows.push(['Revoked', String(o.revoked.length)], ['SHA-1', code(o.fingerprints.sha1)], ['SHA-256', code(o.fingerprints.sha256)]);
+        break;
+      case 'dh-parameters':
+        title = '**DH parameters**';
+        rows.push(['Prime', `${o.primeBits} bits${o.namedGroup ? ` (${md(o.namedGroup)})` : ''}`]);
+        break;
+      case 'pkcs12':
+        title = '**PKCS#12 keystore**';
+        break;
+    }
+  }
+  const parts = [title];
+  if (rows.length > 0) parts.push(['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n'));
+  if (b.findings.length > 0) {
+    parts.push(b.findings.map((f) => `- **${f.severity === 'error' ? 'Error' : 'Warning'}:** ${md(f.message)}`).join('\n'));
+  }
+  if (b.form !== 'pem') parts.push(`*${b.form === 'escaped' ? 'Escaped PEM (\\\\n line breaks) in a string' : 'Base64-encoded PEM (e.g. a Kubernetes Secret `data` value)'}*`);
+  return parts.join('\n\n');
+}
+
+/** Escapes text for markdown: every ASCII punctuation character is backslash-escaped, control characters shown as spaces. */
+export function escapeMarkdown(s: string): string {
+  return oneLine(s).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+const md = escapeMarkdown;
+
+function code(hex: string): string {
+  // Only hex reaches here; still, never let a backtick through.
+  return '`' + hex.replace(/`/g, '') + '`';
+}
+
+function displayName(n: DistinguishedName): string {
+  const cn = n.attributes.find((a) => a.type === 'CN');
+  const s = oneLine(cn?.value || n.text || '(empty subject)');
+  return s.length > 80 ? `${s.slice(0, 79)}…` : s;
+}
+
+function keyShort(k: PublicKeyInfo): string {
+  if (k.algorithm === 'RSA' || k.algorithm === 'DSA' || k.algorithm === 'DH') return `${k.algorithm} ${k.size}`;
+  if (k.algorithm === 'EC') return `EC ${k.curve ?? `${k.size}-bit`}`;
+  if (k.algorithm === 'unknown') return 'unknown-algorithm';
+  return k.algorithm;
+}
+
+function keyLong(k: PublicKeyInfo): string {
+  if (k.algorithm === 'RSA') return `RSA ${k.size} bits${k.exponent !== undefined ? `, e=${k.exponent}` : ''}`;
+  if (k.algorithm === 'EC') return `EC ${k.curve ?? ''} (${k.size} bits)`.replace('  ', ' ');
+  if (k.algorithm === 'unknown') return `unknown algorithm ${k.oid}`;
+  return k.size ? `${k.algorithm} (${k.size} bits)` : k.algorithm;
+}
+
+function sanText(s: { type: string; value: string }): string {
+  return `${s.type === 'dns' ? 'DNS' : s.type === 'ip' ? 'IP' : s.type}:${s.value}`;
+}
+
+function sanList(c: CertificateModel): string {
+  const max = 20;
+  const shown = c.subjectAltNames.slice(0, max).map(sanText).join(', ');
+  return c.subjectAltNames.length > max ? `${shown} and ${c.subjectAltNames.length - max} more` : shown;
+}
+
+function validityWords(c: CertificateModel, now: Date): string {
+  if (c.expiry.status === 'expired') return `expired ${agoText(c, now)}`;
+  if (c.expiry.status === 'not-yet-valid') return 'not yet valid';
+  return `expires ${inText(c, now)}`;
+}
+
+/** `in 42 days`, `in 1 day`, `in less than a day`. */
+function inText(c: CertificateModel, now: Date): string {
+  const days = Math.floor((Date.parse(c.notAfter) - now.getTime()) / DAY_MS);
+  return days <= 0 ? 'in less than a day' : `in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** `3 days ago`, `1 day ago`, `less than a day ago`. */
+function agoText(c: CertificateModel, now: Date): string {
+  const days = Math.floor((now.getTime() - Date.parse(c.notAfter)) / DAY_MS);
+  return days <= 0 ? 'less than a day ago' : `${days} day${days === 1 ? '' : 's'} ago`;
+}
+
+/** `2025-05-01` from an ISO time. */
+function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** `2025-05-01 12:00:00 UTC` from an ISO time. */
+function when(iso: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : iso;
+}
+
+function sentence(s: string): string {
+  const t = oneLine(s).trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+}
+
+/** Drops undefined optional fields (so insights compare and serialise cleanly). */
+function tidy(b: PemBlockInsight): PemBlockInsight {
+  if (b.label === undefined) delete b.label;
+  if (b.object === undefined) delete b.object;
+  return b;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Offsets and positions
+
+/** Offset ↔ (line, character) of a text; CRLF, LF and CR end lines (as the PEM scanner counts them). */
+class Lines {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      } else if (c === 10) {
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  /** Offset where 0-based `line` starts, if the text has it. */
+  start(line: number): number | undefined {
+    return this.starts[line];
+  }
+
+  position(offset: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+
+  range(start: number, end: number): SourceRange {
+    const s = this.position(start);
+    const e = this.position(end);
+    return { startLine: s.line, startCharacter: s.character, endLine: e.line, endCharacter: e.character, startOffset: start, endOffset: end };
+  }
+}
+
+/** Rewrites `line N` (and a following `column K`) of a message about `view` into lines and columns of `text` (same offsets). */
+function remapLines(message: string, view: Lines, text: Lines): string {
+  let lastLineStart: number | undefined;
+  return message.replace(/\b(line|column) (\d+)/g, (m: string, word: string, num: string) => {
+    const n = Number(num);
+    if (word === 'line') {
+      lastLineStart = view.start(n - 1);
+      return lastLineStart === undefined ? m : `line ${text.position(lastLineStart).line + 1}`;
+    }
+    if (lastLineStart === undefined) return m;
+    return `column ${text.position(lastLineStart + n - 1).character + 1}`;
+  });
+}

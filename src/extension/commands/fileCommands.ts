@@ -1,0 +1,307 @@
+// Working on existing files: Convert PEM ↔ DER, Verify Certificate Chain…, Check Key Matches Certificate…,
+// Copy Thumbprint (SHA-1) and Copy SHA-256 Fingerprint — `tlsw convert` and `tlsw verify`, plus the
+// clipboard helpers Windows users need (`netsh http add sslcert certhash=<thumbprint>`).
+
+import * as vscode from 'vscode';
+import type { ChainCheck } from '../../core/verify';
+import type { ObjectInfo, PkiFile } from './common';
+import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, sentence, targetOf } from './common';
+import { MultiStepInput } from '../util/multiStepInput';
+import { baseName, outputUri, parentFolder } from '../util/outputs';
+import type { FilePick } from './steps';
+import { Session, describeCertFile, describeKeyFile, keysFor, pickFileStep, pickObject, plainKey, unlockStep } from './steps';
+import { claimOutputs, finish } from './work';
+
+/** The file the command was started on, or one the user picks among the workspace's matching files. */
+async function fileArg(session: Session, arg: unknown, title: string, pick: Omit<FilePick<{ file?: PkiFile }>, 'get' | 'set'>): Promise<{ file: PkiFile; index?: number } | undefined> {
+  const target = targetOf(arg);
+  if (target.uri) return { file: await session.read(target.uri), index: target.index };
+  const s: { file?: PkiFile } = {};
+  const done = await MultiStepInput.wizard(title, s, [
+    pickFileStep(session, {
+      ...pick,
+      get: (st) => st.file,
+      set: (st, f) => {
+        st.file = f;
+      },
+    }),
+  ]);
+  return done && s.file ? { file: s.file } : undefined;
+}
+
+/** One certificate of the file: the one the caller named, the only one, or the user's choice. */
+async function oneCertificate(file: PkiFile, index: number | undefined, title: string, placeholder: string): Promise<ObjectInfo> {
+  const certs = certificates(file);
+  if (certs.length === 0) throw new UserError(`${file.name} holds no certificate${isPkcs12(file) ? ' that can be read without its password (import the PKCS#12 first)' : ''}.`);
+  if (index !== undefined) {
+    const o = file.objects[index];
+    if (o?.cert) return o;
+  }
+  if (certs.length === 1) return certs[0];
+  let chosen: ObjectInfo | undefined;
+  const done = await MultiStepInput.run(title, async (input) => {
+    chosen = await pickObject(input, file, certs, placeholder);
+  });
+  if (!done || !chosen) throw new Cancelled();
+  return chosen;
+}
+
+const CERT_PICK = {
+  filter: (f: PkiFile) => certificates(f).length > 0,
+  mismatch: 'holds no certificate',
+  describe: describeCertFile,
+  openLabel: 'Certificate',
+  extensions: ['crt', 'pem', 'cer', 'der'],
+};
+
+// ------------------------------------------------------------------------------------------------------
+// Copy Thumbprint (SHA-1) / Copy SHA-256 Fingerprint
+
+export async function copyFingerprint(context: vscode.ExtensionContext, arg: unknown, hash: 'sha1' | 'sha256'): Promise<string | undefined> {
+  const session = await Session.create(context);
+  const what = hash === 'sha1' ? 'SHA-1 thumbprint' : 'SHA-256 fingerprint';
+  const title = hash === 'sha1' ? 'Copy Thumbprint (SHA-1)' : 'Copy SHA-256 Fingerprint';
+  const chosen = await fileArg(session, arg, title, { ...CERT_PICK, placeholder: `The certificate whose ${what} to copy` });
+  if (!chosen) return undefined;
+  const cert = await oneCertificate(chosen.file, chosen.index, title, `Which certificate's ${what}?`);
+  const value = cert.cert!.fingerprints[hash];
+  await vscode.env.clipboard.writeText(value);
+  void vscode.window.showInformationMessage(`Copied the ${what} of ${certLabel(cert.cert!)} (${chosen.file.name}): ${value}`);
+  return value;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Verify Certificate Chain…
+
+export async function verifyChain(context: vscode.ExtensionContext, arg: unknown): Promise<ChainCheck | undefined> {
+  const session = await Session.create(context);
+  const chosen = await fileArg(session, arg, 'Verify Certificate Chain', { ...CERT_PICK, placeholder: 'The certificate whose chain to verify' });
+  if (!chosen) return undefined;
+  const { file } = chosen;
+  const cert = await oneCertificate(file, chosen.index, 'Verify Certificate Chain', 'Which certificate to verify?');
+  // Trust: the other certificates of the file and every CA certificate of the workspace.
+  const pool = new Map<string, Uint8Array>();
+  const add = (c: ObjectInfo) => {
+    if (c.cert) pool.set(c.cert.fingerprints.sha256, c.raw.der);
+  };
+  certificates(file).filter((c) => c !== cert).forEach(add);
+  for (const f of await session.files.all()) certificates(f).filter((c) => c.cert?.isCA).forEach(add);
+  return verifyAgainst(session, file, cert, pool);
+}
+
+async function verifyAgainst(session: Session, file: PkiFile, cert: ObjectInfo, pool: Map<string, Uint8Array>): Promise<ChainCheck> {
+  let result: ChainCheck;
+  try {
+    result = session.core.verify.verifyChain(cert.raw.der, [...pool.values()]);
+  } catch (e) {
+    throw new UserError(`${file.name}: ${messageOf(e)}.`);
+  }
+  const chooseCa = {
+    title: 'Choose CA File…',
+    run: async () => {
+      const uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Trust', filters: { 'CA certificates': ['crt', 'pem', 'cer', 'der'], 'All files': ['*'] } });
+      if (!uris?.length) return;
+      try {
+        for (const u of uris) certificates(await session.read(u)).forEach((c) => pool.set(c.cert!.fingerprints.sha256, c.raw.der));
+        await verifyAgainst(session, file, cert, pool);
+      } catch (e) {
+        void vscode.window.showErrorMessage(sentence(e));
+      }
+    },
+  };
+  if (result.ok) {
+    const path = result.chain.map((l) => l.subject.match(/(?:^|, )CN=([^,]+)/)?.[1] ?? l.subject).join(' ← ');
+    void vscode.window.showInformationMessage(`${file.name}: the chain verifies (${path}).`);
+  } else {
+    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more problem${result.errors.length > 2 ? 's' : ''})` : '';
+    const first = result.errors[0].replace(/\.$/, '');
+    const buttons = /not among/.test(result.errors.join(' ')) ? [chooseCa] : [];
+    void Promise.resolve(vscode.window.showErrorMessage(`${file.name}: ${first}${more}.`, ...buttons.map((b) => b.title))).then((picked) => buttons.find((b) => b.title === picked)?.run());
+  }
+  return result;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Check Key Matches Certificate…
+
+interface MatchState {
+  file?: PkiFile;
+  other?: PkiFile;
+  keyPkcs8?: Uint8Array;
+}
+
+function publicSide(f: PkiFile | undefined): ObjectInfo | undefined {
+  return f ? (certificates(f)[0] ?? csrs(f)[0]) : undefined;
+}
+
+export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unknown): Promise<boolean | undefined> {
+  const session = await Session.create(context);
+  const target = targetOf(arg);
+  const s: MatchState = {};
+  if (target.uri) {
+    s.file = await session.read(target.uri);
+    if (!publicSide(s.file) && privateKeys(s.file).length === 0) throw new UserError(`${s.file.name} holds no certificate, CSR or private key.`);
+  }
+  const given = !!s.file;
+  // The certificate side and the key side, whichever file holds which.
+  const sides = (st: MatchState) => {
+    const f = st.file!;
+    if (publicSide(f) && privateKeys(f).length) return { cert: f, key: f };
+    return publicSide(f) ? { cert: f, key: st.other } : { cert: st.other, key: f };
+  };
+  const keyOf = (st: MatchState) => {
+    const k = sides(st).key;
+    const pub = publicSide(sides(st).cert);
+    const keys = k ? privateKeys(k) : [];
+    return keys.find((x) => pub?.spkiSha256 && x.spkiSha256 === pub.spkiSha256) ?? keys[0];
+  };
+  const needsOther = (st: MatchState) => !(publicSide(st.file!) && privateKeys(st.file!).length);
+  const done = await MultiStepInput.wizard('Check Key Matches Certificate', s, [
+    pickFileStep<MatchState>(session, {
+      when: () => !given,
+      placeholder: 'A certificate, CSR or private key',
+      filter: (f) => !isPkcs12(f) && (!!publicSide(f) || privateKeys(f).length > 0),
+      mismatch: 'holds no certificate, CSR or private key',
+      describe: (f) => (publicSide(f) ? describeCertFile(f) || 'certificate signing request' : describeKeyFile(f)),
+      get: (st) => st.file,
+      set: (st, f) => {
+        st.file = f;
+        st.other = undefined;
+      },
+      openLabel: 'Certificate or key',
+      extensions: ['crt', 'pem', 'cer', 'der', 'csr', 'key'],
+    }),
+    {
+      when: needsOther,
+      run: async (input, st) => {
+        const wantKey = !!publicSide(st.file!);
+        const step = pickFileStep<MatchState>(session, {
+          placeholder: wantKey ? `The private key to check against ${st.file!.name}` : `The certificate (or CSR) to check ${st.file!.name} against`,
+          filter: wantKey ? (f) => privateKeys(f).length > 0 && !isPkcs12(f) : (f) => !!publicSide(f),
+          mismatch: wantKey ? 'holds no private key' : 'holds no certificate or CSR',
+          describe: wantKey ? describeKeyFile : (f) => describeCertFile(f) || 'certificate signing request',
+          preferred: (s2, files) => {
+            if (wantKey) return keysFor(s2.file, publicSide(s2.file), files);
+            const spki = privateKeys(s2.file!)[0]?.spkiSha256;
+            const base = baseName(s2.file!.uri);
+            const folder = parentFolder(s2.file!.uri).toString();
+            return files.filter((f) => (spki && publicSide(f)?.spkiSha256 === spki) || (baseName(f.uri) === base && parentFolder(f.uri).toString() === folder));
+          },
+          get: (s2) => s2.other,
+          set: (s2, f) => {
+            s2.other = f;
+            s2.keyPkcs8 = undefined;
+          },
+          openLabel: wantKey ? 'Private key' : 'Certificate',
+          extensions: wantKey ? ['key', 'pem', 'der'] : ['crt', 'pem', 'cer', 'der', 'csr'],
+        });
+        await step.run(input, st);
+      },
+    },
+    unlockStep<MatchState>(session, {
+      when: (st) => keyOf(st)?.encrypted === true,
+      key: (st) => (sides(st).key && keyOf(st) ? { file: sides(st).key!, key: keyOf(st)! } : undefined),
+      set: (st, pkcs8) => {
+        st.keyPkcs8 = pkcs8;
+      },
+    }),
+  ]);
+  if (!done) return undefined;
+  const { cert: certFile, key: keyFileChosen } = sides(s);
+  const pub = publicSide(certFile);
+  const key = keyOf(s);
+  if (!certFile || !keyFileChosen || !pub || !key) throw new UserError('Choose a certificate (or CSR) and a private key to compare.');
+  if (!pub.spkiSha256) throw new UserError(`${certFile.name}: its public key could not be read.`);
+  let keySpki: string;
+  try {
+    const pkcs8 = s.keyPkcs8 ?? plainKey(session, key);
+    keySpki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
+  } catch (e) {
+    throw new UserError(`${keyFileChosen.name}: ${messageOf(e)}.`);
+  }
+  const names = certFile === keyFileChosen ? `The key and the ${pub.cert ? 'certificate' : 'CSR'} in ${certFile.name}` : `${keyFileChosen.name} and ${certFile.name}`;
+  if (keySpki === pub.spkiSha256) {
+    const info = pub.cert?.publicKey ?? pub.csr?.publicKey;
+    const alg = info ? `${info.algorithm}${info.curve ? ` ${info.curve}` : info.algorithm === 'RSA' ? ` ${info.size}` : ''}` : '';
+    void vscode.window.showInformationMessage(`${names} match: same ${alg ? `${alg} ` : ''}public key.`);
+    return true;
+  }
+  void vscode.window.showErrorMessage(`${names} do not match: their public keys differ.`);
+  return false;
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Convert PEM ↔ DER
+
+const LABELS: Record<string, string> = {
+  'certificate': 'CERTIFICATE',
+  'csr': 'CERTIFICATE REQUEST',
+  'crl': 'X509 CRL',
+  'dh-parameters': 'DH PARAMETERS',
+};
+
+function pemLabelFor(session: Session, o: ObjectInfo): string | undefined {
+  if (LABELS[o.raw.kind]) return LABELS[o.raw.kind];
+  const k = session.core.read.sniffDer(o.raw.der);
+  if (o.raw.kind === 'private-key' && k?.kind === 'private-key') {
+    return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
+  }
+  if (o.raw.kind === 'public-key') return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
+  return undefined;
+}
+
+export async function convert(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
+  const session = await Session.create(context);
+  const chosen = await fileArg(session, arg, 'Convert PEM ↔ DER', {
+    placeholder: 'The file to convert (PEM → DER, or DER → PEM)',
+    filter: (f) => !isPkcs12(f) && f.objects.some((o) => o.raw.kind !== 'unknown'),
+    mismatch: 'holds nothing that can be converted',
+    describe: (f) => `${f.objects[0].raw.pemLabel ? 'PEM → DER' : 'DER → PEM'} · ${describeCertFile(f) || describeKeyFile(f) || f.objects[0].raw.kind.replace(/-/g, ' ')}`,
+    openLabel: 'Convert',
+    extensions: ['pem', 'crt', 'cer', 'der', 'key', 'csr', 'crl'],
+  });
+  if (!chosen) return undefined;
+  const { file } = chosen;
+  if (isPkcs12(file)) {
+    throw new UserError(`${file.name} is a PKCS#12 keystore, a binary format of its own: import it to get its certificate and key as PEM.`, [
+      { title: 'Import PKCS#12…', run: () => vscode.commands.executeCommand('tlsWorkbench.importPkcs12', file.uri) },
+    ]);
+  }
+  const objects = file.objects.filter((o) => o.raw.kind !== 'unknown');
+  if (objects.length === 0) throw new UserError(`${file.name}: nothing in it is a certificate, CSR, CRL, key or DH parameters.`);
+  const toDer = file.objects[0].raw.pemLabel !== undefined;
+  let o = objects[0];
+  if (toDer && chosen.index !== undefined && file.objects[chosen.index]) o = file.objects[chosen.index];
+  else if (toDer && objects.length > 1) {
+    let picked: ObjectInfo | undefined;
+    const done = await MultiStepInput.run('Convert PEM → DER', async (input) => {
+      picked = await pickObject(input, file, objects, 'DER holds one object: which one?');
+    });
+    if (!done || !picked) return undefined;
+    o = picked;
+  }
+  const secret = o.raw.kind === 'private-key' || o.raw.kind === 'legacy-encrypted-key';
+  const folder = parentFolder(file.uri);
+  const suffix = toDer && objects.length > 1 ? `-${objects.indexOf(o) + 1}` : '';
+  const out = outputUri(folder, `${baseName(file.uri)}${suffix}`, toDer ? '.der' : '.pem');
+  if (out.toString() === file.uri.toString()) throw new UserError(`${file.name}: the converted file would replace it; rename the file first.`);
+  let data: string | Uint8Array;
+  if (toDer) {
+    if (o.raw.kind === 'legacy-encrypted-key') {
+      throw new UserError(`${file.name}: a key with legacy PEM encryption (Proc-Type: 4,ENCRYPTED) has no DER form; change its passphrase first (that re-encrypts it as PKCS#8), then convert.`);
+    }
+    data = o.raw.der;
+  } else {
+    const label = pemLabelFor(session, o);
+    if (!label) throw new UserError(`${file.name}: no PEM form is known for this ${o.raw.kind.replace(/-/g, ' ')}.`);
+    data = session.core.pem.encodePem(label, o.raw.der);
+  }
+  const overwrite = await claimOutputs([out]);
+  const kind = o.cert ? 'certificate' : o.csr ? 'certificate request' : o.raw.kind.replace(/-/g, ' ');
+  return finish({
+    files: [{ uri: out, data, secret }],
+    overwrite,
+    open: o.cert ? out : undefined,
+    what: `the ${kind}${o.cert ? ` ${certLabel(o.cert)}` : ''} as ${toDer ? 'DER' : 'PEM'}`,
+  });
+}

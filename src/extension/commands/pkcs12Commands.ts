@@ -1,0 +1,342 @@
+// PKCS#12 / PFX: Export (certificate + key + the CA chain found in the workspace → name.p12) and Import
+// (name.p12 → name.crt, name.key, name-chain.pem) — `tlsw p12 export / import`.
+
+import type * as vscode from 'vscode';
+import type { RawPkcs12Bag } from '../../core/pkcs12';
+import type { ObjectInfo, PkiFile } from './common';
+import { UserError, certLabel, certificates, isPkcs12, messageOf, plural, privateKeys, targetOf } from './common';
+import { MultiStepInput } from '../util/multiStepInput';
+import { baseName, outputUri, parentFolder } from '../util/outputs';
+import type { NameState, P12FormatState } from './steps';
+import {
+  Session,
+  describeCertFile,
+  describeKeyFile,
+  keysFor,
+  nameStep,
+  newSecretSteps,
+  p12FormatStep,
+  pickFileStep,
+  plainKey,
+  unlockStep,
+} from './steps';
+import { claimOutputs, finish } from './work';
+
+// ------------------------------------------------------------------------------------------------------
+// Export PKCS#12 / PFX…
+
+interface ExportState extends P12FormatState, NameState {
+  certFile?: PkiFile;
+  keyFile?: PkiFile;
+  /** The command was started on the key file. */
+  keyGiven?: boolean;
+  keyAuto?: boolean;
+  keyPkcs8?: Uint8Array;
+  /** The CA certificates above the leaf, found in the certificate's file and the workspace's CAs. */
+  chain?: ObjectInfo[];
+  includeChain?: boolean;
+  password?: string;
+}
+
+function leaf(s: ExportState): ObjectInfo | undefined {
+  return s.certFile ? certificates(s.certFile)[0] : undefined;
+}
+
+function keyObject(s: ExportState): ObjectInfo | undefined {
+  if (!s.keyFile) return undefined;
+  const cert = leaf(s);
+  const keys = privateKeys(s.keyFile);
+  return keys.find((k) => cert?.spkiSha256 && k.spkiSha256 === cert.spkiSha256) ?? keys.find((k) => k.encrypted) ?? keys[0];
+}
+
+/** After the certificate is known: its key when it can be found without asking, and its CA chain. */
+async function afterCertificate(session: Session, s: ExportState): Promise<void> {
+  const cert = leaf(s);
+  s.chain = undefined;
+  s.keyPkcs8 = undefined;
+  if (!cert?.spkiSha256 || !s.certFile) return;
+  if (s.keyGiven) {
+    s.keyAuto = true;
+  } else {
+    s.keyFile = undefined;
+    s.keyAuto = false;
+    if (privateKeys(s.certFile).some((k) => k.spkiSha256 === cert.spkiSha256)) {
+      s.keyFile = s.certFile;
+      s.keyAuto = true;
+    } else {
+      const matching = (await session.files.matching((f) => privateKeys(f).length > 0)).filter((f) => privateKeys(f).some((k) => k.spkiSha256 === cert.spkiSha256));
+      if (matching.length === 1) {
+        s.keyFile = matching[0];
+        s.keyAuto = true;
+      }
+    }
+  }
+  s.chain = await findChain(session, s.certFile, cert);
+  s.includeChain ??= s.chain.length > 0;
+}
+
+/** The issuers of `cert` (nearest first), from its own file and the CA certificates of the workspace. */
+export async function findChain(session: Session, file: PkiFile, cert: ObjectInfo): Promise<ObjectInfo[]> {
+  if (!cert.cert || cert.cert.selfSigned) return [];
+  const pool = new Map<string, ObjectInfo>();
+  for (const c of certificates(file).slice(1)) pool.set(c.cert!.fingerprints.sha256, c);
+  for (const f of await session.files.all()) {
+    for (const c of certificates(f)) if (c.cert?.isCA) pool.set(c.cert.fingerprints.sha256, c);
+  }
+  pool.delete(cert.cert.fingerprints.sha256);
+  if (pool.size === 0) return [];
+  try {
+    const check = session.core.verify.verifyChain(cert.raw.der, [...pool.values()].map((c) => c.raw.der));
+    return check.chain
+      .slice(1)
+      .map((l) => pool.get(l.fingerprintSha256))
+      .filter((c): c is ObjectInfo => c !== undefined);
+  } catch {
+    return [];
+  }
+}
+
+export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
+  const session = await Session.create(context);
+  const target = targetOf(arg);
+  const s: ExportState = {};
+  let certGiven = false;
+  if (target.uri) {
+    const f = await session.read(target.uri);
+    if (certificates(f).length > 0) {
+      s.certFile = f;
+      certGiven = true;
+      await afterCertificate(session, s);
+    } else if (privateKeys(f).length > 0) {
+      s.keyFile = f;
+      s.keyGiven = true;
+    } else {
+      throw new UserError(`${f.name} holds neither a certificate nor a private key to put in a PKCS#12 keystore.`);
+    }
+  }
+  const done = await MultiStepInput.wizard('Export PKCS#12 / PFX', s, [
+    pickFileStep<ExportState>(session, {
+      when: () => !certGiven,
+      placeholder: 'The certificate to export',
+      filter: (f) => certificates(f).length > 0,
+      mismatch: 'holds no certificate',
+      describe: describeCertFile,
+      preferred: (st, files) => {
+        const keys = st.keyFile ? privateKeys(st.keyFile).map((k) => k.spkiSha256) : [];
+        return files.filter((f) => keys.includes(certificates(f)[0]?.spkiSha256));
+      },
+      get: (st) => st.certFile,
+      set: (st, f) => {
+        st.certFile = f;
+      },
+      after: (st) => afterCertificate(session, st),
+      openLabel: 'Certificate',
+      extensions: ['crt', 'pem', 'cer', 'der'],
+    }),
+    pickFileStep<ExportState>(session, {
+      when: (st) => !st.keyAuto,
+      placeholder: 'Its private key',
+      filter: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
+      mismatch: 'holds no private key',
+      describe: describeKeyFile,
+      preferred: (st, files) => keysFor(st.certFile, leaf(st), files),
+      check: (st, f) => {
+        const cert = leaf(st);
+        const keys = privateKeys(f);
+        if (keys.some((k) => k.encrypted)) return undefined;
+        return cert && !keys.some((k) => k.spkiSha256 === cert.spkiSha256) ? `${f.name} is not the private key of ${st.certFile?.name} (their public keys differ).` : undefined;
+      },
+      get: (st) => st.keyFile,
+      set: (st, f) => {
+        st.keyFile = f;
+        st.keyPkcs8 = undefined;
+      },
+      openLabel: 'Private key',
+      extensions: ['key', 'pem', 'der'],
+    }),
+    unlockStep<ExportState>(session, {
+      when: (st) => keyObject(st)?.encrypted === true,
+      key: (st) => (st.keyFile && keyObject(st) ? { file: st.keyFile, key: keyObject(st)! } : undefined),
+      set: (st, pkcs8) => {
+        st.keyPkcs8 = pkcs8;
+      },
+      check: (st, pkcs8) => {
+        const spki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
+        return spki !== leaf(st)?.spkiSha256 ? `This opens ${st.keyFile?.name}, but it is not the key of ${st.certFile?.name}: go Back and choose its key.` : undefined;
+      },
+    }),
+    {
+      when: (st) => (st.chain?.length ?? 0) > 0,
+      run: async (input, st) => {
+        const names = st.chain!.map((c) => certLabel(c.cert!)).join(' ← ');
+        const items = [
+          { include: true, label: 'Include the CA chain', description: names },
+          { include: false, label: 'Only the certificate and its key' },
+        ];
+        const pick = await input.showQuickPick({ placeholder: 'CA certificates in the keystore', items, activeItem: items.find((i) => i.include === (st.includeChain ?? true)) });
+        st.includeChain = pick.include;
+      },
+    },
+    ...newSecretSteps<ExportState>(session, {
+      prompt: 'Password for the keystore',
+      confirmPrompt: 'Type the keystore password again',
+      optional: false,
+      get: (st) => st.password,
+      set: (st, v) => {
+        st.password = v;
+      },
+    }),
+    p12FormatStep<ExportState>(session),
+    nameStep<ExportState>({ folder: (st) => parentFolder(st.certFile!.uri), exts: () => ['.p12'], defaultBase: (st) => baseName(st.certFile!.uri) }),
+  ]);
+  if (!done) return undefined;
+  const cert = leaf(s)!;
+  const key = keyObject(s);
+  if (!key || !s.keyFile) throw new UserError(`No private key was chosen for ${s.certFile!.name}.`);
+  const pkcs8 = s.keyPkcs8 ?? plainKey(session, key);
+  const keySpki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
+  if (keySpki !== cert.spkiSha256) throw new UserError(`${s.keyFile.name} is not the private key of ${s.certFile!.name} (their public keys differ).`);
+  const p12Uri = outputUri(parentFolder(s.certFile!.uri), s.base!, '.p12');
+  const overwrite = await claimOutputs([p12Uri]);
+  const chain = s.includeChain ? (s.chain ?? []) : [];
+  const p12 = session.core.pkcs12.exportPkcs12({
+    certificate: cert.raw.der,
+    privateKeyPkcs8: pkcs8,
+    chain: chain.map((c) => c.raw.der),
+    password: s.password!,
+    friendlyName: cert.cert ? certLabel(cert.cert) : undefined,
+    legacy: s.p12Format === 'legacy',
+  });
+  await session.memory.remember({ p12Format: s.p12Format });
+  return finish({
+    files: [{ uri: p12Uri, data: p12, secret: true }],
+    overwrite,
+    what: `PKCS#12 with the key and ${plural(1 + chain.length, 'certificate')}, ${s.p12Format === 'legacy' ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}, mode 0600`,
+  });
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Import PKCS#12…
+
+interface ImportState extends NameState {
+  p12File?: PkiFile;
+  bags?: RawPkcs12Bag[];
+  keyPassphrase?: string;
+}
+
+/** A friendly name made safe as a file name (no separators, no dot-files), as the CLI does. */
+function safeName(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100);
+  return s || undefined;
+}
+
+interface Contents {
+  key?: RawPkcs12Bag;
+  leaf?: RawPkcs12Bag;
+  chain: RawPkcs12Bag[];
+}
+
+function contentsOf(session: Session, file: string, bags: RawPkcs12Bag[]): Contents {
+  const keys = bags.filter((b) => b.type === 'private-key' && b.der);
+  const certs = bags.filter((b) => b.type === 'certificate' && b.der);
+  if (keys.length > 1) throw new UserError(`${file} holds ${keys.length} private keys; only keystores with one key can be imported.`);
+  const key = keys[0];
+  let leafIndex = certs.findIndex((c) => key?.localKeyId !== undefined && c.localKeyId === key.localKeyId);
+  if (leafIndex < 0 && key?.der) {
+    const spki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(key.der)).spkiSha256;
+    leafIndex = certs.findIndex((c) => {
+      try {
+        return session.core.x509.decodeCertificate(c.der!, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256 === spki;
+      } catch {
+        return false;
+      }
+    });
+  }
+  if (leafIndex < 0) leafIndex = 0;
+  return { key, leaf: certs[leafIndex], chain: certs.filter((_, i) => i !== leafIndex) };
+}
+
+export async function importPkcs12(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
+  const session = await Session.create(context);
+  const target = targetOf(arg);
+  const s: ImportState = {};
+  if (target.uri) {
+    s.p12File = await session.read(target.uri);
+    if (!isPkcs12(s.p12File)) throw new UserError(`${s.p12File.name} is not a PKCS#12 keystore.`);
+  }
+  const given = !!s.p12File;
+  const contents = (st: ImportState): Contents => (st.p12File && st.bags ? contentsOf(session, st.p12File.name, st.bags) : { chain: [] });
+  const exts = (st: ImportState): string[] => {
+    const c = contents(st);
+    return [...(c.leaf ? ['.crt'] : []), ...(c.key ? ['.key'] : []), ...(c.chain.length ? ['-chain.pem'] : [])];
+  };
+  const done = await MultiStepInput.wizard('Import PKCS#12', s, [
+    pickFileStep<ImportState>(session, {
+      when: () => !given,
+      placeholder: 'The PKCS#12 / PFX keystore to import',
+      filter: isPkcs12,
+      mismatch: 'is not a PKCS#12 keystore',
+      describe: () => 'PKCS#12 keystore',
+      get: (st) => st.p12File,
+      set: (st, f) => {
+        st.p12File = f;
+      },
+      openLabel: 'PKCS#12',
+      extensions: ['p12', 'pfx'],
+    }),
+    {
+      run: async (input, st) => {
+        const file = st.p12File!;
+        await input.showInputBox({
+          prompt: `Password of ${file.name}`,
+          password: true,
+          validateOnAccept: (t) => {
+            try {
+              st.bags = session.core.pkcs12.openPkcs12(file.objects[0].raw.der, t).bags;
+            } catch (e) {
+              return /password/i.test(messageOf(e)) ? 'Wrong password: try again.' : `${file.name}: ${messageOf(e)}.`;
+            }
+            try {
+              const c = contents(st);
+              if (!c.key && !c.leaf) return `${file.name} holds no certificate or private key.`;
+            } catch (e) {
+              return messageOf(e);
+            }
+            return undefined;
+          },
+        });
+      },
+    },
+    nameStep<ImportState>({
+      folder: (st) => parentFolder(st.p12File!.uri),
+      exts,
+      defaultBase: (st) => {
+        const c = contents(st);
+        return safeName(c.key?.friendlyName ?? c.leaf?.friendlyName) ?? baseName(st.p12File!.uri);
+      },
+    }),
+    ...newSecretSteps<ImportState>(session, {
+      when: (st) => st.bags !== undefined && !!contents(st).key,
+      prompt: 'Passphrase to encrypt the extracted private key (recommended; leave empty to store it unencrypted, mode 0600)',
+      confirmPrompt: 'Type the key passphrase again',
+      optional: true,
+      get: (st) => st.keyPassphrase,
+      set: (st, v) => {
+        st.keyPassphrase = v;
+      },
+    }),
+  ]);
+  if (!done) return undefined;
+  const folder = parentFolder(s.p12File!.uri);
+  const c = contents(s);
+  const { pem, keygen } = session.core;
+  const files = [
+    ...(c.leaf ? [{ uri: outputUri(folder, s.base!, '.crt'), data: pem.encodePem('CERTIFICATE', c.leaf.der!) }] : []),
+    ...(c.key ? [{ uri: outputUri(folder, s.base!, '.key'), data: keygen.encodePrivateKey(c.key.der!, { passphrase: s.keyPassphrase }), secret: true }] : []),
+    ...(c.chain.length ? [{ uri: outputUri(folder, s.base!, '-chain.pem'), data: c.chain.map((b) => pem.encodePem('CERTIFICATE', b.der!)).join('') }] : []),
+  ];
+  const overwrite = await claimOutputs(files.map((f) => f.uri));
+  const parts = [c.leaf ? 'the certificate' : '', c.key ? `the private key${s.keyPassphrase ? ' (encrypted)' : ''}` : '', c.chain.length ? plural(c.chain.length, 'CA certificate') : ''].filter(Boolean);
+  return finish({ files, overwrite, open: files.find((f) => f.uri.path.endsWith('.crt'))?.uri, what: `${parts.join(', ')} from ${s.p12File!.name}` });
+}

@@ -1,0 +1,64 @@
+// The `tlsWorkbench.pemFiles` context key: the paths of text files whose first line is a PEM BEGIN line, so the
+// Explorer's context menu offers TLS Workbench commands on them whatever their extension (package.json:
+// `resourcePath in tlsWorkbench.pemFiles`). Sources: files the workspace scan found, and text documents opened
+// in this window (checked when opened or saved).
+
+import * as vscode from 'vscode';
+import type { WorkspaceIndex } from './workspaceIndex';
+
+export const PEM_FILES_KEY = 'tlsWorkbench.pemFiles';
+/** A context key is sent to the renderer on every change: keep it bounded. */
+const MAX_PATHS = 10_000;
+
+export class PemFilesContext implements vscode.Disposable {
+  private readonly opened = new Set<string>();
+  private last = '';
+  /** The paths last given to the context key. */
+  paths: string[] = [];
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly index: WorkspaceIndex) {
+    this.subscriptions = [
+      index.onDidChange(() => this.update()),
+      vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.check(d)),
+    ];
+    for (const d of vscode.workspace.textDocuments) this.check(d, false);
+    if (this.opened.size > 0) this.update();
+  }
+
+  static register(context: vscode.ExtensionContext, index: WorkspaceIndex): PemFilesContext {
+    const key = new PemFilesContext(index);
+    context.subscriptions.push(key);
+    return key;
+  }
+
+  private check(doc: vscode.TextDocument, publish = true): void {
+    if (doc.uri.scheme !== 'file' || doc.lineCount === 0) return;
+    const pem = doc.lineAt(0).text.startsWith('-----BEGIN ');
+    const had = this.opened.has(doc.uri.fsPath);
+    if (pem) this.opened.add(doc.uri.fsPath);
+    else this.opened.delete(doc.uri.fsPath);
+    if (publish && pem !== had) this.update();
+  }
+
+  update(): void {
+    const paths = new Set<string>();
+    for (const f of this.index.all()) {
+      if (!f.pemFirstLine) continue;
+      const uri = this.index.uriOf(f.file);
+      if (uri.scheme === 'file') paths.add(uri.fsPath);
+    }
+    for (const p of this.opened) paths.add(p);
+    const list = [...paths].sort().slice(0, MAX_PATHS);
+    const key = list.join('\n');
+    if (key === this.last) return;
+    this.last = key;
+    this.paths = list;
+    void vscode.commands.executeCommand('setContext', PEM_FILES_KEY, list);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

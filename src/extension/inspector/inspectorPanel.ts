@@ -1,0 +1,254 @@
+// The host side of one inspector editor: reads the file, builds the view (src/webview/viewModel.ts), sends it
+// to the webview, answers its requests (unlock, copy, text report) and refreshes when the file changes.
+//
+// Secrets: a password from the webview is used for one decode and dropped; it is never stored, logged or sent
+// back, and error messages never contain it.
+
+import * as vscode from 'vscode';
+import type { ReadResult } from '../../core/model';
+import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
+import type { HostToWebview, InspectorRequest } from '../../webview/protocol';
+import { MessageType, parseWebviewMessage, respond } from '../../webview/protocol';
+import { inspectorHtml, localResourceRoots, makeNonce } from './html';
+import type { ReportDocuments } from './reportDocuments';
+
+/** Files next to the inspected one that may hold its key or certificate. */
+const NEIGHBOUR_FILES = /\.(pem|crt|cer|der|key|csr)$/i;
+const MAX_NEIGHBOURS = 64;
+const MAX_NEIGHBOUR_BYTES = 256 * 1024;
+const RELOAD_DELAY_MS = 200;
+
+export class InspectorPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private view: InspectorView | undefined;
+  private result: ReadResult | undefined;
+  private webviewReady = false;
+  private disposed = false;
+  /** Bumped by every load: a slower, older load never overwrites a newer one. */
+  private generation = 0;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private errorShown = false;
+  /** Settles once the first load has rendered (tests and callers can await it). */
+  readonly loaded: Promise<void>;
+
+  constructor(
+    readonly uri: vscode.Uri,
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly reports: ReportDocuments,
+  ) {
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
+    webview.html = inspectorHtml(webview, extensionUri, makeNonce());
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.watch();
+    this.loaded = this.load();
+  }
+
+  get currentView(): InspectorView | undefined {
+    return this.view;
+  }
+
+  get name(): string {
+    return this.uri.path.split('/').pop() || this.uri.toString();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  // ───────────────────────────── loading ─────────────────────────────
+
+  /** Reads the file (without a password) and shows it. */
+  async load(): Promise<void> {
+    const generation = ++this.generation;
+    const out = await this.build(undefined);
+    if (generation !== this.generation || this.disposed) return;
+    this.apply(out);
+    if (out.result.objects.length === 0 && !this.errorShown) {
+      // Once per editor: a file that keeps changing must not flood the notifications.
+      this.errorShown = true;
+      const first = out.result.problems.find((p) => p.severity === 'error')?.message ?? 'nothing to decode';
+      void vscode.window.showErrorMessage(`${this.name}: ${first}.`, 'Open as Text').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
+      });
+    }
+  }
+
+  private scheduleReload(): void {
+    if (this.disposed) return;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      void this.load();
+    }, RELOAD_DELAY_MS);
+  }
+
+  private watch(): void {
+    try {
+      const dir = vscode.Uri.joinPath(this.uri, '..');
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, this.name));
+      this.disposables.push(
+        watcher,
+        watcher.onDidChange(() => this.scheduleReload()),
+        watcher.onDidCreate(() => this.scheduleReload()),
+        watcher.onDidDelete(() => this.scheduleReload()),
+      );
+    } catch {
+      // A file system without watching: the view simply does not refresh by itself.
+    }
+  }
+
+  private async build(password: string | undefined): Promise<BuildOutput> {
+    const settings = vscode.workspace.getConfiguration('tlsWorkbench');
+    const maxBytes = Math.floor(settings.get<number>('maxFileSizeMB', 5) * 1024 * 1024);
+    const warnDays = settings.get<number>('expiry.warningDays', 30);
+    const { buildInspectorView } = await import('../../webview/viewModel');
+    let bytes: Uint8Array;
+    try {
+      const stat = await vscode.workspace.fs.stat(this.uri);
+      if (stat.size > maxBytes) {
+        return failure(this.name, `the file is ${(stat.size / 1048576).toFixed(1)} MB, over the ${settings.get<number>('maxFileSizeMB', 5)} MB limit (setting tlsWorkbench.maxFileSizeMB)`);
+      }
+      bytes = await vscode.workspace.fs.readFile(this.uri);
+    } catch (e) {
+      return failure(this.name, readError(e));
+    }
+    const neighbours = await this.neighbours(maxBytes);
+    return buildInspectorView({ fileName: this.name, bytes, password, warnDays, maxBytes, neighbours });
+  }
+
+  /** Keys, certificates and CSRs in the same folder, by public key (for the "key matches" chip). */
+  private async neighbours(maxBytes: number): Promise<Neighbour[]> {
+    const out: Neighbour[] = [];
+    try {
+      const dir = vscode.Uri.joinPath(this.uri, '..');
+      const entries = await vscode.workspace.fs.readDirectory(dir);
+      const files = entries
+        .filter(([name, type]) => type === vscode.FileType.File && name !== this.name && NEIGHBOUR_FILES.test(name))
+        .slice(0, MAX_NEIGHBOURS);
+      const { neighboursOf } = await import('../../webview/viewModel');
+      for (const [name] of files) {
+        try {
+          const file = vscode.Uri.joinPath(dir, name);
+          if ((await vscode.workspace.fs.stat(file)).size > Math.min(maxBytes, MAX_NEIGHBOUR_BYTES)) continue;
+          out.push(...neighboursOf(name, await vscode.workspace.fs.readFile(file), maxBytes));
+        } catch {
+          // An unreadable neighbour is simply not a match.
+        }
+      }
+    } catch {
+      // No folder listing (virtual file systems): no neighbours.
+    }
+    return out;
+  }
+
+  private apply(out: BuildOutput): void {
+    this.view = out.view;
+    this.result = out.result;
+    this.post({ type: MessageType.Render, view: out.view });
+  }
+
+  private post(message: HostToWebview): void {
+    if (!this.webviewReady || this.disposed) return;
+    void this.panel.webview.postMessage(message);
+  }
+
+  // ───────────────────────────── messages ─────────────────────────────
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message || this.disposed) return;
+    if (message.type === MessageType.Ready) {
+      this.webviewReady = true;
+      await this.loaded;
+      if (this.view) this.post({ type: MessageType.Render, view: this.view });
+      return;
+    }
+    let answer: { ok: boolean; message?: string };
+    try {
+      answer = await this.handle(message);
+    } catch (e) {
+      answer = { ok: false, message: `${this.name}: ${e instanceof Error ? e.message.split('\n')[0] : 'failed'}.` };
+    }
+    this.post(respond(message, answer.ok, answer.message));
+  }
+
+  private async handle(request: InspectorRequest): Promise<{ ok: boolean; message?: string }> {
+    switch (request.type) {
+      case MessageType.Unlock:
+        return this.unlock(request.password);
+      case MessageType.Copy:
+        return this.copy(request.copyId);
+      case MessageType.ShowReport:
+        return this.showReport();
+    }
+  }
+
+  private async unlock(password: string): Promise<{ ok: boolean; message?: string }> {
+    await this.loaded;
+    const before = this.result;
+    const out = await this.build(password);
+    const { needsPassword } = await import('../../webview/viewModel');
+    const opened = out.result.objects.length > 0 && !needsPassword(out.result) && out.result.objects.length >= (before?.objects.length ?? 0);
+    if (!opened) {
+      const known = new Set(before?.problems.map((p) => p.message));
+      const problem = out.result.problems.find((p) => p.severity === 'error' && !known.has(p.message))?.message;
+      const wrong = !problem || /password|passphrase|MAC|decrypt/i.test(problem);
+      return { ok: false, message: wrong ? `Wrong password for ${this.name}.` : `${this.name}: ${problem}.` };
+    }
+    if (this.disposed) return { ok: false, message: 'Closed.' };
+    // Newer than any load in flight (which would show the file locked again).
+    this.generation++;
+    this.apply(out);
+    return { ok: true };
+  }
+
+  private async copy(copyId: string): Promise<{ ok: boolean; message?: string }> {
+    const field = this.view ? findCopyable(this.view, copyId) : undefined;
+    if (!field) return { ok: false, message: 'Nothing to copy.' };
+    await vscode.env.clipboard.writeText(field.text);
+    vscode.window.setStatusBarMessage(`Copied ${field.label}`, 2000);
+    return { ok: true, message: `Copied ${field.label}.` };
+  }
+
+  private async showReport(): Promise<{ ok: boolean; message?: string }> {
+    await this.loaded;
+    if (!this.result || this.result.objects.length === 0) return { ok: false, message: `${this.name}: nothing decoded to report.` };
+    await this.reports.show(this.uri, this.result);
+    return { ok: true };
+  }
+}
+
+/** The text behind a copy button of `view` (the host copies only what it rendered). */
+export function findCopyable(view: InspectorView, copyId: string): { label: string; text: string } | undefined {
+  for (const o of view.objects) {
+    if (o.raw?.copyId === copyId) return { label: `${o.raw.label} PEM`, text: `${o.raw.text}\n` };
+    for (const s of o.sections) {
+      const f: FieldView | undefined = s.fields.find((x) => x.copyId === copyId);
+      if (f) return { label: f.label, text: f.copyText ?? f.value };
+    }
+  }
+  return undefined;
+}
+
+function failure(fileName: string, message: string): BuildOutput {
+  const result: ReadResult = { objects: [], problems: [{ severity: 'error', message }] };
+  return {
+    result,
+    view: { fileName, summary: 'Nothing could be decoded', objects: [], problems: [...result.problems], unlocked: false, builtAt: new Date().toISOString() },
+  };
+}
+
+function readError(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  if (code === 'FileNotFound' || code === 'EntryNotFound' || code === 'ENOENT') return 'the file does not exist (deleted or moved?)';
+  const m = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return `cannot be read (${m})`;
+}

@@ -1,0 +1,858 @@
+// What the inspector shows, built from the core model: the host reads the file, this module turns bytes into
+// an `InspectorView` (plain JSON data), and the webview renders it with textContent only.
+//
+// Host-neutral: no `vscode`, no DOM. It uses src/core (Node), so only the extension host runs it (loading it
+// lazily); the webview imports its types alone (`import type`), which the bundler drops.
+//
+// Secrets: private key bytes (plain or encrypted) and PKCS#12 bytes never enter a view; keys are described by
+// type, size, protection and public-key fingerprint. The password, when given, is used and forgotten.
+
+import { lintCertificate } from '../core/lint';
+import { encodePem, decodeText, findPemBlocks, looksLikePem } from '../core/pem';
+import { openPkcs12 } from '../core/pkcs12';
+import { readObjects } from '../core/read';
+import { orderChain, verifyChain } from '../core/verify';
+import type {
+  CertificateModel,
+  CrlModel,
+  CsrModel,
+  DhParametersModel,
+  DistinguishedName,
+  ExpiryStatus,
+  ExtensionInfo,
+  Pkcs12Model,
+  PkiObject,
+  PrivateKeyModel,
+  PublicKeyInfo,
+  PublicKeyModel,
+  ReadResult,
+  SubjectAltName,
+} from '../core/model';
+import { ATTRIBUTE_HELP, EKU_HELP, EXTENSION_HELP, FIELD_HELP, KEY_USAGE_HELP, SECTION_HELP, UNKNOWN_EXTENSION_HELP } from './help';
+
+// ───────────────────────────── the view (what the webview receives) ─────────────────────────────
+
+export type Tone = 'ok' | 'info' | 'warning' | 'error';
+
+export interface ChipView {
+  label: string;
+  tone: Tone;
+  help: string;
+}
+
+export interface FieldView {
+  label: string;
+  value: string;
+  help?: string;
+  /** Shown in the editor's monospace font (hex, fingerprints, PEM). */
+  mono?: boolean;
+  tone?: Tone;
+  /** Small tags after the value (`critical`). */
+  badges?: string[];
+  /** When set, the field has a copy button; the host copies `copyText` (or `value`) for this id. */
+  copyId?: string;
+  copyText?: string;
+}
+
+export interface SectionView {
+  id: string;
+  title: string;
+  help?: string;
+  fields: FieldView[];
+  /** A sentence shown when there are no fields, or below them. */
+  note?: string;
+  /** Collapsed at first (long or rarely needed sections). */
+  collapsed?: boolean;
+}
+
+export interface ValidityView {
+  notBefore: string;
+  notAfter: string;
+  status: ExpiryStatus;
+  daysLeft: number;
+  /** How much of the validity period has passed, 0–100. */
+  elapsedPercent: number;
+  /** `364 days left`, `expired 3 days ago`… */
+  text: string;
+}
+
+export interface ObjectView {
+  /** Stable within one view: `o0`, `o2`, `o0b1` (bag 1 of the PKCS#12 object 0). */
+  id: string;
+  kind: PkiObject['kind'];
+  /** `Certificate`, `Private key`… */
+  kindLabel: string;
+  /** `line 12`, `DER`, `in the keystore, "server"`. */
+  location: string;
+  /** The CN (or the subject, or a description). */
+  title: string;
+  /** `Issued by …`, `Self-signed`… */
+  subtitle?: string;
+  validity?: ValidityView;
+  chips: ChipView[];
+  sections: SectionView[];
+  /** The object as PEM (never for private keys or keystores). */
+  raw?: { label: string; text: string; copyId: string };
+  /** For objects inside a PKCS#12 keystore: the keystore's id. */
+  parentId?: string;
+}
+
+export interface ChainLinkView {
+  /** The object of this file the link is, when it is one. */
+  objectId?: string;
+  subject: string;
+  issuer: string;
+  notAfter: string;
+  /** Its signature verifies with the next link's key (the last link: with its own key). */
+  signatureValid: boolean;
+  fingerprintSha256: string;
+}
+
+export interface ChainView {
+  ok: boolean;
+  links: ChainLinkView[];
+  /** One sentence per failure. */
+  errors: string[];
+  /** Set when the certificates do not form one chain (a trust bundle, unrelated certificates). */
+  note?: string;
+}
+
+export interface LockView {
+  what: 'pkcs12' | 'private-key';
+  prompt: string;
+}
+
+export interface InspectorView {
+  fileName: string;
+  /** `3 objects: 2 certificates, 1 private key`. */
+  summary: string;
+  objects: ObjectView[];
+  problems: { severity: 'error' | 'warning'; message: string }[];
+  chain?: ChainView;
+  /** Present while something in the file needs a password to be decoded. */
+  lock?: LockView;
+  /** A password was given and opened the file. */
+  unlocked: boolean;
+  /** When the view was built (ISO); validity bars and days left are relative to it. */
+  builtAt: string;
+}
+
+// ───────────────────────────── building ─────────────────────────────
+
+/** A key, certificate or CSR found in another file next to the inspected one (for the "key matches" chip). */
+export interface Neighbour {
+  fileName: string;
+  kind: 'private-key' | 'certificate' | 'csr' | 'public-key';
+  spkiSha256: string;
+}
+
+export interface BuildInput {
+  fileName: string;
+  bytes: Uint8Array;
+  /** Decrypts PKCS#12 files and encrypted keys; used for this build only. */
+  password?: string;
+  now?: Date;
+  warnDays?: number;
+  maxBytes?: number;
+  neighbours?: Neighbour[];
+}
+
+export interface BuildOutput {
+  view: InspectorView;
+  /** The core result the view was built from (for the text report). No key bytes, no password. */
+  result: ReadResult;
+}
+
+/** Objects beyond this many are summarised (a bundle of thousands must not flood the webview). */
+export const MAX_OBJECTS = 300;
+const MAX_TEXT = 8192;
+const MAX_HEX = 4096;
+const MAX_REVOKED = 1000;
+const DAY_MS = 86_400_000;
+
+/** True when something in `result` can only be decoded with a password. */
+export function needsPassword(result: ReadResult): boolean {
+  return result.objects.some((o) => (o.kind === 'private-key' && o.encrypted && !o.publicKey) || (o.kind === 'pkcs12' && !o.decrypted));
+}
+
+/** Keys, certificates and CSRs of a neighbouring file, by public-key hash. Never throws. */
+export function neighboursOf(fileName: string, bytes: Uint8Array, maxBytes?: number): Neighbour[] {
+  const out: Neighbour[] = [];
+  let result: ReadResult;
+  try {
+    result = readObjects(bytes, { maxBytes });
+  } catch {
+    return out;
+  }
+  for (const o of result.objects) {
+    if (o.kind === 'private-key' && o.publicKey) out.push({ fileName, kind: 'private-key', spkiSha256: o.publicKey.spkiSha256 });
+    if (o.kind === 'certificate' || o.kind === 'csr' || o.kind === 'public-key') out.push({ fileName, kind: o.kind, spkiSha256: o.publicKey.spkiSha256 });
+  }
+  return out;
+}
+
+interface Entry {
+  id: string;
+  object: PkiObject;
+  der?: Uint8Array;
+  /** The PEM text as it is in the file (PEM objects). */
+  pemText?: string;
+  location: string;
+  parentId?: string;
+}
+
+/** Reads `input.bytes` and builds everything the inspector shows. Never throws. */
+export function buildInspectorView(input: BuildInput): BuildOutput {
+  const now = input.now ?? new Date();
+  let result: ReadResult;
+  try {
+    result = readObjects(input.bytes, { now, warnDays: input.warnDays, maxBytes: input.maxBytes, password: input.password });
+  } catch (e) {
+    result = { objects: [], problems: [{ severity: 'error', message: `internal error while reading: ${oneLine(e)}` }] };
+  }
+  const entries = entriesOf(input, result);
+  const shown = entries.slice(0, MAX_OBJECTS);
+  const certs = shown.filter((e): e is Entry & { object: CertificateModel } => e.object.kind === 'certificate');
+  const chainInfo = chainOf(certs, now);
+  const lintByCert = new Map<string, FieldView[] | string>();
+  for (const c of certs) lintByCert.set(c.id, lintOf(c, certs, chainInfo.issuerOf.get(c.id), now));
+  const ctx: Ctx = { now, entries: shown, neighbours: input.neighbours ?? [], lint: lintByCert, fileName: input.fileName };
+  const objects = shown.map((e) => objectView(e, ctx));
+  const problems = result.problems.map((p) => ({ severity: p.severity, message: visible(p.message) }));
+  if (entries.length > shown.length) {
+    problems.push({ severity: 'warning', message: `only the first ${MAX_OBJECTS} of ${entries.length} objects are shown` });
+  }
+  const view: InspectorView = {
+    fileName: visible(input.fileName),
+    summary: summaryOf(result.objects, entries.length),
+    objects,
+    problems,
+    unlocked: input.password !== undefined && !needsPassword(result) && result.objects.length > 0,
+    builtAt: now.toISOString(),
+  };
+  if (chainInfo.view) view.chain = chainInfo.view;
+  const lock = lockOf(result);
+  if (lock) view.lock = lock;
+  return { view, result };
+}
+
+// ───────────────────────────── entries: objects with their DER ─────────────────────────────
+
+function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
+  const entries: Entry[] = [];
+  let blocksByOffset = new Map<number, { der: Uint8Array; text: string }>();
+  if (looksLikePem(input.bytes)) {
+    const text = decodeText(input.bytes);
+    const { blocks } = findPemBlocks(text);
+    blocksByOffset = new Map(blocks.map((b) => [b.range.startOffset, { der: b.der, text: text.slice(b.range.startOffset, b.range.endOffset) }]));
+  }
+  let bagDers: (Uint8Array | undefined)[] = [];
+  for (const object of result.objects) {
+    const id = `o${object.index}`;
+    const block = object.range ? blocksByOffset.get(object.range.startOffset) : undefined;
+    const der = object.encoding === 'der' ? input.bytes : block?.der;
+    const location = object.range ? `line ${object.range.startLine + 1}` : object.encoding === 'der' ? 'DER' : '';
+    entries.push({ id, object, der, pemText: block?.text, location });
+    if (object.kind === 'pkcs12' && object.decrypted && input.password !== undefined) {
+      // The model has the bags decoded; their DER (for lint, chain and PEM of certificates) needs one more opening.
+      try {
+        bagDers = openPkcs12(der ?? input.bytes, input.password).bags.map((b) => (b.type === 'certificate' ? b.der : undefined));
+      } catch {
+        bagDers = [];
+      }
+      object.bags.forEach((bag, i) => {
+        if (!bag.object) return;
+        const name = bag.friendlyName ? `, "${bag.friendlyName}"` : '';
+        entries.push({ id: `${id}b${i}`, object: bag.object, der: bagDers[i], location: `in the keystore, item ${i + 1}${name}`, parentId: id });
+      });
+    }
+  }
+  return entries;
+}
+
+// ───────────────────────────── chain and lint ─────────────────────────────
+
+interface ChainInfo {
+  view?: ChainView;
+  /** Certificate id → the id of its issuer in this file. */
+  issuerOf: Map<string, string>;
+}
+
+function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): ChainInfo {
+  const issuerOf = new Map<string, string>();
+  const withDer = certs.filter((c) => c.der);
+  for (const c of withDer) {
+    if (c.object.selfSigned) continue;
+    const issuer = withDer.find(
+      (o) =>
+        o !== c &&
+        o.object.subject.text === c.object.issuer.text &&
+        (!c.object.authorityKeyIdentifier || !o.object.subjectKeyIdentifier || o.object.subjectKeyIdentifier === c.object.authorityKeyIdentifier),
+    );
+    if (issuer) issuerOf.set(c.id, issuer.id);
+  }
+  if (withDer.length < 2) return { issuerOf };
+  const ders = withDer.map((c) => c.der as Uint8Array);
+  const idByFingerprint = new Map(withDer.map((c) => [c.object.fingerprints.sha256, c.id]));
+  let ordered: Uint8Array[];
+  try {
+    ordered = orderChain(ders);
+  } catch (e) {
+    return { issuerOf, view: { ok: false, links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${oneLine(e)}.` } };
+  }
+  try {
+    const check = verifyChain(ordered[0], ordered.slice(1), { now });
+    const links = check.chain.map((l) => {
+      const link: ChainLinkView = {
+        subject: visible(l.subject),
+        issuer: visible(l.issuer),
+        notAfter: l.notAfter,
+        signatureValid: l.signatureValid,
+        fingerprintSha256: l.fingerprintSha256,
+      };
+      const objectId = idByFingerprint.get(l.fingerprintSha256);
+      if (objectId) link.objectId = objectId;
+      return link;
+    });
+    return { issuerOf, view: { ok: check.ok, links, errors: check.errors.map(visible) } };
+  } catch (e) {
+    return { issuerOf, view: { ok: false, links: [], errors: [`The chain could not be checked: ${oneLine(e)}.`] } };
+  }
+}
+
+function lintOf(c: Entry & { object: CertificateModel }, certs: Entry[], issuerId: string | undefined, now: Date): FieldView[] | string {
+  if (!c.der) return 'Not linted: the certificate’s bytes are not available.';
+  const issuer = certs.find((x) => x.id === issuerId)?.der;
+  try {
+    return lintCertificate(c.der, issuer, now)
+      .map((f) => ({ label: f.code, value: visible(f.message), tone: f.severity === 'error' ? 'error' : 'warning' }));
+  } catch (e) {
+    return `Not linted: ${oneLine(e)}.`;
+  }
+}
+
+// ───────────────────────────── objects ─────────────────────────────
+
+interface Ctx {
+  now: Date;
+  entries: Entry[];
+  neighbours: Neighbour[];
+  lint: Map<string, FieldView[] | string>;
+  fileName: string;
+}
+
+const KIND_LABELS: Record<PkiObject['kind'], string> = {
+  'certificate': 'Certificate',
+  'csr': 'Certificate signing request',
+  'private-key': 'Private key',
+  'public-key': 'Public key',
+  'dh-parameters': 'DH parameters',
+  'pkcs12': 'PKCS#12 keystore',
+  'crl': 'Certificate revocation list',
+};
+
+const PEM_LABELS: Partial<Record<PkiObject['kind'], string>> = {
+  'certificate': 'CERTIFICATE',
+  'csr': 'CERTIFICATE REQUEST',
+  'crl': 'X509 CRL',
+  'dh-parameters': 'DH PARAMETERS',
+};
+
+function objectView(e: Entry, ctx: Ctx): ObjectView {
+  const o = e.object;
+  const base: ObjectView = { id: e.id, kind: o.kind, kindLabel: KIND_LABELS[o.kind], location: visible(e.location), title: KIND_LABELS[o.kind], chips: [], sections: [] };
+  if (e.parentId) base.parentId = e.parentId;
+  switch (o.kind) {
+    case 'certificate':
+      certificateView(base, o, e, ctx);
+      break;
+    case 'csr':
+      csrView(base, o, e, ctx);
+      break;
+    case 'private-key':
+      privateKeyView(base, o, e, ctx);
+      break;
+    case 'public-key':
+      publicKeyView(base, o, e, ctx);
+      break;
+    case 'dh-parameters':
+      dhView(base, o);
+      break;
+    case 'crl':
+      crlView(base, o, ctx);
+      break;
+    case 'pkcs12':
+      pkcs12View(base, o);
+      break;
+  }
+  const raw = rawOf(e);
+  if (raw) base.raw = raw;
+  return base;
+}
+
+function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx): void {
+  v.title = commonName(c.subject) ?? (c.subject.text ? visible(c.subject.text) : '(empty subject)');
+  v.subtitle = c.selfSigned ? 'Self-signed' : `Issued by ${commonName(c.issuer) ?? (visible(c.issuer.text) || '(empty issuer)')}`;
+  v.validity = validityOf(c, ctx.now);
+  v.chips.push(expiryChip(c));
+  if (c.selfSigned) v.chips.push({ label: 'self-signed', tone: 'info', help: 'Issuer and subject are the same and the certificate is signed by its own key.' });
+  if (c.isCA) v.chips.push({ label: 'CA', tone: 'info', help: 'A certificate authority: it may sign other certificates (basicConstraints CA:TRUE).' });
+  v.chips.push(...keyChips(e, c.publicKey, ctx));
+  const lint = ctx.lint.get(e.id);
+  if (Array.isArray(lint) && lint.length > 0) {
+    const errors = lint.filter((f) => f.tone === 'error').length;
+    v.chips.push({
+      label: `${lint.length} lint finding${lint.length === 1 ? '' : 's'}`,
+      tone: errors > 0 ? 'error' : 'warning',
+      help: 'Problems clients may have with this certificate: see the Lint section.',
+    });
+  }
+
+  v.sections.push(nameSection(`${e.id}.subject`, 'Subject', 'subject', c.subject));
+  v.sections.push(nameSection(`${e.id}.issuer`, 'Issuer', 'issuer', c.issuer));
+  v.sections.push({
+    id: `${e.id}.validity`,
+    title: 'Validity',
+    help: SECTION_HELP.validity,
+    fields: [
+      { label: 'Not before', value: c.notBefore, help: FIELD_HELP.notBefore, mono: true },
+      { label: 'Not after', value: c.notAfter, help: FIELD_HELP.notAfter, mono: true },
+      { label: 'Status', value: v.validity.text, help: FIELD_HELP.daysLeft, tone: toneOf(c.expiry.status) },
+    ],
+  });
+  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames));
+  v.sections.push(keySection(`${e.id}.key`, c.publicKey));
+  v.sections.push(usageSection(`${e.id}.usage`, c));
+  v.sections.push(extensionSection(`${e.id}.extensions`, 'Extensions', c.extensions));
+  v.sections.push({
+    id: `${e.id}.fingerprints`,
+    title: 'Fingerprints',
+    help: SECTION_HELP.fingerprints,
+    fields: [
+      { label: 'SHA-256', value: colonHex(c.fingerprints.sha256), help: FIELD_HELP.sha256, mono: true, copyId: `${e.id}.sha256` },
+      { label: 'SHA-1 thumbprint', value: c.fingerprints.sha1.toUpperCase(), help: FIELD_HELP.sha1, mono: true, copyId: `${e.id}.sha1` },
+      { label: 'Serial number', value: colonHex(c.serialNumber), help: FIELD_HELP.serial, mono: true, copyId: `${e.id}.serial`, copyText: c.serialNumber },
+      { label: 'Signature algorithm', value: visible(c.signatureAlgorithm), help: FIELD_HELP.signature },
+    ],
+  });
+  v.sections.push(lintSection(`${e.id}.lint`, lint));
+}
+
+function csrView(v: ObjectView, c: CsrModel, e: Entry, ctx: Ctx): void {
+  v.title = commonName(c.subject) ?? (c.subject.text ? visible(c.subject.text) : '(empty subject)');
+  v.subtitle = 'Certificate signing request';
+  v.chips.push(
+    c.signatureValid
+      ? { label: 'signature valid', tone: 'ok', help: FIELD_HELP.csrSignature }
+      : { label: 'signature INVALID', tone: 'error', help: `${FIELD_HELP.csrSignature} This one does not verify: the request was altered or is corrupt.` },
+  );
+  v.chips.push(...keyChips(e, c.publicKey, ctx));
+  v.sections.push(nameSection(`${e.id}.subject`, 'Subject', 'subject', c.subject));
+  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames));
+  v.sections.push(keySection(`${e.id}.key`, c.publicKey));
+  v.sections.push({
+    id: `${e.id}.signature`,
+    title: 'Signature',
+    help: FIELD_HELP.csrSignature,
+    fields: [
+      { label: 'Algorithm', value: visible(c.signatureAlgorithm), help: FIELD_HELP.signature },
+      { label: 'Self-signature', value: c.signatureValid ? 'valid' : 'INVALID', tone: c.signatureValid ? 'ok' : 'error', help: FIELD_HELP.csrSignature },
+    ],
+  });
+  v.sections.push(extensionSection(`${e.id}.extensions`, 'Requested extensions', c.extensions));
+}
+
+const KEY_FORMATS: Record<PrivateKeyModel['format'], string> = {
+  'pkcs8': 'PKCS#8',
+  'pkcs1': 'PKCS#1 (traditional RSA)',
+  'sec1': 'SEC1 (traditional EC)',
+  'encrypted-pkcs8': 'Encrypted PKCS#8',
+  'legacy-encrypted-pem': 'Traditional PEM with legacy encryption',
+};
+
+function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): void {
+  v.title = k.publicKey ? `${keyInfo(k.publicKey)} private key` : 'Encrypted private key';
+  v.subtitle = KEY_FORMATS[k.format];
+  if (k.encrypted) {
+    v.chips.push({ label: 'encrypted', tone: 'ok', help: FIELD_HELP.encrypted });
+    if (k.format === 'legacy-encrypted-pem') {
+      v.chips.push({ label: 'weak encryption', tone: 'warning', help: 'Legacy PEM encryption derives the key with one round of MD5: re-encrypt it as PKCS#8 (Change Key Passphrase).' });
+    }
+  } else {
+    v.chips.push({ label: 'not encrypted', tone: 'warning', help: 'Anyone who can read this file can use the key. Keep it private (0600), or add a passphrase.' });
+  }
+  if (k.publicKey) v.chips.push(...keyChips(e, k.publicKey, ctx));
+  else v.chips.push({ label: 'locked', tone: 'info', help: 'Give the passphrase to see the public key and which certificates belong to it.' });
+
+  const fields: FieldView[] = [
+    { label: 'Format', value: KEY_FORMATS[k.format], help: FIELD_HELP.format },
+    { label: 'Encrypted', value: k.encrypted ? 'yes' : 'no', help: FIELD_HELP.encrypted, tone: k.encrypted ? 'ok' : 'warning' },
+  ];
+  if (k.encryption) {
+    const x = k.encryption;
+    const details = [x.cipher, x.kdf, x.prf, x.iterations !== undefined ? `${x.iterations} iterations` : undefined].filter(Boolean).join(', ');
+    fields.push({ label: 'Encryption', value: visible(`${x.scheme}${details ? ` (${details})` : ''}`), help: FIELD_HELP.encryption });
+  }
+  fields.push({ label: 'Key material', value: 'not shown', help: FIELD_HELP.keyMaterial });
+  v.sections.push({ id: `${e.id}.protection`, title: 'Private key', help: SECTION_HELP.protection, fields });
+  if (k.publicKey) v.sections.push(keySection(`${e.id}.key`, k.publicKey));
+  else v.sections.push({ id: `${e.id}.key`, title: 'Public key', help: SECTION_HELP.key, fields: [], note: 'Unknown until the key is decrypted: enter its passphrase above.' });
+}
+
+function publicKeyView(v: ObjectView, k: PublicKeyModel, e: Entry, ctx: Ctx): void {
+  v.title = `${keyInfo(k.publicKey)} public key`;
+  v.subtitle = k.format === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key';
+  v.chips.push(...keyChips(e, k.publicKey, ctx));
+  v.sections.push(keySection(`${e.id}.key`, k.publicKey));
+}
+
+function dhView(v: ObjectView, d: DhParametersModel): void {
+  v.title = `${d.primeBits}-bit DH group${d.namedGroup ? ` (${d.namedGroup})` : ''}`;
+  v.subtitle = d.format === 'pkcs3' ? 'PKCS#3' : 'X9.42';
+  if (d.primeBits < 2048) v.chips.push({ label: 'weak', tone: 'error', help: 'DH primes under 2048 bits are breakable (Logjam): use ffdhe2048 or larger.' });
+  if (d.namedGroup) v.chips.push({ label: d.namedGroup, tone: 'ok', help: FIELD_HELP.namedGroup });
+  const fields: FieldView[] = [
+    { label: 'Prime', value: `${d.primeBits} bits`, help: FIELD_HELP.primeBits, tone: d.primeBits < 2048 ? 'error' : undefined },
+    { label: 'Generator', value: d.generatorHex ? `0x${d.generatorHex}` : String(d.generator), help: FIELD_HELP.generator, mono: Boolean(d.generatorHex) },
+  ];
+  if (d.namedGroup) fields.push({ label: 'Named group', value: d.namedGroup, help: FIELD_HELP.namedGroup });
+  v.sections.push({ id: `${v.id}.parameters`, title: 'Parameters', help: SECTION_HELP.parameters, fields });
+}
+
+function crlView(v: ObjectView, c: CrlModel, ctx: Ctx): void {
+  v.title = commonName(c.issuer) ?? (visible(c.issuer.text) || '(empty issuer)');
+  v.subtitle = `Revocation list, ${c.revoked.length} revoked`;
+  const stale = c.nextUpdate !== undefined && Date.parse(c.nextUpdate) < ctx.now.getTime();
+  v.chips.push(
+    stale
+      ? { label: 'stale', tone: 'warning', help: 'Its next update is past: relying parties may refuse it.' }
+      : { label: 'current', tone: 'ok', help: FIELD_HELP.nextUpdate },
+  );
+  v.sections.push(nameSection(`${v.id}.issuer`, 'Issuer', 'issuer', c.issuer));
+  const fields: FieldView[] = [{ label: 'This update', value: c.thisUpdate, help: FIELD_HELP.thisUpdate, mono: true }];
+  if (c.nextUpdate) fields.push({ label: 'Next update', value: c.nextUpdate, help: FIELD_HELP.nextUpdate, mono: true, tone: stale ? 'warning' : undefined });
+  if (c.crlNumber) fields.push({ label: 'CRL number', value: visible(c.crlNumber), help: FIELD_HELP.crlNumber, mono: true });
+  fields.push({ label: 'Signature algorithm', value: visible(c.signatureAlgorithm), help: FIELD_HELP.signature });
+  v.sections.push({ id: `${v.id}.validity`, title: 'Validity', help: SECTION_HELP.validity, fields });
+  const revoked: FieldView[] = c.revoked.slice(0, MAX_REVOKED).map((r) => ({
+    label: colonHex(r.serialNumber),
+    value: `${r.revocationDate}${r.reason ? ` — ${visible(r.reason)}` : ''}`,
+    mono: true,
+  }));
+  v.sections.push({
+    id: `${v.id}.revoked`,
+    title: `Revoked certificates (${c.revoked.length})`,
+    help: SECTION_HELP.revoked,
+    fields: revoked,
+    note: c.revoked.length === 0 ? 'None.' : c.revoked.length > MAX_REVOKED ? `The first ${MAX_REVOKED} are listed.` : undefined,
+    collapsed: c.revoked.length > 20,
+  });
+  v.sections.push(extensionSection(`${v.id}.extensions`, 'Extensions', c.extensions));
+  v.sections.push({
+    id: `${v.id}.fingerprints`,
+    title: 'Fingerprints',
+    help: SECTION_HELP.fingerprints,
+    fields: [
+      { label: 'SHA-256', value: colonHex(c.fingerprints.sha256), help: FIELD_HELP.sha256, mono: true, copyId: `${v.id}.sha256` },
+      { label: 'SHA-1', value: c.fingerprints.sha1.toUpperCase(), mono: true, copyId: `${v.id}.sha1` },
+    ],
+  });
+}
+
+function pkcs12View(v: ObjectView, p: Pkcs12Model): void {
+  v.title = 'PKCS#12 keystore';
+  v.subtitle = p.decrypted ? `${p.bags.length} item${p.bags.length === 1 ? '' : 's'}` : 'Locked: enter the password to list its contents';
+  v.chips.push(p.decrypted ? { label: 'unlocked', tone: 'ok', help: 'Opened with the password you gave; the password is not kept.' } : { label: 'locked', tone: 'info', help: 'Give the password to list what it holds.' });
+  const legacy = [p.certEncryption, p.keyEncryption].some((x) => x && /RC2|40Bit|3-?Key|TripleDES|des/i.test(x));
+  if (legacy) v.chips.push({ label: 'legacy encryption', tone: 'warning', help: 'RC2/3DES-protected keystores are refused by OpenSSL 3 without the legacy provider: export again with AES-256.' });
+  const fields: FieldView[] = [
+    { label: 'MAC', value: p.mac ? `${p.mac.algorithm}, ${p.mac.iterations} iterations` : 'none', help: FIELD_HELP.mac, tone: p.mac ? undefined : 'warning' },
+  ];
+  if (p.certEncryption) fields.push({ label: 'Certificates', value: visible(p.certEncryption), help: FIELD_HELP.certProtection });
+  if (p.keyEncryption) fields.push({ label: 'Keys', value: visible(p.keyEncryption), help: FIELD_HELP.keyProtection });
+  v.sections.push({ id: `${v.id}.protection`, title: 'Protection', help: SECTION_HELP.protection, fields });
+  if (p.decrypted) {
+    const items: FieldView[] = p.bags.map((bag, i) => {
+      const what = bag.object ? describe(bag.object) : bag.type;
+      const extra = [bag.friendlyName && `alias "${bag.friendlyName}"`, bag.localKeyId && `key id ${bag.localKeyId.slice(0, 16)}`].filter(Boolean).join(', ');
+      return { label: `Item ${i + 1}`, value: visible(`${what}${extra ? ` (${extra})` : ''}`), help: bag.friendlyName ? FIELD_HELP.friendlyName : undefined };
+    });
+    v.sections.push({ id: `${v.id}.contents`, title: 'Contents', help: SECTION_HELP.contents, fields: items, note: items.length === 0 ? 'Empty.' : 'Each item is shown below.' });
+  } else {
+    v.sections.push({ id: `${v.id}.contents`, title: 'Contents', help: SECTION_HELP.contents, fields: [], note: 'Locked: enter the password above to list the certificates and keys inside.' });
+  }
+}
+
+// ───────────────────────────── sections ─────────────────────────────
+
+function nameSection(id: string, title: string, helpKey: string, dn: DistinguishedName): SectionView {
+  const fields: FieldView[] = dn.attributes.map((a) => ({
+    label: visible(a.type),
+    value: visible(a.value),
+    help: ATTRIBUTE_HELP[a.type] ?? (a.type === a.oid ? `Attribute ${a.oid}` : undefined),
+  }));
+  if (dn.attributes.length > 0) fields.push({ label: 'Distinguished name', value: visible(dn.text), help: FIELD_HELP.dn, mono: true, copyId: `${id}.dn`, copyText: dn.text });
+  return { id, title, help: SECTION_HELP[helpKey], fields, note: dn.attributes.length === 0 ? 'Empty.' : undefined };
+}
+
+const SAN_LABELS: Record<SubjectAltName['type'], string> = { dns: 'DNS', ip: 'IP', email: 'Email', uri: 'URI', dirName: 'Directory name', other: 'Other' };
+
+function sanSection(id: string, sans: SubjectAltName[]): SectionView {
+  return {
+    id,
+    title: `Subject Alternative Names (${sans.length})`,
+    help: SECTION_HELP.sans,
+    fields: sans.map((s) => ({ label: SAN_LABELS[s.type] ?? s.type, value: visible(s.value), mono: s.type === 'ip' })),
+    note: sans.length === 0 ? 'None. TLS clients will not accept this certificate for any host name.' : undefined,
+  };
+}
+
+function keySection(id: string, k: PublicKeyInfo): SectionView {
+  const fields: FieldView[] = [
+    { label: 'Algorithm', value: k.algorithm === 'unknown' ? `unknown (${k.oid})` : k.algorithm, help: FIELD_HELP.algorithm },
+    { label: 'Size', value: `${k.size} bits`, help: FIELD_HELP.size, tone: k.algorithm === 'RSA' && k.size < 2048 ? 'error' : undefined },
+  ];
+  if (k.curve) fields.push({ label: 'Curve', value: k.curve, help: FIELD_HELP.curve });
+  if (k.exponent !== undefined) fields.push({ label: 'Exponent', value: String(k.exponent), help: FIELD_HELP.exponent });
+  fields.push({ label: 'Public key SHA-256', value: colonHex(k.spkiSha256), help: FIELD_HELP.spkiSha256, mono: true, copyId: `${id}.spki`, copyText: k.spkiSha256 });
+  return { id, title: 'Public key', help: SECTION_HELP.key, fields };
+}
+
+function usageSection(id: string, c: CertificateModel): SectionView {
+  const fields: FieldView[] = [
+    { label: 'CA', value: c.isCA ? 'yes' : 'no', help: FIELD_HELP.ca },
+  ];
+  if (c.pathLength !== undefined) fields.push({ label: 'Path length', value: String(c.pathLength), help: FIELD_HELP.pathLength });
+  fields.push({
+    label: 'Key usage',
+    value: c.keyUsage.length ? c.keyUsage.map((u) => (KEY_USAGE_HELP[u] ? `${u} — ${KEY_USAGE_HELP[u]}` : visible(u))).join('\n') : 'not restricted (no keyUsage extension)',
+    help: FIELD_HELP.keyUsage,
+  });
+  fields.push({
+    label: 'Extended key usage',
+    value: c.extendedKeyUsage.length ? c.extendedKeyUsage.map((u) => (EKU_HELP[u] ? `${u} — ${EKU_HELP[u]}` : visible(u))).join('\n') : 'any purpose (no extendedKeyUsage extension)',
+    help: FIELD_HELP.extendedKeyUsage,
+  });
+  if (c.subjectKeyIdentifier) fields.push({ label: 'Subject key ID', value: colonHex(c.subjectKeyIdentifier), help: FIELD_HELP.ski, mono: true });
+  if (c.authorityKeyIdentifier) fields.push({ label: 'Authority key ID', value: colonHex(c.authorityKeyIdentifier), help: FIELD_HELP.aki, mono: true });
+  for (const d of c.crlDistributionPoints) fields.push({ label: 'CRL distribution', value: visible(d), help: FIELD_HELP.crl });
+  for (const a of c.authorityInfoAccess) {
+    const label = a.method === 'ocsp' ? 'OCSP' : a.method === 'caIssuers' ? 'CA issuers' : visible(a.method);
+    fields.push({ label, value: visible(a.location), help: a.method === 'ocsp' ? FIELD_HELP.ocsp : a.method === 'caIssuers' ? FIELD_HELP.caIssuers : undefined });
+  }
+  return { id, title: 'Usage', help: SECTION_HELP.usage, fields };
+}
+
+function extensionSection(id: string, title: string, exts: ExtensionInfo[]): SectionView {
+  const fields = exts.map((x): FieldView => {
+    const badges = x.critical ? ['critical'] : [];
+    if (x.text !== undefined) {
+      return {
+        label: visible(x.name ?? x.oid),
+        value: visible(x.text),
+        help: `${(x.name && EXTENSION_HELP[x.name]) ?? 'A decoded extension.'} (OID ${x.oid})`,
+        badges,
+      };
+    }
+    const hex = x.valueHex.length > MAX_HEX ? `${x.valueHex.slice(0, MAX_HEX)}… (${x.valueHex.length / 2} bytes)` : x.valueHex;
+    return {
+      label: visible(x.name ? `${x.name} (${x.oid})` : x.oid),
+      value: hex,
+      mono: true,
+      help: x.name && EXTENSION_HELP[x.name] ? `${EXTENSION_HELP[x.name]} Shown as DER hex.` : UNKNOWN_EXTENSION_HELP,
+      badges: [...badges, 'not decoded'],
+      copyId: `${id}.${x.oid}`,
+      copyText: x.valueHex,
+    };
+  });
+  return { id, title: `${title} (${exts.length})`, help: SECTION_HELP.extensions, fields, note: exts.length === 0 ? 'None.' : undefined, collapsed: exts.length > 12 };
+}
+
+function lintSection(id: string, lint: FieldView[] | string | undefined): SectionView {
+  if (typeof lint === 'string' || lint === undefined) return { id, title: 'Lint', help: SECTION_HELP.lint, fields: [], note: lint ?? 'Not linted.' };
+  return { id, title: `Lint (${lint.length})`, help: SECTION_HELP.lint, fields: lint, note: lint.length === 0 ? 'No findings: current clients should accept this certificate.' : undefined };
+}
+
+// ───────────────────────────── chips, validity, raw ─────────────────────────────
+
+function keyChips(e: Entry, key: PublicKeyInfo, ctx: Ctx): ChipView[] {
+  const chips: ChipView[] = [];
+  const mine = e.object.kind;
+  const isKey = mine === 'private-key';
+  // What would match: for a certificate or CSR, private keys; for a key, certificates and CSRs.
+  const wanted = (kind: string) => (isKey ? kind === 'certificate' || kind === 'csr' : kind === 'private-key');
+  const inFile = ctx.entries.filter((x) => x !== e && wanted(x.object.kind));
+  const inFileMatches = inFile.filter((x) => spkiOf(x.object) === key.spkiSha256);
+  const nearMatches = ctx.neighbours.filter((n) => wanted(n.kind) && n.spkiSha256 === key.spkiSha256);
+  const names = [
+    ...inFileMatches.map((x) => `${titleOf(x.object)} (${x.parentId ? 'in the keystore' : `#${x.object.index + 1} in this file`})`),
+    ...[...new Set(nearMatches.map((n) => n.fileName))],
+  ];
+  if (names.length > 0) {
+    const first = inFileMatches.length > 0 ? titleOf(inFileMatches[0].object) : names[0];
+    chips.push({
+      label: isKey ? `matches ${first}${names.length > 1 ? ` +${names.length - 1}` : ''}` : 'key matches',
+      tone: 'ok',
+      help: `${isKey ? 'Certificates or requests for this key' : 'The private key of this certificate'}: ${names.join(', ')} (same public key).`,
+    });
+    return chips;
+  }
+  if (mine === 'certificate') {
+    // A key in the same file, or next to it with the same base name, that belongs to another certificate.
+    const keysHere = inFile.filter((x) => spkiOf(x.object) !== undefined);
+    const stem = stemOf(ctx.fileName);
+    const sameName = ctx.neighbours.filter((n) => n.kind === 'private-key' && stemOf(n.fileName) === stem);
+    const other = keysHere.length > 0 ? 'the private key in this file' : sameName.length > 0 ? sameName[0].fileName : undefined;
+    if (other) chips.push({ label: 'key mismatch', tone: 'error', help: `${other} does not belong to this certificate (different public key).` });
+  }
+  return chips;
+}
+
+/** A short name for an object: the CN of a certificate or CSR, else its kind. */
+function titleOf(o: PkiObject): string {
+  if (o.kind === 'certificate' || o.kind === 'csr') return commonName(o.subject) ?? (visible(o.subject.text) || KIND_LABELS[o.kind].toLowerCase());
+  return KIND_LABELS[o.kind].toLowerCase();
+}
+
+function spkiOf(o: PkiObject): string | undefined {
+  if (o.kind === 'certificate' || o.kind === 'csr' || o.kind === 'public-key') return o.publicKey.spkiSha256;
+  if (o.kind === 'private-key') return o.publicKey?.spkiSha256;
+  return undefined;
+}
+
+function expiryChip(c: CertificateModel): ChipView {
+  const d = c.expiry.daysLeft;
+  switch (c.expiry.status) {
+    case 'expired':
+      return { label: 'expired', tone: 'error', help: `Expired ${plural(-d, 'day')} ago (${c.notAfter}).` };
+    case 'expiring':
+      return { label: `expires in ${plural(d, 'day')}`, tone: 'warning', help: `Expires ${c.notAfter}: renew it soon.` };
+    case 'not-yet-valid':
+      return { label: 'not yet valid', tone: 'warning', help: `Valid from ${c.notBefore}.` };
+    default:
+      return { label: 'valid', tone: 'ok', help: `Valid until ${c.notAfter}, ${plural(d, 'day')} from now.` };
+  }
+}
+
+function validityOf(c: CertificateModel, now: Date): ValidityView {
+  const start = Date.parse(c.notBefore);
+  const end = Date.parse(c.notAfter);
+  const span = end - start;
+  const elapsed = span > 0 ? ((now.getTime() - start) / span) * 100 : 100;
+  const d = c.expiry.daysLeft;
+  const text =
+    c.expiry.status === 'expired' ? `expired ${plural(-d, 'day')} ago`
+    : c.expiry.status === 'not-yet-valid' ? `not valid for another ${plural(Math.max(1, Math.ceil((start - now.getTime()) / DAY_MS)), 'day')}`
+    : `${plural(d, 'day')} left`;
+  return {
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    status: c.expiry.status,
+    daysLeft: d,
+    elapsedPercent: Math.round(Math.min(100, Math.max(0, Number.isFinite(elapsed) ? elapsed : 100)) * 10) / 10,
+    text,
+  };
+}
+
+function toneOf(s: ExpiryStatus): Tone {
+  return s === 'expired' ? 'error' : s === 'valid' ? 'ok' : 'warning';
+}
+
+function rawOf(e: Entry): ObjectView['raw'] {
+  const kind = e.object.kind;
+  // Never private keys (plain or encrypted) and never keystores: those bytes are secrets.
+  if (kind === 'private-key' || kind === 'pkcs12') return undefined;
+  let text = e.pemText;
+  const label = e.object.pemLabel ?? (kind === 'public-key' ? (e.object.format === 'spki' ? 'PUBLIC KEY' : 'RSA PUBLIC KEY') : PEM_LABELS[kind]);
+  if (!text && e.der && label) {
+    try {
+      text = encodePem(label, e.der);
+    } catch {
+      text = undefined;
+    }
+  }
+  if (!text || !label) return undefined;
+  return { label: visible(label), text: visible(text.replace(/\r\n?/g, '\n').trimEnd()), copyId: `${e.id}.raw` };
+}
+
+function lockOf(result: ReadResult): LockView | undefined {
+  if (!needsPassword(result)) return undefined;
+  if (result.objects.some((o) => o.kind === 'pkcs12' && !o.decrypted)) {
+    return { what: 'pkcs12', prompt: 'This PKCS#12 keystore is password-protected. Enter its password to list the certificates and keys inside.' };
+  }
+  return { what: 'private-key', prompt: 'This private key is encrypted. Enter its passphrase to see its public key and which certificates belong to it.' };
+}
+
+// ───────────────────────────── text helpers ─────────────────────────────
+
+function summaryOf(objects: PkiObject[], total: number): string {
+  if (objects.length === 0) return 'Nothing could be decoded';
+  const counts = new Map<string, number>();
+  const words: Record<PkiObject['kind'], [string, string]> = {
+    'certificate': ['certificate', 'certificates'],
+    'csr': ['CSR', 'CSRs'],
+    'private-key': ['private key', 'private keys'],
+    'public-key': ['public key', 'public keys'],
+    'dh-parameters': ['DH parameters', 'DH parameters'],
+    'pkcs12': ['PKCS#12 keystore', 'PKCS#12 keystores'],
+    'crl': ['CRL', 'CRLs'],
+  };
+  for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
+  const parts = [...counts].map(([k, n]) => `${n} ${words[k as PkiObject['kind']][n === 1 ? 0 : 1]}`);
+  const extra = total > objects.length ? ` (${total - objects.length} more inside)` : '';
+  return parts.join(', ') + extra;
+}
+
+function describe(o: PkiObject): string {
+  switch (o.kind) {
+    case 'certificate':
+      return `certificate ${commonName(o.subject) ?? o.subject.text}`;
+    case 'private-key':
+      return o.publicKey ? `${keyInfo(o.publicKey)} private key` : 'private key';
+    default:
+      return KIND_LABELS[o.kind].toLowerCase();
+  }
+}
+
+function commonName(dn: DistinguishedName): string | undefined {
+  const cn = [...dn.attributes].reverse().find((a) => a.type === 'CN');
+  return cn ? visible(cn.value) : undefined;
+}
+
+function keyInfo(k: PublicKeyInfo): string {
+  if (k.algorithm === 'EC') return `EC ${k.curve ?? `${k.size}-bit`}`;
+  if (k.algorithm === 'RSA' || k.algorithm === 'DSA' || k.algorithm === 'DH') return `${k.algorithm} ${k.size}`;
+  if (k.algorithm === 'unknown') return 'Unknown-algorithm';
+  return k.algorithm;
+}
+
+function colonHex(hex: string): string {
+  const even = hex.length % 2 ? `0${hex}` : hex;
+  return even.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function stemOf(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return visible(m.split('\n')[0].replace(/\.$/, ''));
+}
+
+// Control characters and bidirectional overrides in certificate strings are shown as escapes: a subject must
+// not be able to reorder or hide what is displayed around it. Text stays text (the webview uses textContent).
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** A certificate string made safe to display as text: invisible and reordering characters escaped, length bounded. */
+export function visible(s: string): string {
+  const shown = s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+  return shown.length > MAX_TEXT ? `${shown.slice(0, MAX_TEXT)}… (${shown.length} characters)` : shown;
+}

@@ -1,0 +1,753 @@
+/// <reference types="mocha" />
+// The PKI commands in a real VS Code, driven through their multi-step quick inputs: generate a key, a
+// self-signed certificate, a CA → a client CSR signed by it → exported to PKCS#12 → imported back, the
+// one-flow client certificate, PEM ↔ DER, passphrases, chain verification, key matching, the clipboard
+// fingerprints, the no-overwrite modal, cancelling a slow key generation, and every command from the
+// palette with no argument. Results are checked on disk with node:crypto and the engine's own readers.
+//
+// Prompts are answered by a scripted stand-in for window.createQuickPick / createInputBox (QuickInputs
+// below): each answer goes to the next input shown, exactly as a user would type or pick it, so the
+// wizards' own validation, Back button, step counter and prefilled values are exercised too.
+
+import * as assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openPkcs12 } from '../../src/core/pkcs12';
+import { rawObjects, readObjects } from '../../src/core/read';
+import { EXTENSION_ID, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
+
+// ------------------------------------------------------------------------------------------------------
+// Scripted quick inputs
+
+const BACK = Symbol('Back button');
+const ACCEPT = Symbol('accept the prefilled value / active item');
+/** An input box value that must be refused (its validation message is recorded), then the next answer is typed. */
+interface Invalid {
+  invalid: string;
+}
+type Answer = string | RegExp | typeof BACK | typeof ACCEPT | Invalid;
+
+interface Shown {
+  kind: 'quickPick' | 'inputBox';
+  title?: string;
+  step?: number;
+  totalSteps?: number;
+  placeholder?: string;
+  prompt?: string;
+  password: boolean;
+  value: string;
+  items: string[];
+  active?: string;
+  back: boolean;
+  /** The last validation message the box showed (warnings stay on accept, errors block it). */
+  after?: string;
+}
+
+type Listener<T> = (e: T) => unknown;
+
+class Emitter<T> {
+  private listeners: Listener<T>[] = [];
+  readonly event = (l: Listener<T>): vscode.Disposable => {
+    this.listeners.push(l);
+    return { dispose: () => void (this.listeners = this.listeners.filter((x) => x !== l)) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+function messageText(v: string | vscode.InputBoxValidationMessage | undefined): string | undefined {
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.message;
+}
+
+function isBlocking(v: string | vscode.InputBoxValidationMessage | undefined): boolean {
+  if (v === undefined || v === '') return false;
+  return typeof v === 'string' || v.severity === vscode.InputBoxValidationSeverity.Error;
+}
+
+class FakeQuickInput {
+  title?: string;
+  step?: number;
+  totalSteps?: number;
+  enabled = true;
+  busy = false;
+  ignoreFocusOut = false;
+  placeholder?: string;
+  buttons: readonly vscode.QuickInputButton[] = [];
+  disposed = false;
+  hidden = false;
+  readonly hideE = new Emitter<void>();
+  readonly acceptE = new Emitter<void>();
+  readonly buttonE = new Emitter<vscode.QuickInputButton>();
+  readonly valueE = new Emitter<string>();
+  readonly onDidHide = this.hideE.event;
+  readonly onDidAccept = this.acceptE.event;
+  readonly onDidTriggerButton = this.buttonE.event;
+  readonly onDidChangeValue = this.valueE.event;
+  constructor(protected readonly driver: QuickInputs) {}
+  show(): void {
+    this.driver.shown(this);
+  }
+  hide(): void {
+    if (this.hidden) return;
+    this.hidden = true;
+    this.hideE.fire();
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+class FakeInputBox extends FakeQuickInput {
+  value = '';
+  prompt?: string;
+  password = false;
+  valueSelection?: readonly [number, number];
+  /** The record of this box once shown: it follows the validation message as the wizard sets it. */
+  record?: Shown;
+  private message: string | vscode.InputBoxValidationMessage | undefined;
+  get validationMessage(): string | vscode.InputBoxValidationMessage | undefined {
+    return this.message;
+  }
+  set validationMessage(v: string | vscode.InputBoxValidationMessage | undefined) {
+    this.message = v;
+    if (this.record) this.record.after = messageText(v);
+  }
+}
+
+class FakeQuickPick extends FakeQuickInput {
+  value = '';
+  items: readonly vscode.QuickPickItem[] = [];
+  activeItems: readonly vscode.QuickPickItem[] = [];
+  selectedItems: readonly vscode.QuickPickItem[] = [];
+  matchOnDescription = false;
+  matchOnDetail = false;
+  canSelectMany = false;
+  keepScrollPosition = false;
+  readonly selectionE = new Emitter<readonly vscode.QuickPickItem[]>();
+  readonly onDidChangeSelection = this.selectionE.event;
+  readonly onDidChangeActive = new Emitter<readonly vscode.QuickPickItem[]>().event;
+  readonly onDidTriggerItemButton = new Emitter<unknown>().event;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Answers the wizards' quick inputs from a script; records what each input showed. */
+class QuickInputs {
+  readonly inputs: Shown[] = [];
+  /** Validation messages shown for `{ invalid }` answers, in order. */
+  readonly refused: string[] = [];
+  /** Problems of the script itself (no matching item, an answer refused unexpectedly, inputs left unanswered). */
+  readonly problems: string[] = [];
+  private readonly queue: Answer[];
+  private readonly restores: (() => void)[];
+  private count = 0;
+
+  constructor(answers: Answer[]) {
+    this.queue = [...answers];
+    const w = vscode.window as unknown as Record<string, unknown>;
+    this.restores = [
+      stub(w, 'createQuickPick', () => new FakeQuickPick(this)),
+      stub(w, 'createInputBox', () => new FakeInputBox(this)),
+    ];
+  }
+
+  get remaining(): number {
+    return this.queue.length;
+  }
+
+  restore(): void {
+    this.restores.forEach((r) => r());
+  }
+
+  shown(input: FakeQuickInput): void {
+    const box = input instanceof FakeInputBox ? input : undefined;
+    const pick = input instanceof FakeQuickPick ? input : undefined;
+    this.inputs.push({
+      kind: box ? 'inputBox' : 'quickPick',
+      title: input.title,
+      step: input.step,
+      totalSteps: input.totalSteps,
+      placeholder: input.placeholder,
+      prompt: box?.prompt,
+      password: box?.password === true,
+      value: box?.value ?? '',
+      items: pick ? pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label) : [],
+      active: pick?.activeItems[0]?.label,
+      back: input.buttons.includes(vscode.QuickInputButtons.Back),
+    });
+    if (box) box.record = this.inputs[this.inputs.length - 1];
+    const n = ++this.count;
+    setTimeout(() => void this.answer(input, n), 0);
+  }
+
+  private async answer(input: FakeQuickInput, n: number): Promise<void> {
+    const record = this.inputs[n - 1];
+    const a = this.queue.shift();
+    if (a === undefined) {
+      this.problems.push(`unanswered: ${record.kind} "${record.prompt ?? record.placeholder}"`);
+      input.hide();
+      return;
+    }
+    if (a === BACK) {
+      input.buttonE.fire(vscode.QuickInputButtons.Back);
+      return;
+    }
+    if (input instanceof FakeInputBox) {
+      const invalid = typeof a === 'object' && 'invalid' in a;
+      const value = a === ACCEPT ? input.value : invalid ? a.invalid : String(a);
+      input.value = value;
+      input.valueE.fire(value);
+      await sleep(0);
+      input.acceptE.fire();
+      // Refused: the box stays, enabled, with a blocking message. Accepted: it is disabled or replaced.
+      const deadline = Date.now() + (invalid ? 5000 : 1500);
+      while (Date.now() < deadline) {
+        await sleep(10);
+        if (input.disposed || this.count !== n) break;
+        if (input.enabled && !input.busy && isBlocking(input.validationMessage)) break;
+      }
+      const refused = !input.disposed && this.count === n && input.enabled && isBlocking(input.validationMessage);
+      if (invalid) {
+        if (!refused) {
+          this.problems.push(`"${value}" was accepted by "${record.prompt}", expected a refusal`);
+          return;
+        }
+        this.refused.push(messageText(input.validationMessage) ?? '');
+        await this.answer(input, n);
+      } else if (refused) {
+        this.problems.push(`"${record.password ? '(password)' : value}" was refused by "${record.prompt}": ${record.after}`);
+        input.hide();
+      }
+      return;
+    }
+    const pick = input as FakeQuickPick;
+    const items = pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
+    const item =
+      a === ACCEPT ? pick.activeItems[0]
+      : a instanceof RegExp ? items.find((i) => a.test(i.label))
+      : typeof a === 'string' ? (items.find((i) => i.label === a) ?? items.find((i) => i.label.endsWith(a)) ?? items.find((i) => i.label.includes(a)))
+      : undefined;
+    if (!item) {
+      this.problems.push(`no item for ${String(a)} in "${record.placeholder}": ${items.map((i) => i.label).join(' | ')}`);
+      pick.hide();
+      return;
+    }
+    pick.selectedItems = [item];
+    pick.selectionE.fire([item]);
+  }
+}
+
+/** Messages, with scripted answers for modal ones. */
+class Messages {
+  readonly errors: string[] = [];
+  readonly warnings: string[] = [];
+  readonly infos: string[] = [];
+  readonly modals: { message: string; detail?: string; buttons: string[] }[] = [];
+  private readonly restores: (() => void)[];
+
+  constructor(private readonly modalAnswers: (string | undefined)[] = []) {
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const capture = (list: string[]) => async (message: string, ...rest: unknown[]) => {
+      const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as vscode.MessageOptions) : undefined;
+      const buttons = rest.filter((r): r is string => typeof r === 'string');
+      if (options?.modal) {
+        this.modals.push({ message, detail: options.detail, buttons });
+        return this.modalAnswers.shift();
+      }
+      list.push(message);
+      return undefined;
+    };
+    this.restores = [
+      stub(w, 'showErrorMessage', capture(this.errors)),
+      stub(w, 'showWarningMessage', capture(this.warnings)),
+      stub(w, 'showInformationMessage', capture(this.infos)),
+    ];
+  }
+
+  restore(): void {
+    this.restores.forEach((r) => r());
+  }
+
+  all(): string[] {
+    return [...this.errors, ...this.warnings, ...this.infos, ...this.modals.map((m) => `${m.message} ${m.detail ?? ''}`)];
+  }
+}
+
+interface Run<T> {
+  result: T;
+  inputs: QuickInputs;
+  messages: Messages;
+  /** Validation messages of the `{ invalid }` answers, in order. */
+  refused: string[];
+}
+
+/** Runs a command with scripted answers (and modal answers); asserts the script was used exactly. */
+async function run<T>(command: string, arg: unknown, answers: Answer[], modalAnswers: (string | undefined)[] = [], opts: { allowLeftover?: boolean } = {}): Promise<Run<T>> {
+  const inputs = new QuickInputs(answers);
+  const messages = new Messages(modalAnswers);
+  let result: T;
+  try {
+    result = (await (arg === undefined ? vscode.commands.executeCommand(command) : vscode.commands.executeCommand(command, arg))) as T;
+  } finally {
+    inputs.restore();
+    messages.restore();
+  }
+  if (!opts.allowLeftover) {
+    const seen = inputs.inputs.map((i) => `${i.step ?? '-'}/${i.totalSteps ?? '-'} ${i.prompt ?? i.placeholder}${i.after ? ` [${i.after}]` : ''}`);
+    assert.deepEqual(inputs.problems, [], `script problems for ${command}; inputs: ${JSON.stringify(seen)}; messages: ${JSON.stringify(messages.all())}`);
+    assert.equal(inputs.remaining, 0, `${inputs.remaining} answers left unused by ${command}; inputs: ${JSON.stringify(inputs.inputs.map((i) => i.prompt ?? i.placeholder))}`);
+  }
+  return { result, inputs, messages, refused: inputs.refused };
+}
+
+function assertNoSecret(r: Run<unknown>, ...secrets: string[]): void {
+  for (const m of r.messages.all()) for (const s of secrets) assert.ok(!m.includes(s), `a message shows a secret: ${m}`);
+}
+
+function pemOf(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
+function days(c: X509Certificate): number {
+  return Math.round((Date.parse(c.validTo) - Date.parse(c.validFrom)) / 86_400_000);
+}
+
+function openTabs(): string[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input as { uri?: vscode.Uri } | undefined)?.uri?.fsPath ?? '');
+}
+
+// ------------------------------------------------------------------------------------------------------
+
+suite('PKI commands', function () {
+  this.timeout(60_000);
+  const fx = fixtures();
+  const out = path.join(fx.dir, 'commands-it');
+  const o = (name: string) => path.join(out, name);
+  const u = (file: string) => vscode.Uri.file(file);
+
+  suiteSetup(async () => {
+    fs.rmSync(out, { recursive: true, force: true });
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    // New files from the palette go to tlsWorkbench.outputFolder (relative to the workspace).
+    await vscode.workspace.getConfiguration('tlsWorkbench').update('outputFolder', 'commands-it', vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('tlsWorkbench').update('outputFolder', undefined, vscode.ConfigurationTarget.Global);
+    await closeAllEditors();
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  teardown(closeAllEditors);
+
+  test('Generate Private Key: key type, name, passphrase twice (masked); Back and the step counter; an encrypted 0600 key', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateKey', undefined, ['EC P-384', BACK, ACCEPT, 'gen', 'pass-1234', 'pass-1234']);
+    const [type, name, back, name2, pass, confirm] = r.inputs.inputs;
+    assert.equal(type.kind, 'quickPick');
+    assert.equal(type.step, 1);
+    assert.equal(type.back, false, 'no Back button on the first step');
+    assert.equal(name.step, 2);
+    assert.ok(name.back, 'Back button from the second step');
+    assert.ok((name.totalSteps ?? 0) >= 3);
+    assert.equal(back.step, 1, 'Back returns to the key type');
+    assert.equal(back.active, 'EC P-384', 'the previous answer is kept when coming back');
+    assert.equal(name2.value, 'private', 'the name is prefilled');
+    assert.ok(pass.password && confirm.password, 'passphrases are masked');
+    assert.equal(confirm.step, 4);
+    assert.equal(confirm.totalSteps, 4, 'the confirmation step is counted once a passphrase is given');
+    assert.equal(r.result?.[0]?.fsPath, o('gen.key'));
+    const text = pemOf(o('gen.key'));
+    assert.match(text, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    assert.equal(fs.statSync(o('gen.key')).mode & 0o777, 0o600);
+    const key = createPrivateKey({ key: text, passphrase: 'pass-1234' });
+    assert.equal(key.asymmetricKeyDetails?.namedCurve, 'secp384r1');
+    assert.ok(r.messages.infos.some((m) => m.includes('gen.key')), JSON.stringify(r.messages.infos));
+    assertNoSecret(r, 'pass-1234');
+  });
+
+  test('Generate Private Key: sizes and passphrases are validated as you type; the key type is remembered', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateKey', undefined, [
+      'RSA, another size…',
+      { invalid: '1024' },
+      { invalid: '20x' },
+      '2048',
+      'rsa-custom',
+      { invalid: 'abc' },
+      'abcd-1',
+      { invalid: 'abcd-2' },
+      'abcd-1',
+    ]);
+    assert.match(r.refused[0], /2048/);
+    assert.match(r.refused[1], /whole number/);
+    assert.match(r.refused[2], /at least 4/i);
+    assert.match(r.refused[3], /differ/);
+    const key = createPrivateKey({ key: pemOf(o('rsa-custom.key')), passphrase: 'abcd-1' });
+    assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
+    // Next time, the wizard starts from the remembered choice (cancelled at once: nothing written).
+    const again = await run<vscode.Uri[] | undefined>('tlsWorkbench.generateKey', undefined, [], [], { allowLeftover: true });
+    assert.equal(again.result, undefined);
+    assert.equal(again.inputs.inputs[0].active, 'RSA, another size…');
+    assert.deepEqual(again.messages.errors, []);
+  });
+
+  test('Generate Self-Signed Certificate: CN → SANs prefilled from the CN → key type → days → name; checked by node:crypto', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateSelfSigned', undefined, [
+      { invalid: '/C=United Kingdom/CN=x' },
+      'dev.example.test',
+      { invalid: 'dns:bad name' },
+      'dns:dev.example.test, ip:127.0.0.1',
+      'EC P-256',
+      { invalid: '0' },
+      { invalid: '36501' },
+      '30',
+      ACCEPT,
+    ]);
+    const [, sans, , , name] = r.inputs.inputs;
+    assert.match(r.refused[0], /2-letter country code/);
+    assert.match(r.refused[1], /bad name/);
+    assert.equal(sans.value, 'dns:dev.example.test', 'SANs are prefilled from the CN');
+    assert.equal(name.value, 'dev.example.test', 'the file name follows the CN');
+    assert.deepEqual(r.result?.map((x) => path.basename(x.fsPath)), ['dev.example.test.key', 'dev.example.test.crt']);
+    const cert = new X509Certificate(fs.readFileSync(o('dev.example.test.crt')));
+    assert.match(cert.subject, /CN=dev\.example\.test/);
+    assert.match(cert.subjectAltName ?? '', /DNS:dev\.example\.test/);
+    assert.match(cert.subjectAltName ?? '', /IP Address:127\.0\.0\.1/);
+    assert.equal(cert.ca, false);
+    assert.equal(days(cert), 30);
+    assert.ok(cert.verify(cert.publicKey), 'self-signed');
+    assert.ok(cert.checkPrivateKey(createPrivateKey(pemOf(o('dev.example.test.key')))));
+    assert.equal(fs.statSync(o('dev.example.test.key')).mode & 0o777, 0o600);
+    assert.ok(openTabs().includes(o('dev.example.test.crt')), `the certificate is opened; tabs: ${openTabs().join(', ')}`);
+  });
+
+  test('existing files are never replaced without a modal confirmation', async () => {
+    const before = fs.readFileSync(o('dev.example.test.crt'));
+    const keyBefore = fs.readFileSync(o('dev.example.test.key'));
+    const script: Answer[] = ['dev.example.test', ACCEPT, 'EC P-256', '30', 'dev.example.test'];
+    const declined = await run<vscode.Uri[] | undefined>('tlsWorkbench.generateSelfSigned', undefined, script, [undefined]);
+    assert.equal(declined.result, undefined);
+    assert.match(declined.inputs.inputs[4].after ?? '', /already exist/, `the name step warns while typing: ${JSON.stringify(declined.inputs.inputs)}`);
+    assert.equal(declined.messages.modals.length, 1, 'one modal confirmation');
+    assert.match(declined.messages.modals[0].message, /dev\.example\.test\.key and dev\.example\.test\.crt already exist/);
+    assert.deepEqual(declined.messages.modals[0].buttons, ['Replace']);
+    assert.deepEqual(fs.readFileSync(o('dev.example.test.crt')), before, 'declined: the certificate is untouched');
+    assert.deepEqual(fs.readFileSync(o('dev.example.test.key')), keyBefore, 'declined: the key is untouched');
+    assert.deepEqual(declined.messages.errors, []);
+
+    const replaced = await run<vscode.Uri[]>('tlsWorkbench.generateSelfSigned', undefined, script, ['Replace']);
+    assert.equal(replaced.result?.length, 2);
+    assert.notDeepEqual(fs.readFileSync(o('dev.example.test.crt')), before, 'confirmed: replaced');
+    const cert = new X509Certificate(fs.readFileSync(o('dev.example.test.crt')));
+    assert.ok(cert.checkPrivateKey(createPrivateKey(pemOf(o('dev.example.test.key')))), 'key and certificate replaced together');
+  });
+
+  test('Generate Self-Signed Certificate started on a certificate renews it: subject and SANs kept, new key, same names', async () => {
+    const old = new X509Certificate(fs.readFileSync(o('dev.example.test.crt')));
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateSelfSigned', u(o('dev.example.test.crt')), [ACCEPT, ACCEPT, 'EC P-384', '10', ACCEPT], ['Replace']);
+    const [subject, sans, , , name] = r.inputs.inputs;
+    assert.equal(subject.title, 'Renew dev.example.test.crt (self-signed)');
+    assert.equal(subject.value, 'CN=dev.example.test');
+    assert.equal(sans.value, 'dns:dev.example.test', 'the SANs of the certificate being renewed');
+    assert.equal(name.value, 'dev.example.test');
+    assert.equal(r.messages.modals.length, 1, 'replacing the old files is confirmed');
+    const renewed = new X509Certificate(fs.readFileSync(o('dev.example.test.crt')));
+    assert.equal(renewed.subject, old.subject);
+    assert.equal(renewed.subjectAltName, old.subjectAltName);
+    assert.equal(days(renewed), 10);
+    assert.notEqual(renewed.fingerprint256, old.fingerprint256);
+    assert.equal(createPrivateKey(pemOf(o('dev.example.test.key'))).asymmetricKeyDetails?.namedCurve, 'secp384r1');
+    assert.ok(renewed.checkPrivateKey(createPrivateKey(pemOf(o('dev.example.test.key')))));
+  });
+
+  test('Create Certificate Authority (root, encrypted key) → Generate CSR → Sign CSR (client) → Export PKCS#12 → Import PKCS#12', async () => {
+    // The CA.
+    const ca = await run<vscode.Uri[]>('tlsWorkbench.createCa', undefined, ['Root CA', 'Commands Test Root CA', 'EC P-256', ACCEPT, 'ca-pass-1', 'ca-pass-1', 'it-ca']);
+    assert.equal(ca.inputs.inputs[3].value, '3650', 'a root CA defaults to 10 years');
+    const caCert = new X509Certificate(fs.readFileSync(o('it-ca.crt')));
+    assert.equal(caCert.ca, true);
+    assert.match(caCert.subject, /CN=Commands Test Root CA/);
+    assert.equal(days(caCert), 3650);
+    assert.ok(caCert.verify(caCert.publicKey));
+    assert.match(pemOf(o('it-ca.key')), /ENCRYPTED PRIVATE KEY/);
+    assertNoSecret(ca, 'ca-pass-1');
+
+    // A client CSR with a new key; SANs prefilled with the e-mail address.
+    const csr = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', 'alice@example.test', ACCEPT, 'alice']);
+    assert.equal(csr.inputs.inputs[3].value, 'email:alice@example.test');
+    assert.deepEqual(csr.result?.map((x) => path.basename(x.fsPath)), ['alice.key', 'alice.csr']);
+    const [csrObject] = rawObjects(fs.readFileSync(o('alice.csr')));
+    assert.equal(csrObject.kind, 'csr');
+
+    // Signed by the CA, started on the CSR (Explorer): CA, its key (encrypted: picked, then its passphrase), profile, days, name.
+    const signed = await run<vscode.Uri[]>('tlsWorkbench.signCsr', u(o('alice.csr')), ['it-ca.crt', 'it-ca.key', { invalid: 'nope' }, 'ca-pass-1', ACCEPT, '90', ACCEPT]);
+    const [caPick, keyPick, , profile] = signed.inputs.inputs;
+    assert.ok(caPick.items.includes('commands-it/it-ca.crt') && caPick.items.includes('ca.crt'), `CA certificates of the workspace are offered: ${caPick.items.join(', ')}`);
+    assert.ok(!caPick.items.some((i) => /server\.crt|alice/.test(i)), 'only CA certificates are offered');
+    assert.equal(keyPick.items[0], 'commands-it/it-ca.key', 'the key next to the CA comes first');
+    assert.match(signed.refused[0], /wrong passphrase/i);
+    assert.equal(profile.active, 'Client', 'an e-mail-only request suggests the client profile');
+    const alice = new X509Certificate(fs.readFileSync(o('alice.crt')));
+    assert.ok(alice.checkIssued(caCert));
+    assert.ok(alice.verify(caCert.publicKey));
+    assert.deepEqual(alice.keyUsage, ['1.3.6.1.5.5.7.3.2'], 'clientAuth only');
+    assert.match(alice.subjectAltName ?? '', /email:alice@example\.test/);
+    assert.equal(days(alice), 90);
+    assert.ok(alice.checkPrivateKey(createPrivateKey(pemOf(o('alice.key')))));
+    assertNoSecret(signed, 'ca-pass-1', 'nope');
+
+    // Exported with the CA chain (the key and the chain are found without asking).
+    const exported = await run<vscode.Uri[]>('tlsWorkbench.exportPkcs12', u(o('alice.crt')), [ACCEPT, 'p12-pass', 'p12-pass', ACCEPT, ACCEPT]);
+    assert.equal(exported.inputs.inputs[0].active, 'Include the CA chain');
+    assert.ok(exported.inputs.inputs[1].password && exported.inputs.inputs[2].password);
+    assert.equal(fs.statSync(o('alice.p12')).mode & 0o777, 0o600);
+    const p12 = openPkcs12(fs.readFileSync(o('alice.p12')), 'p12-pass');
+    const certs = p12.bags.filter((b) => b.type === 'certificate').map((b) => new X509Certificate(Buffer.from(b.der!)).fingerprint256);
+    assert.deepEqual(certs, [alice.fingerprint256, caCert.fingerprint256], 'leaf then CA');
+    assert.equal(p12.bags.filter((b) => b.type === 'private-key').length, 1);
+    assert.equal(p12.mac?.algorithm, 'sha256');
+    assertNoSecret(exported, 'p12-pass');
+
+    // Imported back: certificate, key and chain.
+    const imported = await run<vscode.Uri[]>('tlsWorkbench.importPkcs12', u(o('alice.p12')), [{ invalid: 'wrong' }, 'p12-pass', 'alice-imported', '']);
+    assert.match(imported.refused[0], /wrong password/i);
+    assert.deepEqual(imported.result?.map((x) => path.basename(x.fsPath)), ['alice-imported.crt', 'alice-imported.key', 'alice-imported-chain.pem']);
+    assert.equal(new X509Certificate(fs.readFileSync(o('alice-imported.crt'))).fingerprint256, alice.fingerprint256);
+    assert.equal(new X509Certificate(fs.readFileSync(o('alice-imported-chain.pem'))).fingerprint256, caCert.fingerprint256);
+    assert.ok(alice.checkPrivateKey(createPrivateKey(pemOf(o('alice-imported.key')))));
+    assert.equal(fs.statSync(o('alice-imported.key')).mode & 0o777, 0o600);
+    assertNoSecret(imported, 'p12-pass', 'wrong');
+  });
+
+  test('Create Certificate Authority (intermediate under an existing CA) → Sign CSR started on the CA: a three-link chain, lint warnings shown', async () => {
+    const inter = await run<vscode.Uri[]>('tlsWorkbench.createCa', undefined, [
+      'Intermediate CA',
+      'it-ca.crt',
+      'it-ca.key',
+      'ca-pass-1',
+      'Commands Test Intermediate CA',
+      'EC P-256',
+      { invalid: '5000' },
+      '1825',
+      '',
+      ACCEPT,
+    ]);
+    assert.match(inter.refused[0], /^At most 36\d\d days: the parent CA expires on/);
+    assert.equal(inter.inputs.inputs[6].value, '1825', 'an intermediate defaults to 5 years');
+    assert.deepEqual(inter.result?.map((x) => path.basename(x.fsPath)), ['intermediate-ca.key', 'intermediate-ca.crt']);
+    const root = new X509Certificate(fs.readFileSync(o('it-ca.crt')));
+    const ica = new X509Certificate(fs.readFileSync(o('intermediate-ca.crt')));
+    assert.equal(ica.ca, true);
+    assert.ok(ica.checkIssued(root) && ica.verify(root.publicKey));
+    assert.match(pemOf(o('intermediate-ca.key')), /BEGIN PRIVATE KEY/, 'no passphrase given: a plain key');
+
+    // Signing started on the CA (as the Certificate Explorer's "Sign CSR with this CA" does): the CSR is asked,
+    // the CA key is found without asking, the profile follows the request's DNS names.
+    fs.copyFileSync(fx.uri('csr').fsPath, o('web.csr'));
+    const signed = await run<vscode.Uri[]>('tlsWorkbench.signCsr', u(o('intermediate-ca.crt')), ['web.csr', ACCEPT, '400', ACCEPT]);
+    assert.equal(signed.inputs.inputs.length, 4, 'CSR, profile, days, name');
+    assert.equal(signed.inputs.inputs[1].active, 'Server');
+    assert.match(signed.inputs.inputs[2].after ?? '', /398/, 'over 398 days: a warning while typing, not a refusal');
+    assert.equal(signed.result?.[0]?.fsPath, o('web.crt'));
+    assert.equal(signed.messages.warnings.length, 1, JSON.stringify(signed.messages.warnings));
+    assert.match(signed.messages.warnings[0], /^web\.crt: .*over 398 days/);
+    const web = new X509Certificate(fs.readFileSync(o('web.crt')));
+    assert.ok(web.verify(ica.publicKey));
+    assert.deepEqual(web.keyUsage, ['1.3.6.1.5.5.7.3.1'], 'serverAuth');
+    const chain = await run<{ ok: boolean; chain: unknown[] }>('tlsWorkbench.verifyChain', u(o('web.crt')), []);
+    assert.equal(chain.result.ok, true, JSON.stringify(chain.messages.all()));
+    assert.equal(chain.result.chain.length, 3);
+  });
+
+  test('subject fields from tlsWorkbench.defaults.subject surround a plain common name; a full subject replaces them', async () => {
+    const config = vscode.workspace.getConfiguration('tlsWorkbench');
+    await config.update('defaults.subject', { C: 'UK', O: 'Any Org' }, vscode.ConfigurationTarget.Global);
+    try {
+      const r = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', 'svc.example.test', ACCEPT, 'svc']);
+      assert.match(r.inputs.inputs[2].prompt ?? '', /with C=UK, O=Any Org from tlsWorkbench\.defaults\.subject/);
+      const csr = readObjects(fs.readFileSync(o('svc.csr'))).objects[0];
+      assert.equal(csr.kind === 'csr' && csr.subject.text, 'C=UK, O=Any Org, CN=svc.example.test');
+      assert.ok(csr.kind === 'csr' && csr.signatureValid);
+      const full = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', u(o('svc.key')), ['/O=Other Org/OU=Ops/CN=ops.example.test', ACCEPT, 'ops']);
+      assert.equal(full.inputs.inputs[0].value, 'svc', 'started on a key: the name follows the key');
+      const ops = readObjects(fs.readFileSync(o('ops.csr'))).objects[0];
+      assert.equal(ops.kind === 'csr' && ops.subject.text, 'O=Other Org, OU=Ops, CN=ops.example.test');
+      assert.equal(ops.kind === 'csr' && ops.publicKey.spkiSha256, csr.kind === 'csr' && csr.publicKey.spkiSha256, 'the same key');
+    } finally {
+      await config.update('defaults.subject', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  test('Issue Client Certificate: key + CSR + certificate + PKCS#12 in one flow, from a CA whose key is found without asking', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.issueClientCertificate', undefined, ['ca.crt', 'bob', ACCEPT, '30', 'bob-pass', 'bob-pass', /^Legacy/, ACCEPT]);
+    const titles = new Set(r.inputs.inputs.map((i) => i.title));
+    assert.deepEqual([...titles], ['Issue Client Certificate']);
+    assert.equal(r.inputs.inputs.length, 8, 'no key question: ca.key (plain, matching) is used');
+    assert.deepEqual(r.result?.map((x) => path.basename(x.fsPath)), ['bob.key', 'bob.csr', 'bob.crt', 'bob.p12']);
+    const ca = new X509Certificate(fs.readFileSync(fx.uri('ca').fsPath));
+    const bob = new X509Certificate(fs.readFileSync(o('bob.crt')));
+    assert.ok(bob.verify(ca.publicKey));
+    assert.match(bob.subject, /CN=bob/);
+    assert.deepEqual(bob.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+    const p12 = openPkcs12(fs.readFileSync(o('bob.p12')), 'bob-pass');
+    assert.equal(p12.mac?.algorithm, 'sha1', 'legacy keystore: SHA-1 MAC');
+    assert.match(p12.certEncryption ?? '', /RC2/i);
+    const key = p12.bags.find((b) => b.type === 'private-key')!;
+    assert.ok(bob.checkPrivateKey(createPrivateKey({ key: Buffer.from(key.der!), format: 'der', type: 'pkcs8' })));
+    assert.ok(bob.checkPrivateKey(createPrivateKey(pemOf(o('bob.key')))));
+    assertNoSecret(r, 'bob-pass');
+  });
+
+  test('Convert PEM ↔ DER: a certificate to DER and back, byte for byte; a PKCS#12 is refused with an Import button', async () => {
+    const toDer = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.crt')), []);
+    assert.equal(toDer.result?.[0]?.fsPath, o('alice.der'));
+    const der = fs.readFileSync(o('alice.der'));
+    assert.equal(der[0], 0x30);
+    assert.equal(new X509Certificate(der).fingerprint256, new X509Certificate(fs.readFileSync(o('alice.crt'))).fingerprint256);
+    const toPem = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.der')), []);
+    assert.equal(toPem.result?.[0]?.fsPath, o('alice.pem'));
+    assert.equal(pemOf(o('alice.pem')), pemOf(o('alice.crt')));
+    // A key keeps mode 0600 as DER.
+    await run('tlsWorkbench.convert', u(o('alice.key')), [], ['Replace']);
+    assert.equal(fs.statSync(o('alice.der')).mode & 0o777, 0o600);
+    createPrivateKey({ key: fs.readFileSync(o('alice.der')), format: 'der', type: 'pkcs8' });
+
+    const refused = await run('tlsWorkbench.convert', u(o('alice.p12')), []);
+    assert.equal(refused.result, undefined);
+    assert.equal(refused.messages.errors.length, 1);
+    assert.match(refused.messages.errors[0], /^alice\.p12 is a PKCS#12 keystore/);
+  });
+
+  test('Add, change and remove a key passphrase, in place after a modal confirmation', async () => {
+    fs.copyFileSync(o('alice.key'), o('pp.key'));
+    const spki = createPublicKey(pemOf(o('pp.key'))).export({ type: 'spki', format: 'der' });
+    const declined = await run('tlsWorkbench.addPassphrase', u(o('pp.key')), ['pp-pass-1', 'pp-pass-1'], [undefined]);
+    assert.equal(declined.result, undefined);
+    assert.match(pemOf(o('pp.key')), /BEGIN PRIVATE KEY/, 'declined: unchanged');
+
+    const added = await run('tlsWorkbench.addPassphrase', u(o('pp.key')), ['pp-pass-1', 'pp-pass-1'], ['Replace']);
+    assert.deepEqual(added.messages.modals[0].buttons, ['Replace', 'Save as Copy…']);
+    assert.match(pemOf(o('pp.key')), /BEGIN ENCRYPTED PRIVATE KEY/);
+    createPrivateKey({ key: pemOf(o('pp.key')), passphrase: 'pp-pass-1' });
+
+    const again = await run('tlsWorkbench.addPassphrase', u(o('pp.key')), []);
+    assert.match(again.messages.errors[0], /^pp\.key is already encrypted/);
+
+    const changed = await run('tlsWorkbench.changePassphrase', u(o('pp.key')), [{ invalid: 'bad' }, 'pp-pass-1', 'pp-pass-2', 'pp-pass-2'], ['Replace']);
+    assert.match(changed.refused[0], /wrong passphrase/i);
+    assert.throws(() => createPrivateKey({ key: pemOf(o('pp.key')), passphrase: 'pp-pass-1' }));
+    createPrivateKey({ key: pemOf(o('pp.key')), passphrase: 'pp-pass-2' });
+
+    const removed = await run('tlsWorkbench.removePassphrase', u(o('pp.key')), ['pp-pass-2'], ['Replace']);
+    assert.match(removed.messages.modals[0].detail ?? '', /Anyone who can read the file/);
+    assert.match(pemOf(o('pp.key')), /BEGIN PRIVATE KEY/);
+    assert.deepEqual(createPublicKey(pemOf(o('pp.key'))).export({ type: 'spki', format: 'der' }), spki, 'the same key throughout');
+    assert.equal(fs.statSync(o('pp.key')).mode & 0o777, 0o600);
+    for (const r of [added, changed, removed]) assertNoSecret(r, 'pp-pass-1', 'pp-pass-2', 'bad');
+  });
+
+  test('Verify Certificate Chain: against the CA certificates of the workspace; a self-signed leaf is reported', async () => {
+    const ok = await run<{ ok: boolean; chain: { subject: string }[] }>('tlsWorkbench.verifyChain', u(fx.uri('pem').fsPath), []);
+    assert.equal(ok.result?.ok, true, JSON.stringify([ok.result, ok.messages.all()]));
+    assert.equal(ok.result.chain.length, 2);
+    assert.match(ok.messages.infos[0], /^server\.crt: the chain verifies \(server\.example\.test ← TLS Workbench Test CA\)/);
+    const client = await run<{ ok: boolean }>('tlsWorkbench.verifyChain', u(o('alice-imported.crt')), []);
+    assert.equal(client.result.ok, true);
+    const bad = await run<{ ok: boolean }>('tlsWorkbench.verifyChain', u(o('dev.example.test.crt')), []);
+    assert.equal(bad.result.ok, false);
+    assert.equal(bad.messages.errors.length, 1);
+    assert.match(bad.messages.errors[0], /^dev\.example\.test\.crt: .*self-signed/);
+  });
+
+  test('Check Key Matches Certificate: from the certificate (its key offered first) and from a key', async () => {
+    const yes = await run<boolean>('tlsWorkbench.checkKeyMatch', fx.uri('pem'), ['server.key']);
+    assert.equal(yes.result, true);
+    assert.equal(yes.inputs.inputs[0].items[0], 'server.key', 'the key next to the certificate is offered first');
+    assert.match(yes.messages.infos[0], /server\.key and server\.crt match/);
+    const no = await run<boolean>('tlsWorkbench.checkKeyMatch', u(o('alice.key')), ['server.crt']);
+    assert.equal(no.result, false);
+    assert.match(no.messages.errors[0], /^alice\.key and server\.crt do not match/);
+  });
+
+  test('Copy Thumbprint (SHA-1, no separators) and Copy SHA-256 Fingerprint put them on the clipboard', async () => {
+    const server = new X509Certificate(fs.readFileSync(fx.uri('pem').fsPath));
+    const sha1 = server.fingerprint.replace(/:/g, '').toLowerCase();
+    const thumb = await run<string>('tlsWorkbench.copyThumbprint', fx.uri('pem'), []);
+    assert.equal(thumb.result, sha1);
+    assert.equal(await vscode.env.clipboard.readText(), sha1);
+    assert.match(sha1, /^[0-9a-f]{40}$/);
+    // From the palette: the certificate is picked among the workspace's.
+    const sha = await run<string>('tlsWorkbench.copySha256', undefined, ['server.der']);
+    assert.equal(sha.result, sha256Of(fx.uri('pem').fsPath));
+    assert.equal(await vscode.env.clipboard.readText(), sha.result);
+    // "Browse…": a file that is not a certificate is refused (one error, the picker again), then a DER certificate.
+    const dialogs = [[fx.uri('serverKey')], [fx.uri('der')]];
+    const restore = stub(vscode.window, 'showOpenDialog', async () => dialogs.shift());
+    let browsed: Run<string>;
+    try {
+      browsed = await run<string>('tlsWorkbench.copyThumbprint', undefined, ['Browse…', 'Browse…']);
+    } finally {
+      restore();
+    }
+    assert.equal(browsed.result, sha1);
+    assert.deepEqual(browsed.messages.errors, ['server.key holds no certificate.']);
+    assert.equal(browsed.inputs.inputs.length, 2);
+    // From a Certificate Explorer item (a tree item with resourceUri).
+    const item = await run<string>('tlsWorkbench.copySha256', { resourceUri: u(o('alice.crt')) }, []);
+    assert.equal(item.result, sha256Of(o('alice.crt')));
+  });
+
+  test('cancelling a slow key generation (RSA-4096) writes nothing', async () => {
+    let options: vscode.ProgressOptions | undefined;
+    const restore = stub(vscode.window, 'withProgress', (async (opts: vscode.ProgressOptions, task: (p: vscode.Progress<unknown>, t: vscode.CancellationToken) => Thenable<unknown>) => {
+      options = opts;
+      const cts = new vscode.CancellationTokenSource();
+      setTimeout(() => cts.cancel(), 50);
+      return task({ report: () => undefined }, cts.token);
+    }) as typeof vscode.window.withProgress);
+    let r: Run<unknown>;
+    try {
+      r = await run('tlsWorkbench.generateKey', undefined, ['RSA 4096', 'big', '']);
+    } finally {
+      restore();
+    }
+    assert.equal(options?.cancellable, true);
+    assert.match(String(options?.title), /RSA 4096/);
+    assert.equal(r.result, undefined);
+    assert.ok(!fs.existsSync(o('big.key')));
+    assert.match(r.messages.infos.join(' '), /cancelled/i);
+    assert.deepEqual(r.messages.errors, []);
+  });
+
+  test('every command runs from the palette with no argument: it asks first, and cancelling is quiet', async () => {
+    const commands = [
+      'generateKey', 'generateCsr', 'generateSelfSigned', 'createCa', 'signCsr', 'issueClientCertificate', 'exportPkcs12', 'importPkcs12',
+      'convert', 'addPassphrase', 'removePassphrase', 'changePassphrase', 'verifyChain', 'checkKeyMatch', 'copyThumbprint', 'copySha256',
+    ];
+    const offered: Record<string, string[]> = {};
+    for (const c of commands) {
+      const r = await run(`tlsWorkbench.${c}`, undefined, [], [], { allowLeftover: true });
+      assert.equal(r.result, undefined, c);
+      assert.equal(r.inputs.inputs.length, 1, `${c} asks one thing, then stops when dismissed`);
+      assert.deepEqual(r.messages.errors, [], c);
+      offered[c] = r.inputs.inputs[0].items;
+    }
+    assert.ok(offered.signCsr.includes('server.csr') && !offered.signCsr.includes('server.crt'), offered.signCsr.join(', '));
+    assert.ok(offered.importPkcs12.includes('server.p12') && offered.importPkcs12.every((i) => /\.p12$|Browse/.test(i)), offered.importPkcs12.join(', '));
+    assert.ok(offered.removePassphrase.includes('commands-it/it-ca.key') && !offered.removePassphrase.includes('server.key'), offered.removePassphrase.join(', '));
+    assert.ok(offered.copyThumbprint.includes('ca.crt') && !offered.copyThumbprint.includes('server.key'));
+    assert.ok(offered.generateCsr[0].includes('New key'));
+    for (const list of Object.values(offered)) assert.ok(!list.includes('broken.pem'), 'an unreadable file is not offered');
+  });
+
+  test('a wrong kind of file is one clear error naming it', async () => {
+    const r = await run('tlsWorkbench.signCsr', fx.uri('serverKey'), []);
+    assert.equal(r.result, undefined);
+    assert.deepEqual(r.messages.errors, ['server.key holds neither a certificate signing request nor a CA certificate.']);
+    const missing = await run('tlsWorkbench.copyThumbprint', u(path.join(fx.dir, 'nope.crt')), []);
+    assert.equal(missing.messages.errors.length, 1);
+    assert.match(missing.messages.errors[0], /^nope\.crt: cannot be read/);
+  });
+});

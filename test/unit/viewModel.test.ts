@@ -1,0 +1,383 @@
+// The inspector's host-neutral half: bytes → InspectorView (what the webview renders). Checked against openssl
+// as referee: fingerprints, public-key hashes, PEM, chains. Also: hostile certificate strings stay data, and no
+// private key material or password ever enters a view.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
+import { buildInspectorView, neighboursOf, needsPassword, visible } from '../../src/webview/viewModel';
+import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
+
+const t = tempDir('tlsw-viewmodel-');
+const root = join(__dirname, '..', '..', '..');
+after(() => t.cleanup());
+
+function build(file: string, extra: Partial<Parameters<typeof buildInspectorView>[0]> = {}) {
+  return buildInspectorView({ fileName: file.split('/').pop()!, bytes: read(file), ...extra });
+}
+
+function fieldsOf(o: ObjectView, sectionSuffix: string): FieldView[] {
+  const s = o.sections.find((x) => x.id.endsWith(`.${sectionSuffix}`));
+  assert.ok(s, `no section ${sectionSuffix} in ${o.sections.map((x) => x.id).join(', ')}`);
+  return s.fields;
+}
+
+function field(o: ObjectView, sectionSuffix: string, label: string): FieldView {
+  const f = fieldsOf(o, sectionSuffix).find((x) => x.label === label);
+  assert.ok(f, `no field ${label} in ${sectionSuffix}`);
+  return f;
+}
+
+function sha256Hex(file: string, inform = 'PEM'): string {
+  return openssl(['x509', '-in', file, '-inform', inform, '-noout', '-fingerprint', '-sha256']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
+}
+
+function spkiSha256(keyFile: string, passin?: string): string {
+  const args = ['pkey', '-in', keyFile, '-pubout', '-outform', 'DER'];
+  if (passin) args.push('-passin', `pass:${passin}`);
+  return createHash('sha256').update(opensslBytes(args)).digest('hex');
+}
+
+const colon = (hex: string) => hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+
+// One small CA, a server certificate it signed (with an unknown extension), and their files.
+before(() => {
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('ca.key'), '-out', t.path('ca.crt'),
+    '-days', '3650', '-subj', '/C=GB/O=Test Org/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('server.key'), '-out', t.path('server.csr'),
+    '-subj', '/O=Test Org/CN=server.example']);
+  write(t.path('server.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:server.example,IP:10.0.0.1\n1.2.3.4=DER:01020304\n');
+  openssl(['x509', '-req', '-in', t.path('server.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '90',
+    '-extfile', t.path('server.ext'), '-out', t.path('server.crt')]);
+  write(t.path('fullchain.pem'), readFileSync(t.path('server.crt'), 'utf8') + readFileSync(t.path('ca.crt'), 'utf8'));
+});
+
+describe('buildInspectorView: certificates', () => {
+  it('shows a certificate: header, validity, chips, names, key, usage, fingerprints matching openssl', () => {
+    const { view } = build(t.path('server.crt'));
+    assert.equal(view.objects.length, 1);
+    assert.equal(view.summary, '1 certificate');
+    const o = view.objects[0];
+    assert.equal(o.kind, 'certificate');
+    assert.equal(o.title, 'server.example');
+    assert.equal(o.subtitle, 'Issued by Test Root CA');
+    assert.equal(o.location, 'line 1');
+    assert.ok(o.validity);
+    assert.equal(o.validity.status, 'valid');
+    assert.ok(o.validity.daysLeft >= 89 && o.validity.daysLeft <= 90, String(o.validity.daysLeft));
+    assert.ok(o.validity.elapsedPercent >= 0 && o.validity.elapsedPercent < 2);
+    assert.match(o.validity.text, /^(89|90) days left$/);
+    assert.deepEqual(o.chips.map((c) => c.label), ['valid']);
+    assert.equal(field(o, 'subject', 'CN').value, 'server.example');
+    assert.ok(field(o, 'subject', 'CN').help, 'CN has help');
+    assert.equal(field(o, 'issuer', 'Distinguished name').value, 'C=GB, O=Test Org, CN=Test Root CA');
+    assert.deepEqual(fieldsOf(o, 'sans').map((f) => `${f.label}:${f.value}`), ['DNS:server.example', 'IP:10.0.0.1']);
+    assert.equal(field(o, 'key', 'Algorithm').value, 'EC');
+    assert.equal(field(o, 'key', 'Curve').value, 'P-256');
+    assert.equal(field(o, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('server.key')));
+    assert.match(field(o, 'usage', 'Extended key usage').value, /^serverAuth — TLS server$/);
+    assert.match(field(o, 'usage', 'Key usage').value, /^digitalSignature/);
+    const sha256 = sha256Hex(t.path('server.crt'));
+    const fp = field(o, 'fingerprints', 'SHA-256');
+    assert.equal(fp.value, colon(sha256));
+    assert.equal(fp.copyId, 'o0.sha256');
+    const sha1 = openssl(['x509', '-in', t.path('server.crt'), '-noout', '-fingerprint', '-sha1']).split('=')[1].trim().replace(/:/g, '');
+    assert.equal(field(o, 'fingerprints', 'SHA-1 thumbprint').value, sha1, 'SHA-1 without separators (netsh certhash=)');
+    const serial = openssl(['x509', '-in', t.path('server.crt'), '-noout', '-serial']).split('=')[1].trim().toLowerCase();
+    assert.equal(field(o, 'fingerprints', 'Serial number').copyText?.replace(/^0+/, ''), serial.replace(/^0+/, ''));
+  });
+
+  it('decodes known extensions and shows unknown ones by OID with their hex', () => {
+    const o = build(t.path('server.crt')).view.objects[0];
+    const exts = fieldsOf(o, 'extensions');
+    const bc = exts.find((f) => f.label === 'basicConstraints');
+    assert.ok(bc);
+    assert.equal(bc.value, 'CA:FALSE');
+    assert.deepEqual(bc.badges, ['critical']);
+    const unknown = exts.find((f) => f.label === '1.2.3.4');
+    assert.ok(unknown, exts.map((f) => f.label).join(', '));
+    assert.equal(unknown.value, '01020304');
+    assert.ok(unknown.badges?.includes('not decoded'));
+    assert.equal(unknown.mono, true);
+  });
+
+  it('gives the PEM as in the file for PEM objects, and as openssl writes it for DER files', () => {
+    const pem = build(t.path('server.crt')).view.objects[0].raw;
+    assert.ok(pem);
+    assert.equal(pem.text, readFileSync(t.path('server.crt'), 'utf8').trim());
+    openssl(['x509', '-in', t.path('server.crt'), '-outform', 'DER', '-out', t.path('server.der')]);
+    const { view } = build(t.path('server.der'));
+    const o = view.objects[0];
+    assert.equal(o.location, 'DER');
+    assert.equal(o.raw?.label, 'CERTIFICATE');
+    assert.equal(o.raw?.text, readFileSync(t.path('server.crt'), 'utf8').trim());
+    assert.equal(field(o, 'fingerprints', 'SHA-256').value, colon(sha256Hex(t.path('server.der'), 'DER')));
+  });
+
+  it('lints with core lint.ts: a 1024-bit RSA SHA-1 certificate has findings, a good one none', () => {
+    openssl(['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-keyout', t.path('weak.key'), '-out', t.path('weak.crt'), '-sha1', '-days', '5', '-subj', '/CN=weak.example']);
+    const weak = build(t.path('weak.crt')).view.objects[0];
+    const codes = fieldsOf(weak, 'lint').map((f) => f.label).sort();
+    assert.ok(codes.includes('rsa-too-small') && codes.includes('sha1-signature'), codes.join(', '));
+    assert.equal(fieldsOf(weak, 'lint').find((f) => f.label === 'sha1-signature')?.tone, 'error');
+    assert.ok(weak.chips.some((c) => /lint finding/.test(c.label) && c.tone === 'error'));
+    assert.ok(weak.chips.some((c) => c.label === 'self-signed'));
+    assert.equal(field(weak, 'key', 'Size').tone, 'error');
+    const good = build(t.path('server.crt')).view.objects[0];
+    assert.deepEqual(fieldsOf(good, 'lint'), []);
+    assert.match(good.sections.find((s) => s.id === 'o0.lint')?.note ?? '', /No findings/);
+  });
+
+  it('shows an expired certificate as expired, the bar full', () => {
+    const later = new Date(Date.now() + 200 * 86_400_000);
+    const o = build(t.path('server.crt'), { now: later }).view.objects[0];
+    assert.equal(o.validity?.status, 'expired');
+    assert.equal(o.validity?.elapsedPercent, 100);
+    assert.match(o.validity?.text ?? '', /^expired \d+ days ago$/);
+    assert.equal(o.chips[0].label, 'expired');
+    assert.equal(o.chips[0].tone, 'error');
+  });
+
+  it('shows a soon-expiring certificate with the warning window given', () => {
+    const o = build(t.path('server.crt'), { warnDays: 120 }).view.objects[0];
+    assert.equal(o.validity?.status, 'expiring');
+    assert.match(o.chips[0].label, /^expires in (89|90) days$/);
+    assert.equal(o.chips[0].tone, 'warning');
+  });
+
+  it('a CA certificate: CA and self-signed chips', () => {
+    const o = build(t.path('ca.crt')).view.objects[0];
+    assert.equal(o.subtitle, 'Self-signed');
+    const labels = o.chips.map((c) => c.label);
+    assert.ok(labels.includes('CA') && labels.includes('self-signed'), labels.join(', '));
+    assert.equal(field(o, 'usage', 'CA').value, 'yes');
+  });
+});
+
+describe('buildInspectorView: chains', () => {
+  it('links the certificates of a full chain, leaf first, each signature verified', () => {
+    const { view } = build(t.path('fullchain.pem'));
+    assert.equal(view.objects.length, 2);
+    assert.ok(view.chain);
+    assert.equal(view.chain.ok, true, view.chain.errors.join(' '));
+    assert.deepEqual(view.chain.links.map((l) => l.objectId), ['o0', 'o1']);
+    assert.deepEqual(view.chain.links.map((l) => l.signatureValid), [true, true]);
+    assert.equal(view.chain.links[0].fingerprintSha256, sha256Hex(t.path('server.crt')));
+  });
+
+  it('shows a broken link: same issuer name, different key', () => {
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('fake-ca.key'), '-out', t.path('fake-ca.crt'),
+      '-days', '3650', '-subj', '/C=GB/O=Test Org/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    // Without key identifiers to tell them apart, the impostor is tried as the issuer.
+    write(t.path('noaki.ext'), 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:noaki.example\nauthorityKeyIdentifier=none\nsubjectKeyIdentifier=none\n');
+    openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('noaki.key'), '-out', t.path('noaki.csr'), '-subj', '/CN=noaki.example']);
+    openssl(['x509', '-req', '-in', t.path('noaki.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '30', '-extfile', t.path('noaki.ext'), '-out', t.path('noaki.crt')]);
+    write(t.path('badchain.pem'), readFileSync(t.path('noaki.crt'), 'utf8') + readFileSync(t.path('fake-ca.crt'), 'utf8'));
+    const { view } = build(t.path('badchain.pem'));
+    assert.ok(view.chain);
+    assert.equal(view.chain.ok, false);
+    assert.equal(view.chain.links[0].signatureValid, false);
+    assert.ok(view.chain.errors.some((e) => /does not verify/.test(e)), view.chain.errors.join(' | '));
+  });
+
+  it('says when the certificates are not one chain (a bundle)', () => {
+    write(t.path('bundle.pem'), readFileSync(t.path('ca.crt'), 'utf8') + readFileSync(t.path('weak.crt'), 'utf8'));
+    const { view } = build(t.path('bundle.pem'));
+    assert.ok(view.chain);
+    assert.deepEqual(view.chain.links, []);
+    assert.match(view.chain.note ?? '', /not one chain/);
+  });
+
+  it('a single certificate has no chain section', () => {
+    assert.equal(build(t.path('server.crt')).view.chain, undefined);
+  });
+});
+
+describe('buildInspectorView: keys and matching', () => {
+  it('a certificate whose key is in the same file: key matches; never the key bytes', () => {
+    const keyPem = readFileSync(t.path('server.key'), 'utf8');
+    write(t.path('bundle-with-key.pem'), readFileSync(t.path('server.crt'), 'utf8') + keyPem);
+    const { view } = build(t.path('bundle-with-key.pem'));
+    assert.equal(view.objects.length, 2);
+    const [cert, key] = view.objects;
+    assert.ok(cert.chips.some((c) => c.label === 'key matches' && c.tone === 'ok'));
+    assert.ok(key.chips.some((c) => c.label === 'matches server.example' && /#1 in this file/.test(c.help)));
+    assert.equal(key.raw, undefined, 'no PEM for private keys');
+    assertNoKeyMaterial(view, keyPem);
+    assert.equal(field(key, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('server.key')));
+    assert.equal(field(key, 'protection', 'Key material').value, 'not shown');
+  });
+
+  it('finds the matching key next to the file, and flags a key of the same name that does not match', () => {
+    const near = neighboursOf('server.key', read(t.path('server.key')));
+    assert.deepEqual(near.map((n) => n.kind), ['private-key']);
+    const match = build(t.path('server.crt'), { neighbours: near }).view.objects[0];
+    const chip = match.chips.find((c) => c.label === 'key matches');
+    assert.ok(chip);
+    assert.match(chip.help, /server\.key/);
+    const wrong = neighboursOf('server.key', read(t.path('ca.key')));
+    const mismatch = build(t.path('server.crt'), { neighbours: wrong }).view.objects[0];
+    assert.ok(mismatch.chips.some((c) => c.label === 'key mismatch' && c.tone === 'error'));
+    // A key next to it under another name that does not match says nothing.
+    const other = neighboursOf('other.key', read(t.path('ca.key')));
+    assert.ok(!build(t.path('server.crt'), { neighbours: other }).view.objects[0].chips.some((c) => /key/.test(c.label)));
+    // The other way round: a key file learns which certificate is next to it.
+    const certs = neighboursOf('server.crt', read(t.path('server.crt')));
+    const key = build(t.path('server.key'), { neighbours: certs }).view.objects[0];
+    assert.ok(key.chips.some((c) => c.label === 'matches server.crt'));
+  });
+
+  it('an encrypted key is locked until its passphrase opens it; the passphrase never enters the view', () => {
+    const pass = 'vm-secret-Passphrase-42';
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-aes-256-cbc', '-pass', `pass:${pass}`, '-out', t.path('enc.key')]);
+    const locked = build(t.path('enc.key'));
+    assert.ok(needsPassword(locked.result));
+    assert.equal(locked.view.lock?.what, 'private-key');
+    assert.equal(locked.view.unlocked, false);
+    const o = locked.view.objects[0];
+    assert.ok(o.chips.some((c) => c.label === 'encrypted'));
+    assert.ok(o.chips.some((c) => c.label === 'locked'));
+    assert.match(field(o, 'protection', 'Encryption').value, /PBES2.*aes-256-cbc/);
+    const open = build(t.path('enc.key'), { password: pass });
+    assert.equal(open.view.lock, undefined);
+    assert.equal(open.view.unlocked, true);
+    const k = open.view.objects[0];
+    assert.equal(k.title, 'EC P-384 private key');
+    assert.equal(field(k, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('enc.key'), pass));
+    const json = JSON.stringify(open.view);
+    assert.ok(!json.includes(pass), 'the passphrase is not in the view');
+    assertNoKeyMaterial(open.view, readFileSync(t.path('enc.key'), 'utf8'));
+    const wrong = build(t.path('enc.key'), { password: 'nope' });
+    assert.equal(wrong.view.objects.length, 0);
+    assert.match(wrong.view.problems[0].message, /wrong passphrase/);
+  });
+
+  it('a PKCS#12 keystore: locked, then every item with its chain and key match; no secrets in the view', () => {
+    const pass = 'p12-Secret-pw!';
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-certfile', t.path('ca.crt'), '-name', 'server <b>alias</b>',
+      '-out', t.path('server.p12'), '-passout', `pass:${pass}`]);
+    const locked = build(t.path('server.p12'));
+    assert.equal(locked.view.lock?.what, 'pkcs12');
+    assert.equal(locked.view.objects.length, 1);
+    assert.equal(locked.view.objects[0].raw, undefined);
+    const { view } = build(t.path('server.p12'), { password: pass });
+    assert.equal(view.lock, undefined);
+    assert.equal(view.unlocked, true);
+    const kinds = view.objects.map((o) => `${o.id}:${o.kind}`);
+    assert.ok(kinds[0] === 'o0:pkcs12', kinds.join(' '));
+    const leaf = view.objects.find((o) => o.kind === 'certificate' && o.title === 'server.example');
+    const ca = view.objects.find((o) => o.kind === 'certificate' && o.title === 'Test Root CA');
+    const key = view.objects.find((o) => o.kind === 'private-key');
+    assert.ok(leaf && ca && key, kinds.join(' '));
+    assert.equal(leaf.parentId, 'o0');
+    assert.match(leaf.location, /in the keystore, item \d, "server <b>alias<\/b>"/);
+    assert.ok(leaf.chips.some((c) => c.label === 'key matches'));
+    assert.equal(field(leaf, 'fingerprints', 'SHA-256').value, colon(sha256Hex(t.path('server.crt'))));
+    assert.ok(leaf.raw, 'certificates from the keystore get their PEM');
+    assert.equal(key.raw, undefined);
+    assert.ok(view.chain?.ok, view.chain?.errors.join(' '));
+    assert.deepEqual(view.chain?.links.map((l) => l.objectId), [leaf.id, ca.id]);
+    assert.ok(!JSON.stringify(view).includes(pass));
+    assertNoKeyMaterial(view, readFileSync(t.path('server.key'), 'utf8'));
+  });
+
+  it('a CSR: signature checked, key and names shown', () => {
+    const o = build(t.path('server.csr')).view.objects[0];
+    assert.equal(o.kind, 'csr');
+    assert.equal(o.title, 'server.example');
+    assert.ok(o.chips.some((c) => c.label === 'signature valid' && c.tone === 'ok'));
+    assert.equal(field(o, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('server.key')));
+  });
+});
+
+describe('buildInspectorView: hostile and broken input', () => {
+  it('keeps HTML and script in subjects and SANs as literal data, and escapes invisible characters', () => {
+    const rlo = '\u202e';
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('evil.key'), '-out', t.path('evil.crt'), '-days', '5', '-utf8',
+      '-subj', `/CN=<script>alert(1)<\\/script>/O=<img src=x onerror=alert(1)>/OU=left${rlo}right`,
+      '-addext', 'subjectAltName=DNS:<img src=x onerror=alert(2)>,DNS:a><svg onload=alert(3)>']);
+    const { view } = build(t.path('evil.crt'));
+    const o = view.objects[0];
+    assert.equal(o.title, '<script>alert(1)</script>');
+    assert.equal(field(o, 'subject', 'O').value, '<img src=x onerror=alert(1)>');
+    assert.equal(field(o, 'subject', 'OU').value, 'left\\u{202E}right', 'a bidi override is shown as an escape');
+    assert.deepEqual(fieldsOf(o, 'sans').map((f) => f.value), ['<img src=x onerror=alert(2)>', 'a><svg onload=alert(3)>']);
+    assert.equal(o.subtitle, 'Self-signed');
+    // The view is plain data: the strings survive the JSON of postMessage unchanged.
+    const copy = JSON.parse(JSON.stringify(view)) as InspectorView;
+    assert.equal(copy.objects[0].title, '<script>alert(1)</script>');
+    assert.deepEqual(fieldsOf(copy.objects[0], 'sans').map((f) => f.value), fieldsOf(o, 'sans').map((f) => f.value));
+    // The webview renders with textContent only (checked below); nothing in the view is marked as HTML.
+    assert.ok(!Object.keys(o).some((k) => /html/i.test(k)));
+  });
+
+  it('a corrupted file: no objects, one clear problem', () => {
+    write(t.path('broken.pem'), '-----BEGIN CERTIFICATE-----\nMIIB$$$notbase64\n-----END CERTIFICATE-----\n');
+    const { view, result } = build(t.path('broken.pem'));
+    assert.equal(view.objects.length, 0);
+    assert.equal(result.objects.length, 0);
+    assert.equal(view.summary, 'Nothing could be decoded');
+    assert.equal(view.problems.length, 1);
+    assert.equal(view.problems[0].severity, 'error');
+    assert.match(view.problems[0].message, /base64/);
+  });
+
+  it('respects the size limit', () => {
+    const { view } = build(t.path('server.crt'), { maxBytes: 100 });
+    assert.equal(view.objects.length, 0);
+    assert.match(view.problems[0].message, /over the 100 bytes limit/);
+  });
+
+  it('visible(): control and bidi characters escaped, long text bounded, ordinary text unchanged', () => {
+    assert.equal(visible('a\u0000b\u202ec\u2066d'), 'a\\u{0000}b\\u{202E}c\\u{2066}d');
+    assert.equal(visible('line1\nline2\ttab'), 'line1\nline2\ttab');
+    assert.equal(visible('Zürich <b> & "q"'), 'Zürich <b> & "q"');
+    assert.match(visible('x'.repeat(10_000)), /… \(10000 characters\)$/);
+  });
+});
+
+describe('the webview app and its shared modules', () => {
+  const src = (f: string) => readFileSync(join(root, 'src', 'webview', f), 'utf8');
+
+  it('renders with DOM APIs and textContent only: no HTML parsing sinks anywhere in the webview', () => {
+    for (const f of ['main.ts', 'dom.ts', 'protocol.ts', 'viewModel.ts', 'help.ts']) {
+      const text = src(f);
+      for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'DOMParser', 'createContextualFragment']) {
+        assert.ok(!text.includes(sink), `${f} uses ${sink}`);
+      }
+    }
+    // Event-handler attributes are refused by the element helper.
+    assert.match(src('main.ts'), /if \(name\.startsWith\('on'\)\) continue;/);
+  });
+
+  it('viewModel.ts and protocol.ts are host-neutral: no vscode, no DOM', () => {
+    for (const f of ['viewModel.ts', 'protocol.ts', 'help.ts']) {
+      const text = src(f);
+      assert.ok(!/from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(text), `${f} imports vscode`);
+      assert.ok(!/\bdocument\.|\bwindow\.|from '\.\/dom'/.test(text), `${f} touches the DOM`);
+    }
+    // The webview imports the view model for its types only (the engine is never bundled into the webview).
+    assert.match(src('main.ts'), /import type \{[^}]*\} from '\.\/viewModel';/);
+    assert.ok(!/^import \{[^}]*\} from '\.\/viewModel'/m.test(src('main.ts')));
+  });
+
+  it('the built webview bundle holds no engine code', () => {
+    const bundle = join(root, 'dist', 'webview', 'inspector.js');
+    const text = readFileSync(bundle, 'utf8');
+    assert.ok(!/readObjects|lintCertificate|node:crypto|require\(/.test(text), 'core code leaked into the webview bundle');
+    assert.ok(text.includes('ready'), 'the bundle says ready');
+  });
+});
+
+/** No line of the key's PEM body (nor its DER in hex) appears anywhere in the view. */
+function assertNoKeyMaterial(view: InspectorView, keyPem: string): void {
+  const json = JSON.stringify(view);
+  const lines = keyPem.split('\n').filter((l) => l && !l.startsWith('-----') && !l.includes(':'));
+  assert.ok(lines.length > 0);
+  for (const l of lines) assert.ok(!json.includes(l.slice(0, 40)), 'a line of the private key is in the view');
+  const der = Buffer.from(lines.join(''), 'base64').toString('hex');
+  for (let i = 0; i + 32 <= der.length; i += 32) assert.ok(!json.toLowerCase().includes(der.slice(i, i + 32)), 'private key bytes are in the view');
+}
