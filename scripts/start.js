@@ -19,9 +19,9 @@ const cs = require('./codeServer');
 const { makeFixtures } = require('./fixtures');
 
 const ROOT = path.resolve(__dirname, '..');
-const DEMO = path.join(ROOT, 'demo-workspace');
+const DEMO = process.env.TLSW_DEMO_DIR ? path.resolve(process.env.TLSW_DEMO_DIR) : path.join(ROOT, 'demo-workspace');
 const VSIX = path.join(ROOT, 'tls-workbench.vsix');
-const PROFILE = path.join(os.homedir(), '.cache', 'tls-workbench', 'demo-profile');
+const PROFILE = process.env.TLSW_DEMO_PROFILE ? path.resolve(process.env.TLSW_DEMO_PROFILE) : path.join(os.homedir(), '.cache', 'tls-workbench', 'demo-profile');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
