@@ -1,46 +1,153 @@
-// Bundles the extension host entry and the `tlsw` CLI (and, later, the webview).
-// Usage: node esbuild.js [--production] [--watch]
+// Bundles the extension host entry, the `tlsw` CLI, the PKI engine they share, and the inspector's webview app.
+// Usage: node esbuild.js [--production] [--watch] [--outdir DIR]
+//
+// What starts must be small, so the code is split in bundles that load only when needed (all CommonJS):
+//   dist/extension.js     the extension's registration and thin feature shells (what VS Code loads at startup)
+//   dist/cli.js           the `tlsw` dispatcher and its commands' option handling
+//   dist/engine.js        src/core (and the inspector's host-neutral view model): one lazy getter per module
+//                         (`require('./engine.js').read`), so a command initialises only the modules it uses
+//   dist/vendor-forge.js  node-forge: only the legacy ciphers (DES, RC2) load it
+//   dist/webview/inspector.js  the inspector's browser app
+// Every import of an engine module from the extension or the CLI becomes `require('./engine.js').<module>` (one engine
+// instance per process: PkiError and friends keep their identity), and every import of a vendor package, wherever
+// it is, becomes a require of its vendor bundle.
+//
+// Also usable as a module: `require('./esbuild.js').build({ production, outdir })` (the benchmarks build a
+// production copy elsewhere, leaving dist/ alone).
 const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
 const { version } = require('./package.json');
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const CORE_DIR = path.join(__dirname, 'src', 'core');
+/** Host-neutral modules outside src/core that belong with the engine (loaded lazily, never at startup). */
+const ENGINE_EXTRAS = { viewModel: path.join(__dirname, 'src', 'webview', 'viewModel.ts') };
 
-/** @type {import('esbuild').BuildOptions} */
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: production,
-  sourcemap: !production,
-  sourcesContent: false,
-  logLevel: 'warning',
-  legalComments: 'none',
-  define: { TLSW_VERSION: JSON.stringify(version) },
+/** Vendor packages → the bundle that holds them (entry code of each vendor bundle). */
+const VENDORS = {
+  'vendor-forge': { packages: ['node-forge'], entry: "module.exports = require('node-forge');\n" },
 };
+const VENDOR_OF = new Map(Object.entries(VENDORS).flatMap(([bundle, v]) => v.packages.map((p) => [p, bundle])));
 
-/** @type {import('esbuild').BuildOptions[]} */
-const entries = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // The inspector's webview app: runs in the browser sandbox of a webview, loaded by a static page under a strict CSP.
-  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/inspector.js', platform: 'browser', format: 'iife', target: 'es2022' },
-];
+/** The engine's modules: name → source file (every file of src/core, and ENGINE_EXTRAS). */
+function engineModules() {
+  const out = {};
+  for (const f of fs.readdirSync(CORE_DIR).sort()) {
+    if (f.endsWith('.ts') && !f.endsWith('.d.ts')) out[f.slice(0, -3)] = path.join(CORE_DIR, f);
+  }
+  return { ...out, ...ENGINE_EXTRAS };
+}
+
+/**
+ * Rewrites imports: vendor packages → `require('./vendor-….js')` (external); with `core`, src/core/* modules →
+ * `require('./engine.js').<name>` (external). The rewritten modules are CommonJS shims, which esbuild evaluates
+ * on first use only: a dynamic `import('../core/scan')` still loads the engine at that moment, not at startup.
+ */
+function splitPlugin({ core }) {
+  return {
+    name: 'tlsw-split',
+    setup(build) {
+      const vendored = new RegExp(`^(${[...VENDOR_OF.keys()].map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter: vendored }, (args) => ({ path: `./${VENDOR_OF.get(args.path)}.js`, external: true }));
+      if (!core) return;
+      const modules = engineModules();
+      const byFile = new Map(Object.entries(modules).map(([name, file]) => [file, name]));
+      build.onResolve({ filter: /(^|\/)(core\/[A-Za-z0-9_]+|webview\/viewModel)$/ }, (args) => {
+        if (args.namespace !== 'file') return undefined;
+        const name = byFile.get(`${path.resolve(args.resolveDir, args.path)}.ts`);
+        return name === undefined ? undefined : { path: name, namespace: 'tlsw-engine' };
+      });
+      build.onResolve({ filter: /^\.\/engine\.js$/, namespace: 'tlsw-engine' }, () => ({ path: './engine.js', external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'tlsw-engine' }, (args) => ({
+        contents: `module.exports = require('./engine.js')[${JSON.stringify(args.path)}];\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** The engine's entry: one enumerable getter per module, each requiring it on first access. */
+function engineEntry() {
+  const lines = ['// Generated by esbuild.js: the PKI engine, one lazily initialised module per property.'];
+  for (const [name, file] of Object.entries(engineModules())) {
+    const rel = `./${path.relative(__dirname, file).split(path.sep).join('/')}`;
+    lines.push(`Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(rel)}) });`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** @returns {import('esbuild').BuildOptions[]} */
+function entries({ production = false, outdir = 'dist' } = {}) {
+  /** @type {import('esbuild').BuildOptions} */
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: production,
+    sourcemap: !production,
+    sourcesContent: false,
+    logLevel: 'warning',
+    legalComments: 'none',
+    define: { TLSW_VERSION: JSON.stringify(version) },
+  };
+  const out = (f) => path.join(outdir, f);
+  return [
+    { ...common, entryPoints: ['src/extension/extension.ts'], outfile: out('extension.js'), external: ['vscode'], plugins: [splitPlugin({ core: true })] },
+    { ...common, entryPoints: ['src/cli/main.ts'], outfile: out('cli.js'), banner: { js: '#!/usr/bin/env node' }, plugins: [splitPlugin({ core: true })] },
+    {
+      ...common,
+      stdin: { contents: engineEntry(), resolveDir: __dirname, sourcefile: 'engine-entry.js', loader: 'js' },
+      outfile: out('engine.js'),
+      plugins: [splitPlugin({ core: false })],
+    },
+    ...Object.entries(VENDORS).map(([name, v]) => ({
+      ...common,
+      stdin: { contents: v.entry, resolveDir: __dirname, sourcefile: `${name}-entry.js`, loader: 'js' },
+      outfile: out(`${name}.js`),
+    })),
+    // The inspector's webview app: runs in the browser sandbox of a webview, loaded by a static page under a strict CSP.
+    { ...common, entryPoints: ['src/webview/main.ts'], outfile: out('webview/inspector.js'), platform: 'browser', format: 'iife', target: 'es2022' },
+  ];
+}
+
+/** The codicons the inspector's webview uses (@vscode/codicons): the stylesheet and the font it loads, beside the app. */
+function copyWebviewAssets(outdir = 'dist') {
+  const from = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  fs.mkdirSync(path.join(outdir, 'webview'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(outdir, 'webview', f));
+}
+
+/** Builds every bundle into `outdir`; returns the output files. */
+async function build(opts = {}) {
+  const list = entries(opts);
+  await Promise.all(list.map((e) => esbuild.build(e)));
+  // `tlsw` is run directly (package.json bin): keep it executable.
+  fs.chmodSync(path.join(opts.outdir ?? 'dist', 'cli.js'), 0o755);
+  copyWebviewAssets(opts.outdir);
+  return list.map((e) => e.outfile);
+}
 
 async function main() {
-  if (watch) {
-    const contexts = await Promise.all(entries.map((e) => esbuild.context(e)));
+  const argv = process.argv.slice(2);
+  const production = argv.includes('--production');
+  const i = argv.indexOf('--outdir');
+  const outdir = i >= 0 && argv[i + 1] ? argv[i + 1] : 'dist';
+  if (argv.includes('--watch')) {
+    const contexts = await Promise.all(entries({ production, outdir }).map((e) => esbuild.context(e)));
     await Promise.all(contexts.map((c) => c.watch()));
+    copyWebviewAssets(outdir);
     console.log('[esbuild] watching…');
     return;
   }
-  await Promise.all(entries.map((e) => esbuild.build(e)));
-  // `tlsw` is run directly (package.json bin): keep it executable.
-  require('node:fs').chmodSync('dist/cli.js', 0o755);
+  await build({ production, outdir });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
+
+module.exports = { build, entries, engineModules };

@@ -178,7 +178,16 @@ function portOf(s: string | undefined): number {
 }
 
 function checkOptions(w: Where, extra: Partial<EcflowCheckOptions> = {}): Omit<EcflowCheckOptions, 'folderExists'> {
-  return { dir: w.dir, host: w.host, port: w.port, ecfSsl: w.ecfSsl, clientHosts: w.clientHosts, sslDirEnv: w.sslDirEnv, ...extra };
+  return {
+    dir: w.dir,
+    host: w.host,
+    port: w.port,
+    ecfSsl: w.ecfSsl,
+    ecfPortEnv: process.env.ECF_PORT ?? null,
+    clientHosts: w.clientHosts,
+    sslDirEnv: w.sslDirEnv,
+    ...extra,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -260,13 +269,15 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
     for (const n of plan.notes) io.err(`warning: ${n}\n`);
     await core('', () => writeEcflowFiles(ecfIo, w.dir, plan.files, !!values.force));
     for (const f of plan.files) io.err(`wrote ${joinPath(w.dir, f.name)} (${f.what}${f.secret ? ', mode 0600' : ''})\n`);
-    const check = await core('', () => checkEcflowFolder(ecfIo, checkOptions(w, { ecfSsl: mode === 'shared' ? '1' : specificBase(w.host, w.port) })));
+    const check = await core('', () =>
+      checkEcflowFolder(ecfIo, checkOptions(w, { ecfSsl: mode === 'shared' ? '1' : specificBase(w.host, w.port), ecfPortEnv: undefined })),
+    );
     if (mode === 'specific' && (w.ecfSsl === undefined || w.ecfSsl === '' || w.ecfSsl === '1')) {
       io.err(`note: with ECF_SSL=1 or --ssl ecFlow prefers server.crt when it exists; "${plan.exportLine}" selects this set\n`);
     }
     printFindings(check.findings.filter((f) => f.severity !== 'info'), io);
     io.out(`${plan.exportLine}\n`);
-    io.err(`start the server with: ${plan.exportLine}; ecflow_server --port ${w.port}   (clients: the same export, or --ssl)\n`);
+    io.err(`start the server with: ${plan.exportLine} ECF_PORT=${w.port}; ecflow_server   (clients: the same exports; or --ssl --port ${w.port} on both)\n`);
     return 0;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -1,10 +1,10 @@
 // tlsw inspect FILE… [--json] [--password-file F]
 
-import 'reflect-metadata';
 import { readFileLimited } from '../core/files';
 import { DEFAULT_MAX_BYTES, type PkiObject, type Problem } from '../core/model';
 import { readObjects } from '../core/read';
 import { formatReport } from '../core/report';
+import { checkSelfSignatures } from '../core/x509';
 import { parse, readSecret } from './args';
 import { CliError, type CommandIo } from './io';
 
@@ -47,6 +47,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       continue;
     }
     const { objects, problems } = readObjects(bytes, { maxBytes, now, password });
+    // Every root's self-signature, checked in parallel off this thread (the report and the JSON both show it).
+    await checkSelfSignatures(objects);
     for (const p of problems) {
       io.err(`tlsw inspect: ${problemLine(file, p)}\n`);
       if (p.severity === 'error') failed = true;

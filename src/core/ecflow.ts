@@ -52,6 +52,7 @@ export const ECFLOW_FINDING_CODES = [
   'ssl-dir-version',
   'no-certificate',
   'ecf-ssl-value',
+  'ecf-port-env',
   'mixed-sets',
   'file-unreadable',
   'crt-not-pem',
@@ -126,6 +127,11 @@ export interface EcflowCheckOptions {
   serverCertificate?: Uint8Array;
   /** ecflow_http will use this folder (its key must be unencrypted): makes http-key-encrypted an error. */
   http?: boolean;
+  /**
+   * ECF_PORT where ecFlow runs (null: unset). Given, and with ECF_SSL set, it is compared with `port`: ecFlow
+   * before 5.13.6 names the specific set after ECF_PORT (else 3141) when ECF_SSL switches SSL on, not after --port.
+   */
+  ecfPortEnv?: string | null;
   /** The value of ECF_SSL_DIR when the folder came from it. */
   sslDirEnv?: string;
   now?: Date;
@@ -154,7 +160,7 @@ export interface EcflowCheckResult {
 /** The ecFlow versions and behaviour the model assumes (shown by `tlsw ecflow check --help`). */
 export const ECFLOW_ASSUMPTIONS = [
   'ecFlow 5.x built with OpenSSL 3 (checked against Debian ecflow 5.9.2); ECF_SSL_DIR needs ecFlow 5.13.6 or later.',
-  'The specific set is named after the port the server listens on (--port, else ECF_PORT, else 3141).',
+  'The specific set is named after the port: with --ssl the one given by --port (else ECF_PORT, else 3141); when ECF_SSL is set, ecFlow before 5.13.6 uses ECF_PORT (else 3141) even if --port differs.',
   'The passwd file: its whole content minus one trailing newline is the passphrase; without it ecFlow tries "test".',
   'OpenSSL security level 2: RSA keys and DH parameters under 2048 bits are refused; ecFlow 5.16+ speaks only TLS 1.3.',
 ];
@@ -318,6 +324,18 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
       null,
       `ECF_SSL=${o.ecfSsl} only switches to the specific set; ecFlow does not read it as a name and uses ${spec}.* (host ${o.host}, port ${o.port}).`,
       `export ECF_SSL=${spec}`,
+    );
+  }
+
+  if (o.ecfSsl !== undefined && o.ecfPortEnv !== undefined && set !== 'shared' && (o.ecfPortEnv ?? String(ECFLOW_DEFAULT_PORT)) !== String(o.port)) {
+    const envPort = o.ecfPortEnv ?? String(ECFLOW_DEFAULT_PORT);
+    add(
+      'warning',
+      'ecf-port-env',
+      null,
+      `ECF_SSL is set, and then ecFlow (before 5.13.6) takes the <port> of the file names from ECF_PORT${o.ecfPortEnv === null ? ' (unset: 3141)' : ''}, not from --port: ` +
+        `ecflow_server and ecflow_client look for ${o.host}.${envPort}.crt, not ${spec}.crt.`,
+      `export ECF_PORT=${o.port}   (for the server and its clients; or switch SSL on with --ssl instead of ECF_SSL)`,
     );
   }
 
@@ -671,7 +689,7 @@ function checkKey(ctx: Ctx, names: EcflowNames, cert: CertInfo | undefined): Key
         pkcs8 = r.pkcs8;
         if (ctx.files[passwdName]) ctx.files[passwdName].description = `passphrase file, ${pwBytes.length} byte${pwBytes.length === 1 ? '' : 's'}`;
         const badDecrypt = `ecflow_server stops with "use_private_key_file: bad decrypt"`;
-        const rewrite = `${ctx.fixCmd}   (rewrites ${passwdName} without a line end; or: printf '%s' 'PASSPHRASE' > ${shq(fileKey)})`;
+        const rewrite = `${ctx.fixCmd}   (rewrites ${passwdName} without a line end; or: printf '%s' 'PASSPHRASE' > ${shq(fileKey)} && chmod 600 ${shq(fileKey)})`;
         switch (r.verdict) {
           case 'ok':
             break;
@@ -765,11 +783,16 @@ function checkKey(ctx: Ctx, names: EcflowNames, cert: CertInfo | undefined): Key
     ctx.files[keyName].description = `${info ? describeKey(info) : 'private key'}${encrypted ? ', encrypted' : ', not encrypted'}`;
   }
   if (info && cert && info.spkiSha256 !== cert.model.publicKey.spkiSha256) {
+    // OpenSSL keeps one certificate and key per key type: a key of another type is accepted without complaint,
+    // and then no handshake can succeed.
+    const sameType = info.algorithm === cert.model.publicKey.algorithm;
     add(
       'error',
       'key-mismatch',
       keyName,
-      `${keyName} does not belong to ${crtName} (a different key pair): ecflow_server stops with "use_private_key_file: key values mismatch".`,
+      sameType
+        ? `${keyName} does not belong to ${crtName} (a different key pair): ecflow_server stops with "use_private_key_file: key values mismatch".`
+        : `${keyName} (${describeKey(info)}) does not belong to ${crtName} (${describeKey(cert.model.publicKey)}): ecflow_server starts, but every TLS handshake fails (clients: "sslv3 alert handshake failure").`,
       `Put ${crtName}'s own key back, or issue a new certificate for this key: ${ctx.fixCmd} --renew   (then give clients the new ${crtName})`,
     );
   }
@@ -993,23 +1016,7 @@ export async function planEcflowLayout(opts: EcflowInitOptions): Promise<EcflowL
     const clientHosts = uniq((opts.clientHosts ?? []).map((h) => h.trim()).filter((h) => h !== ''));
     for (const h of clientHosts) checkHost(h);
 
-    // The key and the DH parameters are made at the same time; a failure of one stops the other.
-    const inner = new AbortController();
-    const onAbort = (): void => inner.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) inner.abort();
-    const dhPromise = dhPem(opts.dh, inner.signal);
-    dhPromise.catch(() => inner.abort());
-    let privateKeyPkcs8: Uint8Array;
-    try {
-      ({ privateKeyPkcs8 } = await generateKey(spec, { signal: inner.signal }));
-    } catch (e) {
-      inner.abort();
-      await dhPromise.catch(() => undefined);
-      throw e;
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
+    const { pkcs8: privateKeyPkcs8, dh } = await keyAndDh(spec, opts.dh, opts.signal);
     const sans: San[] = [];
     for (const n of uniq([host, 'localhost', ...clientHosts])) {
       try {
@@ -1032,7 +1039,6 @@ export async function planEcflowLayout(opts: EcflowInitOptions): Promise<EcflowL
     notes.push(...issued.warnings.filter((w) => !/public CAs may not|over \d+ days/i.test(w)));
     const crtPem = encodePem('CERTIFICATE', issued.der);
     const keyPem = encodePrivateKey(privateKeyPkcs8, opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {});
-    const dh = await dhPromise;
     const keyWhat = `${spec.type === 'rsa' ? `RSA ${spec.bits}` : `EC ${spec.type === 'ec' ? spec.curve : ''}`} private key${opts.passphrase !== undefined ? ', encrypted' : ''}`;
     const files: EcflowPlannedFile[] = [
       { name: names.crt, data: crtPem, secret: false, what: `self-signed certificate for ${host}, ${days} days` },
@@ -1049,6 +1055,27 @@ export async function planEcflowLayout(opts: EcflowInitOptions): Promise<EcflowL
     return { set: opts.mode, host, port, files, exportLine: ecfSslExport(opts.mode, host, port), notes };
   } catch (e) {
     throw asPkiError(e, 'could not create the ecFlow layout');
+  }
+}
+
+/**
+ * The key and the DH parameters, made at the same time. Aborting `signal` — at any moment — stops both; a
+ * failure of one stops the other.
+ */
+async function keyAndDh(spec: KeySpec, dh: EcflowInitOptions['dh'], signal: AbortSignal | undefined): Promise<{ pkcs8: Uint8Array; dh: { pem: string; what: string } }> {
+  const inner = new AbortController();
+  const onAbort = (): void => inner.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) inner.abort();
+  const stopOthers = (e: unknown): never => {
+    inner.abort();
+    throw e;
+  };
+  try {
+    const [key, params] = await Promise.all([generateKey(spec, { signal: inner.signal }).catch(stopOthers), dhPem(dh, inner.signal).catch(stopOthers)]);
+    return { pkcs8: key.privateKeyPkcs8, dh: params };
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -1186,12 +1213,21 @@ export async function generateDhParameters(
     }
   };
   const workers = Math.max(1, Math.min(opts.parallel ?? Math.min(4, availableParallelism()), 8));
+  // Cancelling answers at once; a primality test already running on the thread pool finishes in the background
+  // and its result is dropped.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    await Promise.all(Array.from({ length: workers }, () => search()));
+    await Promise.race([Promise.all(Array.from({ length: workers }, () => search())), aborted]);
   } catch (e) {
     throw asPkiError(e, 'DH parameter generation failed');
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
-  if (found === undefined) throw new PkiError('cancelled');
+  if (found === undefined || cancelled()) throw new PkiError('cancelled');
   onProgress?.({ tested, elapsedMs: Date.now() - started });
   return encodePem('DH PARAMETERS', encodeDhParameters(found.toString(16), 2));
 }

@@ -6,13 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import {
+  close,
   closeSync,
   constants,
   fchmodSync,
   fstatSync,
+  fsync,
   fsyncSync,
   linkSync,
   lstatSync,
+  open,
   openSync,
   readSync,
   renameSync,
@@ -56,6 +59,19 @@ export function writeFileSafe(path: string, data: string | Uint8Array, opts: Wri
 export function writeFilesSafe(files: { path: string; data: string | Uint8Array; secret?: boolean }[], opts: { overwrite?: boolean } = {}): void {
   if (!Array.isArray(files)) throw new PkiError('no files to write');
   writeAll(
+    files.map((f) => ({ path: f.path, data: f.data, mode: modeFor(undefined, f.secret === true, f.path) })),
+    opts.overwrite === true,
+  );
+}
+
+/**
+ * writeFilesSafe for a host that must stay responsive (the extension): the same checks, atomicity and
+ * all-or-nothing rule, but the fsyncs (where a disk makes a writer wait) run on libuv's thread pool, all files at
+ * once, so the event loop is never held by the disk and several small files cost about one sync.
+ */
+export async function writeFilesSafeAsync(files: { path: string; data: string | Uint8Array; secret?: boolean }[], opts: { overwrite?: boolean } = {}): Promise<void> {
+  if (!Array.isArray(files)) throw new PkiError('no files to write');
+  await writeAllAsync(
     files.map((f) => ({ path: f.path, data: f.data, mode: modeFor(undefined, f.secret === true, f.path) })),
     opts.overwrite === true,
   );
@@ -156,6 +172,45 @@ function modeFor(mode: number | undefined, secret: boolean, path: string): numbe
 
 function writeAll(jobs: Job[], overwrite: boolean): void {
   if (jobs.length === 0) return;
+  precheck(jobs, overwrite);
+  // 2. Write and sync every temporary file; nothing visible has changed yet.
+  const staged: Staged[] = [];
+  try {
+    for (const j of jobs) staged.push(stage(j));
+  } catch (e) {
+    for (const s of staged) removeQuietly(s.tmp);
+    throw e;
+  }
+  placeAll(staged, overwrite, jobs.length > 1);
+  for (const dir of new Set(staged.map((s) => dirname(resolve(s.path))))) fsyncDir(dir);
+}
+
+async function writeAllAsync(jobs: Job[], overwrite: boolean): Promise<void> {
+  if (jobs.length === 0) return;
+  precheck(jobs, overwrite);
+  // 2. Write every temporary file, then sync them all at once; nothing visible has changed yet.
+  const written: Written[] = [];
+  let staged: Staged[];
+  try {
+    for (const j of jobs) written.push(writeTemp(j));
+    await Promise.all(
+      written.map((w) =>
+        promised<void>((cb) => fsync(w.fd, cb)).catch((e: unknown) => {
+          throw fsError(e, w.job.path, 'write');
+        }),
+      ),
+    );
+    staged = written.map(finishTemp);
+  } catch (e) {
+    for (const w of written) abandon(w);
+    throw e;
+  }
+  placeAll(staged, overwrite, jobs.length > 1);
+  await Promise.all([...new Set(staged.map((s) => dirname(resolve(s.path))))].map(fsyncDirAsync));
+}
+
+/** 0-1. Every path once, and every target checked before anything is written. */
+function precheck(jobs: Job[], overwrite: boolean): void {
   const seen = new Map<string, string>();
   for (const j of jobs) {
     if (typeof j.path !== 'string' || j.path === '') throw new PkiError('no file name given');
@@ -171,17 +226,11 @@ function writeAll(jobs: Job[], overwrite: boolean): void {
     if (st?.isDirectory()) throw new PkiError(`${j.path} is a directory`);
     if (st && !overwrite) throw exists(j.path);
   }
-  // 2. Write and sync every temporary file; nothing visible has changed yet.
-  const staged: Staged[] = [];
-  try {
-    for (const j of jobs) staged.push(stage(j));
-  } catch (e) {
-    for (const s of staged) removeQuietly(s.tmp);
-    throw e;
-  }
-  // 3. Put each in place; on a failure undo what this call did.
+}
+
+/** 3. Puts each staged file in place; on a failure undoes what this call did. */
+function placeAll(staged: Staged[], overwrite: boolean, keepBackup: boolean): void {
   const placed: Placed[] = [];
-  const keepBackup = jobs.length > 1;
   try {
     for (const s of staged) placed.push(place(s, overwrite, keepBackup, placed));
   } catch (e) {
@@ -190,7 +239,10 @@ function writeAll(jobs: Job[], overwrite: boolean): void {
     throw e;
   }
   for (const p of placed) if (p.backup) removeQuietly(p.backup);
-  for (const dir of new Set(staged.map((s) => dirname(resolve(s.path))))) fsyncDir(dir);
+}
+
+function promised<T>(start: (cb: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
 function tempName(path: string, ext: string): string {
@@ -198,8 +250,15 @@ function tempName(path: string, ext: string): string {
   return join(dirname(path), `.${base}.tlsw-${randomBytes(6).toString('hex')}.${ext}`);
 }
 
-/** Creates the temporary file exclusively with its final mode, writes, fsyncs. Removes it on failure. */
-function stage(job: Job): Staged {
+/** A temporary file written but not yet synced: still open. */
+interface Written {
+  job: Job;
+  tmp: string;
+  fd: number;
+}
+
+/** Creates the temporary file exclusively with its final mode and writes it (still open, not synced). Removes it on failure. */
+function writeTemp(job: Job): Written {
   const bytes = typeof job.data === 'string' ? Buffer.from(job.data, 'utf8') : Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
   let fd = -1;
   let tmp = '';
@@ -216,14 +275,40 @@ function stage(job: Job): Staged {
     fchmodSync(fd, job.mode); // exact mode regardless of the umask (the umask can only have removed bits)
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    const st = fstatSync(fd);
-    closeSync(fd);
-    fd = -1;
-    return { path: job.path, tmp, dev: st.dev, ino: st.ino };
+    return { job, tmp, fd };
   } catch (e) {
-    if (fd >= 0) closeQuietly(fd);
+    closeQuietly(fd);
     removeQuietly(tmp);
+    throw fsError(e, job.path, 'write');
+  }
+}
+
+/** After the sync: remembers the file's identity and closes it. */
+function finishTemp(w: Written): Staged {
+  try {
+    const st = fstatSync(w.fd);
+    closeSync(w.fd);
+    w.fd = -1;
+    return { path: w.job.path, tmp: w.tmp, dev: st.dev, ino: st.ino };
+  } catch (e) {
+    throw fsError(e, w.job.path, 'write');
+  }
+}
+
+function abandon(w: Written): void {
+  if (w.fd >= 0) closeQuietly(w.fd);
+  w.fd = -1;
+  removeQuietly(w.tmp);
+}
+
+/** Creates the temporary file exclusively with its final mode, writes, fsyncs. Removes it on failure. */
+function stage(job: Job): Staged {
+  const w = writeTemp(job);
+  try {
+    fsyncSync(w.fd);
+    return finishTemp(w);
+  } catch (e) {
+    abandon(w);
     throw fsError(e, job.path, 'write');
   }
 }
@@ -313,6 +398,18 @@ function fsyncDir(dir: string): void {
     // not supported everywhere (Windows); durability of the rename is best effort
   } finally {
     if (fd >= 0) closeQuietly(fd);
+  }
+}
+
+async function fsyncDirAsync(dir: string): Promise<void> {
+  let fd = -1;
+  try {
+    fd = await promised<number>((cb) => open(dir, constants.O_RDONLY, cb));
+    await promised<void>((cb) => fsync(fd, cb));
+  } catch {
+    // not supported everywhere (Windows); durability of the rename is best effort
+  } finally {
+    if (fd >= 0) await promised<void>((cb) => close(fd, cb)).catch(() => undefined);
   }
 }
 

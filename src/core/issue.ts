@@ -20,9 +20,7 @@
 // allowWeak); a CSR whose signature does not verify; an intermediate under a CA with pathLen 0.
 // Only SANs are copied from a CSR: other requested extensions are ignored (as `openssl x509 -req` does).
 
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { createHash, createPrivateKey, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, randomBytes, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
@@ -45,13 +43,6 @@ import type { CertificateModel, Decoded } from './model';
 import { PkiError } from './model';
 import { spkiInfo } from './publicKey';
 import { KEY_USAGES, ipAddress, signatureHash, verifySignature } from './x509';
-
-// The DOM types @peculiar/x509 declares (Crypto, CryptoKey, Algorithm), named through its own API.
-type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
-type X509Key = x509.X509CertificateCreateWithKeyParams['signingKey'];
-type X509Algorithm = NonNullable<x509.X509CertificateCreateWithKeyParams['signingAlgorithm']>;
-const provider = webcrypto as unknown as X509Crypto;
-x509.cryptoProvider.set(provider);
 
 export interface San {
   type: 'dns' | 'ip' | 'email' | 'uri';
@@ -370,6 +361,18 @@ function keysMatch(pub: KeyObject, priv: KeyObject): boolean {
   }
 }
 
+/**
+ * The fast case of keysMatch: `spki` is byte for byte the public key Node derives from `priv` (as when both come
+ * from generateKey): equal bytes need no parsing. Anything else (another encoding of the same key) goes to keysMatch.
+ */
+function sameSpki(spki: Uint8Array, priv: KeyObject): boolean {
+  try {
+    return Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).equals(createPublicKey(priv).export({ format: 'der', type: 'spki' }));
+  } catch {
+    return false;
+  }
+}
+
 function defaultHash(k: LoadedKey): HashName {
   if (k.curve === 'P-384') return 'SHA-384';
   if (k.curve === 'P-521') return 'SHA-512';
@@ -380,32 +383,49 @@ function checkHash(h: HashName | undefined): void {
   if (h !== undefined && !HASHES.includes(h)) throw new PkiError(`hash "${String(h)}" is not supported (SHA-256, SHA-384, SHA-512)`);
 }
 
-interface WebKeys {
-  privateKey: X509Key;
-  publicKey: X509Key;
-  algorithm: { name: string; hash?: string };
+// Signing: the DER is assembled here and signed with Node's crypto (on libuv's thread pool), straight from the
+// KeyObject already loaded: no second import of the key, no ASN.1 library (both cost more than the signature).
+
+const SIGNATURE_OIDS: Record<'rsa' | 'ec', Record<HashName, string>> = {
+  rsa: { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12', 'SHA-512': '1.2.840.113549.1.1.13' },
+  ec: { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' },
+};
+const OID_ED25519 = '1.3.101.112';
+const DER_NULL = Uint8Array.from([Tag.Null, 0]);
+
+/** AlgorithmIdentifier of the signature: PKCS#1 v1.5 with NULL parameters, ECDSA and Ed25519 without (RFC 4055, 5758, 8410). */
+function signatureAlgorithm(k: LoadedKey, hash: HashName): Uint8Array {
+  if (k.kind === 'ed25519') return derTlv(Tag.Sequence, derOid(OID_ED25519));
+  if (k.kind === 'ec') return derTlv(Tag.Sequence, derOid(SIGNATURE_OIDS.ec[hash]));
+  return derTlv(Tag.Sequence, derOid(SIGNATURE_OIDS.rsa[hash]), DER_NULL);
 }
 
-/** Imports a key into WebCrypto for @peculiar/x509 (RSA keys need the hash fixed at import). */
-async function webKeys(k: LoadedKey, hash: HashName): Promise<WebKeys> {
-  const subtle = webcrypto.subtle;
-  const pkcs8 = k.object.export({ format: 'der', type: 'pkcs8' });
-  const spki = createPublicKey(k.object).export({ format: 'der', type: 'spki' });
-  let importAlg: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm;
-  let algorithm: WebKeys['algorithm'];
-  if (k.kind === 'rsa') {
-    importAlg = { name: 'RSASSA-PKCS1-v1_5', hash };
-    algorithm = { name: 'RSASSA-PKCS1-v1_5', hash };
-  } else if (k.kind === 'ec') {
-    importAlg = { name: 'ECDSA', namedCurve: k.curve as Curve };
-    algorithm = { name: 'ECDSA', hash };
-  } else {
-    importAlg = { name: 'Ed25519' };
-    algorithm = { name: 'Ed25519' };
-  }
-  const privateKey = await subtle.importKey('pkcs8', pkcs8, importAlg, false, ['sign']);
-  const publicKey = await subtle.importKey('spki', spki, importAlg, true, ['verify']);
-  return { privateKey: privateKey as unknown as X509Key, publicKey: publicKey as unknown as X509Key, algorithm };
+/** SIGNED{…}: SEQUENCE { data, algorithm, BIT STRING signature } (certificates and CSRs alike). */
+async function signed(data: Uint8Array, k: LoadedKey, hash: HashName): Promise<Uint8Array> {
+  const alg = k.kind === 'ed25519' ? null : hash.replace('-', '').toLowerCase();
+  const signature = await new Promise<Buffer>((resolve, reject) => {
+    // ECDSA signatures come DER-encoded (Node's default dsaEncoding), as X.509 wants them.
+    cryptoSign(alg, data, k.object, (err, sig) => (err ? reject(err) : resolve(sig)));
+  });
+  return derTlv(Tag.Sequence, data, signatureAlgorithm(k, hash), derTlv(Tag.BitString, Uint8Array.from([0]), signature));
+}
+
+/** Time per RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, whole seconds, Z. */
+function derTime(d: Date): Uint8Array {
+  const iso = d.toISOString();
+  const digits = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19);
+  const year = d.getUTCFullYear();
+  if (year >= 1950 && year < 2050) return derTlv(Tag.UtcTime, Buffer.from(`${digits.slice(2)}Z`, 'latin1'));
+  return derTlv(Tag.GeneralizedTime, Buffer.from(`${digits}Z`, 'latin1'));
+}
+
+/** A positive INTEGER from (normalized) hex: minimal octets, 0x00 first when the top bit is set. */
+function derSerial(hex: string): Uint8Array {
+  let bytes = Buffer.from(hex, 'hex');
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  bytes = bytes.subarray(i);
+  return derTlv(Tag.Integer, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,8 +515,11 @@ function keyIdentifier(spki: Uint8Array): Uint8Array {
   return createHash('sha1').update(bitStringBytes(spki, bits).subarray(0)).digest();
 }
 
-function extension(oid: string, critical: boolean, value: Uint8Array): x509.Extension {
-  return new x509.Extension(oid, critical, Buffer.from(value));
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE (omitted when false), extnValue OCTET STRING }. */
+function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
+  return critical
+    ? derTlv(Tag.Sequence, derOid(oid), Uint8Array.from([Tag.Boolean, 1, 0xff]), derTlv(Tag.OctetString, value))
+    : derTlv(Tag.Sequence, derOid(oid), derTlv(Tag.OctetString, value));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,9 +568,16 @@ async function issueCore(o: Core): Promise<IssueResult> {
   const isCA = o.profile === 'root' || o.profile === 'intermediate';
   const allowWeak = o.allowWeak === true;
 
-  // The subject key.
-  const subjectKey = publicKeyObject(o.spki, 'subject public key');
-  const keyInfo = spkiInfo(o.spki);
+  // The subject key: OpenSSL checks it (first, so a bad key is what the error names) — unless it is a self-signed
+  // certificate's, which is then compared with the signer's own public key, byte for byte, below.
+  let subjectKey: KeyObject | undefined = o.issuer ? publicKeyObject(o.spki, 'subject public key') : undefined;
+  let keyInfo: ReturnType<typeof spkiInfo>;
+  try {
+    keyInfo = spkiInfo(o.spki);
+  } catch (e) {
+    if (!subjectKey) publicKeyObject(o.spki, 'subject public key'); // OpenSSL's verdict first, as for every other key
+    throw e;
+  }
   if (keyInfo.algorithm === 'RSA' && keyInfo.size < 2048 && !allowWeak) {
     throw new PkiError(`RSA key of ${keyInfo.size} bits refused: use at least 2048 bits (or explicitly allow weak keys)`);
   }
@@ -566,7 +596,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
       throw new PkiError('the issuer certificate may not sign certificates (its keyUsage lacks keyCertSign)');
     }
     signer = loadPrivateKey(o.issuer.privateKeyPkcs8, 'CA private key');
-    if (!keysMatch(publicKeyObject(issuerCert.spkiDer, 'CA certificate'), signer.object)) {
+    if (!sameSpki(issuerCert.spkiDer, signer.object) && !keysMatch(publicKeyObject(issuerCert.spkiDer, 'CA certificate'), signer.object)) {
       throw new PkiError('the CA private key does not match the CA certificate');
     }
     if (signer.kind === 'rsa' && (signer.bits ?? 0) < 2048) {
@@ -580,7 +610,10 @@ async function issueCore(o: Core): Promise<IssueResult> {
     if (o.profile === 'intermediate') throw new PkiError('an intermediate CA needs an issuer (the parent CA certificate and key)');
     if (!o.subjectPrivateKeyPkcs8) throw new PkiError('a self-signed certificate needs the subject private key');
     signer = loadPrivateKey(o.subjectPrivateKeyPkcs8, 'private key');
-    if (!keysMatch(subjectKey, signer.object)) throw new PkiError('the private key does not match the public key being certified');
+    if (!sameSpki(o.spki, signer.object)) {
+      subjectKey ??= publicKeyObject(o.spki, 'subject public key');
+      if (!keysMatch(subjectKey, signer.object)) throw new PkiError('the private key does not match the public key being certified');
+    }
   }
 
   // pathLen
@@ -629,7 +662,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
   const ski = keyIdentifier(o.spki);
   const issuerSki = issuerCert?.cert.subjectKeyIdentifier;
   const aki = issuerCert ? (issuerSki !== undefined ? Buffer.from(issuerSki, 'hex') : keyIdentifier(issuerCert.spkiDer)) : ski;
-  const exts: x509.Extension[] = [];
+  const exts: Uint8Array[] = [];
   if (isCA) {
     exts.push(extension(OID_BASIC_CONSTRAINTS, true, basicConstraintsDer(true, pathLength)));
     exts.push(extension(OID_KEY_USAGE, true, keyUsageDer(['digitalSignature', 'keyCertSign', 'cRLSign'])));
@@ -647,23 +680,20 @@ async function issueCore(o: Core): Promise<IssueResult> {
     exts.push(extension(OID_SUBJECT_ALT_NAME, subject.length === 0, derTlv(Tag.Sequence, ...sans.map((s) => s.der))));
   }
 
-  const keys = await webKeys(signer, hash);
   const issuerName = issuerCert ? issuerCert.subjectDer : o.subjectDer;
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serial,
-      subject: new x509.Name(Buffer.from(o.subjectDer)),
-      issuer: new x509.Name(Buffer.from(issuerName)),
-      notBefore,
-      notAfter,
-      publicKey: Buffer.from(o.spki),
-      signingKey: keys.privateKey,
-      signingAlgorithm: keys.algorithm as X509Algorithm,
-      extensions: exts,
-    },
-    provider,
+  // TBSCertificate: [0] v3, serial, signature algorithm, issuer, validity, subject, key, [3] extensions.
+  const tbs = derTlv(
+    Tag.Sequence,
+    Uint8Array.from([0xa0, 3, Tag.Integer, 1, 2]),
+    derSerial(serial),
+    signatureAlgorithm(signer, hash),
+    issuerName,
+    derTlv(Tag.Sequence, derTime(notBefore), derTime(notAfter)),
+    o.subjectDer,
+    o.spki,
+    derTlv(0xa3, derTlv(Tag.Sequence, ...exts)),
   );
-  const der = new Uint8Array(cert.rawData);
+  const der = await signed(tbs, signer, hash);
   for (const f of lintCertificate(der, o.issuer?.certificate)) warnings.push(f.message);
   return { der, warnings };
 }
@@ -774,19 +804,22 @@ export function createCsr(o: CsrOptions): Promise<Uint8Array> {
     const sans = (o.sans ?? []).map(sanEntry);
     const emptySubject = decodeName(subjectDer).length === 0;
     if (emptySubject && sans.length === 0) throw new PkiError('a CSR needs a subject or at least one SAN');
-    const keys = await webKeys(key, o.hash ?? defaultHash(key));
-    const extensions =
-      sans.length > 0 ? [extension(OID_SUBJECT_ALT_NAME, emptySubject, derTlv(Tag.Sequence, ...sans.map((s) => s.der)))] : [];
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create(
-      {
-        name: new x509.Name(Buffer.from(subjectDer)),
-        keys: { privateKey: keys.privateKey, publicKey: keys.publicKey },
-        signingAlgorithm: keys.algorithm as X509Algorithm,
-        extensions,
-      },
-      provider,
-    );
-    return new Uint8Array(csr.rawData);
+    const spki = createPublicKey(key.object).export({ format: 'der', type: 'spki' });
+    // attributes [0]: the SANs in an extensionRequest, or nothing.
+    const attributes =
+      sans.length > 0
+        ? derTlv(
+            0xa0,
+            derTlv(
+              Tag.Sequence,
+              derOid(OID_EXTENSION_REQUEST),
+              derTlv(Tag.Set, derTlv(Tag.Sequence, extension(OID_SUBJECT_ALT_NAME, emptySubject, derTlv(Tag.Sequence, ...sans.map((s) => s.der))))),
+            ),
+          )
+        : Uint8Array.from([0xa0, 0]);
+    // CertificationRequestInfo: version 0, subject, key, attributes.
+    const info = derTlv(Tag.Sequence, Uint8Array.from([Tag.Integer, 1, 0]), subjectDer, spki, attributes);
+    return signed(info, key, o.hash ?? defaultHash(key));
   });
 }
 

@@ -32,12 +32,92 @@ const MAX_HEADERS = 64;
 /** Finds every PEM block of `text`. Broken blocks are reported in `problems` (severity 'error') and left out of `blocks`. */
 export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Problem[] } {
   try {
-    return new Scanner(String(text)).run();
+    const t = String(text);
+    const plain = plainPemBlocks(t);
+    return plain ? { blocks: plain, problems: [] } : new Scanner(t).run();
   } catch (e) {
     // Not expected: the scanner never throws by design. Still, never let an exception escape.
     return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(String((e as Error)?.message ?? e))}` }] };
   }
 }
+
+/**
+ * The common case, fast: every `-----` in the text opens a well-formed block (BEGIN line, base64 and line breaks
+ * only, no headers, END line with the same label, LF or CRLF line ends). Gives exactly the blocks the general
+ * scanner finds (test/unit/scan.test.ts checks that), and undefined as soon as anything is unusual (or there is
+ * no block): the caller then asks the scanner, which explains precisely what is wrong. Native searches, regular
+ * expressions without backtracking and native base64 make this several times faster than the character-by-
+ * character scanner, which matters for bundles of hundreds of certificates and scans of thousands of files.
+ */
+export function plainPemBlocks(text: string): PemBlock[] | undefined {
+  const spans = plainPemSpans(text);
+  return spans?.map((b) => {
+    const decoded = Buffer.from(b.base64, 'base64');
+    return { label: b.label, headers: {}, der: new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength), range: b.range, blockNumber: b.blockNumber };
+  });
+}
+
+/** A well-formed plain block before its body is decoded: the base64 without line breaks. */
+export interface PemSpan {
+  label: string;
+  base64: string;
+  range: SourceRange;
+  blockNumber: number;
+}
+
+/** plainPemBlocks without decoding the bodies (a scanner that has seen a body before need not decode it again). */
+export function plainPemSpans(text: string): PemSpan[] | undefined {
+  if (LONE_CR.test(text)) return undefined;
+  const blocks: PemSpan[] = [];
+  let pos = 0;
+  let line = 0;
+  let lineStart = 0;
+  const advance = (to: number): void => {
+    for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    pos = to;
+  };
+  for (;;) {
+    const begin = text.indexOf(DASHES, pos);
+    if (begin < 0) break;
+    if (!text.startsWith(BEGIN, begin)) return undefined;
+    const labelEnd = text.indexOf(DASHES, begin + BEGIN.length);
+    if (labelEnd < 0 || labelEnd - begin > 80) return undefined;
+    const label = text.slice(begin + BEGIN.length, labelEnd);
+    if (!PLAIN_LABEL.test(label)) return undefined;
+    const end = text.indexOf(DASHES, labelEnd + DASHES.length);
+    if (end < 0 || !text.startsWith(END, end) || !text.startsWith(label, end + END.length) || !text.startsWith(DASHES, end + END.length + label.length)) {
+      return undefined;
+    }
+    const body = text.slice(labelEnd + DASHES.length, end);
+    if (!PLAIN_BODY.test(body)) return undefined;
+    const stop = end + END.length + label.length + DASHES.length;
+    // Data characters and padding: a multiple of 4, '=' only as the last one or two.
+    const data = body.replace(PLAIN_SPACE, '');
+    const pad = data.indexOf('=');
+    if (data.length === 0 || data.length % 4 !== 0) return undefined;
+    if (pad >= 0 && (pad < data.length - 2 || (pad === data.length - 2 && data.charCodeAt(data.length - 1) !== 61))) return undefined;
+    advance(begin);
+    const startLine = line;
+    const startCharacter = begin - lineStart;
+    advance(stop);
+    blocks.push({
+      label,
+      base64: data,
+      range: { startLine, startCharacter, endLine: line, endCharacter: stop - lineStart, startOffset: begin, endOffset: stop },
+      blockNumber: blocks.length + 1,
+    });
+  }
+  return blocks.length > 0 ? blocks : undefined;
+}
+
+const LONE_CR = /\r(?!\n)/;
+const PLAIN_LABEL = /^[A-Z0-9][A-Z0-9 .#]*[A-Z0-9]$/;
+/** Base64, padding and the whitespace the scanner accepts (space, tab, VT, FF, line breaks): no other character. */
+const PLAIN_BODY = /^[A-Za-z0-9+/=\t\n\v\f\r ]*$/;
+const PLAIN_SPACE = /[\t\n\v\f\r ]+/g;
 
 /** Writes one PEM block: 64-character base64 lines, `\n` line ends, a trailing newline. Throws PkiError on a bad label or header. */
 export function encodePem(label: string, der: Uint8Array, headers?: Record<string, string>): string {

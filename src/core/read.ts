@@ -267,8 +267,16 @@ function place(decoded: Decoded<PkiObject>, index: number, encoding: 'pem' | 'de
   const out = { kind: decoded.kind, index, encoding } as PkiObject;
   if (pemLabel !== undefined) out.pemLabel = pemLabel;
   if (range !== undefined) out.range = range;
-  // Copy descriptors, not values: decoders may define lazy getters (e.g. a certificate's selfSigned).
-  return Object.defineProperties(out, Object.getOwnPropertyDescriptors(decoded));
+  // Values are assigned (a plain object stays fast to build and to serialise); getters are copied as getters:
+  // decoders may define lazy ones (a certificate's selfSigned), which must not run here.
+  const target = out as unknown as Record<string, unknown>;
+  const descriptors = Object.getOwnPropertyDescriptors(decoded) as Record<string, PropertyDescriptor>;
+  for (const key of Object.keys(descriptors)) {
+    const d = descriptors[key];
+    if (d.get) Object.defineProperty(target, key, d);
+    else target[key] = d.value;
+  }
+  return out;
 }
 
 function fail(message: string): ReadResult {

@@ -16,10 +16,13 @@ import { Tag, children, decodeOid, decodeTime, expectTag, integerBits, integerHe
 import type { Expiry, ObjectKind, SourceRange } from './model';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
 import { decodeName } from './names';
-import { decodeText, findPemBlocks, looksLikePem, type PemBlock } from './pem';
+import { decodeText, findPemBlocks, looksLikePem, plainPemBlocks, type PemBlock } from './pem';
 import { OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS, OID_X25519, OID_X448, curveByOid } from './publicKey';
 import { formatSize, sniffDer, type DerKind } from './read';
 import { decodeCrl } from './x509';
+
+/** The PEM fast path (pem.ts), re-exported: the scanner's tests compare it with the general scanner. */
+export { plainPemBlocks };
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -150,7 +153,8 @@ const PEM_KINDS: Record<string, DerKind | 'legacy-key'> = {
  * Files holding nothing we read are left out. Never throws for a file: its failure is in its `problems`.
  */
 export async function* scanFiles(accessor: FileAccessor, opts: ScanOptions = {}): AsyncGenerator<ScannedFile[], void, undefined> {
-  const clock = new SliceClock(opts.sliceMs ?? DEFAULT_SLICE_MS);
+  const state = scanState(opts);
+  const clock = state.clock;
   const stats = opts.stats ?? { examined: 0, found: 0 };
   let batch: ScannedFile[] = [];
   const listed = await accessor.list();
@@ -162,7 +166,7 @@ export async function* scanFiles(accessor: FileAccessor, opts: ScanOptions = {})
     if (next.done || opts.signal?.aborted) break;
     const file = next.value;
     stats.examined++;
-    let result = scanOne(file, accessor, opts, clock);
+    let result = scanOne(file, accessor, opts, state);
     if (isPromise(result)) result = await result;
     if (result) {
       stats.found++;
@@ -188,7 +192,20 @@ export async function scanAll(accessor: FileAccessor, opts: ScanOptions = {}): P
 
 /** Scans one file; undefined when it holds nothing we read. */
 export async function scanFile(file: string, accessor: FileAccessor, opts: ScanOptions = {}): Promise<ScannedFile | undefined> {
-  return scanOne(file, accessor, opts, new SliceClock(opts.sliceMs ?? DEFAULT_SLICE_MS));
+  return scanOne(file, accessor, opts, scanState(opts));
+}
+
+/** What one scan shares across its files: the time slices, and summaries already made. */
+interface ScanState {
+  clock: SliceClock;
+  ctx: DecodeContext;
+}
+
+function scanState(opts: ScanOptions): ScanState {
+  return {
+    clock: new SliceClock(opts.sliceMs ?? DEFAULT_SLICE_MS),
+    ctx: { now: opts.now ?? new Date(), warnDays: opts.warnDays ?? DEFAULT_WARN_DAYS, seen: new Map(), names: new Map(), retained: 0 },
+  };
 }
 
 /** Measures work since the last rest; `rest` gives the event loop a turn. */
@@ -196,7 +213,7 @@ class SliceClock {
   private start = performance.now();
   constructor(private readonly sliceMs: number) {}
   over(): boolean {
-    return performance.now() - this.start >= this.sliceMs;
+    return this.sliceMs !== Infinity && performance.now() - this.start >= this.sliceMs;
   }
   async rest(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -213,7 +230,7 @@ function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
 }
 
 /** Synchronous all the way when the accessor is (the common case for local files); a promise otherwise. */
-function scanOne(file: string, accessor: FileAccessor, opts: ScanOptions, clock: SliceClock): MaybePromise<ScannedFile | undefined> {
+function scanOne(file: string, accessor: FileAccessor, opts: ScanOptions, state: ScanState): MaybePromise<ScannedFile | undefined> {
   let head: MaybePromise<Uint8Array>;
   try {
     head = accessor.readHead(file, HEAD_BYTES);
@@ -221,16 +238,16 @@ function scanOne(file: string, accessor: FileAccessor, opts: ScanOptions, clock:
     return cannotRead(file, opts, e);
   }
   return isPromise(head)
-    ? head.then((h) => withHead(file, h, accessor, opts, clock), (e: unknown) => cannotRead(file, opts, e))
-    : withHead(file, head, accessor, opts, clock);
+    ? head.then((h) => withHead(file, h, accessor, opts, state), (e: unknown) => cannotRead(file, opts, e))
+    : withHead(file, head, accessor, opts, state);
 }
 
 function cannotRead(file: string, opts: ScanOptions, e: unknown): ScannedFile | undefined {
   return opts.candidate?.(file) ? unreadable(file, 0, e) : undefined;
 }
 
-function withHead(file: string, head: Uint8Array, accessor: FileAccessor, opts: ScanOptions, clock: SliceClock): MaybePromise<ScannedFile | undefined> {
-  if (head.length < HEAD_BYTES) return classified(file, head, head.length, accessor, opts, clock);
+function withHead(file: string, head: Uint8Array, accessor: FileAccessor, opts: ScanOptions, state: ScanState): MaybePromise<ScannedFile | undefined> {
+  if (head.length < HEAD_BYTES) return classified(file, head, head.length, accessor, opts, state);
   let size: MaybePromise<number>;
   try {
     size = accessor.size(file);
@@ -238,11 +255,11 @@ function withHead(file: string, head: Uint8Array, accessor: FileAccessor, opts: 
     return cannotRead(file, opts, e);
   }
   return isPromise(size)
-    ? size.then((n) => classified(file, head, n, accessor, opts, clock), (e: unknown) => cannotRead(file, opts, e))
-    : classified(file, head, size, accessor, opts, clock);
+    ? size.then((n) => classified(file, head, n, accessor, opts, state), (e: unknown) => cannotRead(file, opts, e))
+    : classified(file, head, size, accessor, opts, state);
 }
 
-function classified(file: string, head: Uint8Array, size: number, accessor: FileAccessor, opts: ScanOptions, clock: SliceClock): MaybePromise<ScannedFile | undefined> {
+function classified(file: string, head: Uint8Array, size: number, accessor: FileAccessor, opts: ScanOptions, state: ScanState): MaybePromise<ScannedFile | undefined> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const complete = head.length >= size;
   const pem = looksLikePem(head);
@@ -252,7 +269,7 @@ function classified(file: string, head: Uint8Array, size: number, accessor: File
   }
   const pemFirstLine = pem && startsWithBegin(head);
   if (size > maxBytes) return tooLarge(file, size, maxBytes, pemFirstLine);
-  if (complete) return decodeFile(file, head, pem, pemFirstLine, opts, clock);
+  if (complete) return decodeFile(file, head, pem, pemFirstLine, state);
   let all: MaybePromise<Uint8Array>;
   try {
     all = accessor.readAll(file);
@@ -260,12 +277,12 @@ function classified(file: string, head: Uint8Array, size: number, accessor: File
     return unreadable(file, size, e);
   }
   const then = (bytes: Uint8Array) =>
-    bytes.length > maxBytes ? tooLarge(file, bytes.length, maxBytes, pemFirstLine) : decodeFile(file, bytes, pem, pemFirstLine, opts, clock);
+    bytes.length > maxBytes ? tooLarge(file, bytes.length, maxBytes, pemFirstLine) : decodeFile(file, bytes, pem, pemFirstLine, state);
   return isPromise(all) ? all.then(then, (e: unknown) => unreadable(file, size, e)) : then(all);
 }
 
-function decodeFile(file: string, bytes: Uint8Array, pem: boolean, pemFirstLine: boolean, opts: ScanOptions, clock: SliceClock): MaybePromise<ScannedFile> {
-  const ctx: DecodeContext = { now: opts.now ?? new Date(), warnDays: opts.warnDays ?? DEFAULT_WARN_DAYS };
+function decodeFile(file: string, bytes: Uint8Array, pem: boolean, pemFirstLine: boolean, state: ScanState): MaybePromise<ScannedFile> {
+  const ctx = state.ctx;
   const out: ScannedFile = { file, size: bytes.length, status: 'ok', encoding: pem ? 'pem' : 'der', objects: [], problems: [], pemFirstLine };
   const done = (): ScannedFile => {
     if (out.objects.length === 0 && out.problems.length === 0) out.problems.push('no PEM block found');
@@ -277,11 +294,17 @@ function decodeFile(file: string, bytes: Uint8Array, pem: boolean, pemFirstLine:
     return done();
   }
   const text = decodeText(bytes);
+  // The memo's keys are slices of the texts they were found in, which they keep alive: past a bound, it starts afresh.
+  ctx.retained += text.length;
+  if (ctx.retained > MEMO_TEXT_MAX) {
+    ctx.seen.clear();
+    ctx.retained = text.length;
+  }
   if (text.length <= CHUNK_CHARS) {
-    for (const block of pemBlocksOf(text, 0, out)) addBlock(block, 0, ctx, out);
+    for (const block of pemBlocksOf(text, 0, out, ctx)) addBlock(block, 0, ctx, out);
     return done();
   }
-  return scanLargePem(text, ctx, out, clock).then(done);
+  return scanLargePem(text, ctx, out, state.clock).then(done);
 }
 
 function tooLarge(file: string, size: number, maxBytes: number, pemFirstLine: boolean): ScannedFile {
@@ -322,7 +345,8 @@ function derHeaderSpans(head: Uint8Array, size: number): boolean {
 }
 
 function sniffDerSafe(bytes: Uint8Array): DerKind | undefined {
-  if (bytes.length < 2 || bytes[0] !== Tag.Sequence) return undefined;
+  // The header first: most binaries that start like a SEQUENCE do not span their length (no exception to build).
+  if (!derHeaderSpans(bytes, bytes.length)) return undefined;
   try {
     readRoot(bytes, true);
     return sniffDer(bytes);
@@ -337,7 +361,20 @@ function sniffDerSafe(bytes: Uint8Array): DerKind | undefined {
 interface DecodeContext {
   now: Date;
   warnDays: number;
+  /**
+   * Objects summarised so far in this scan, by PEM label and base64 (or DER bytes): the same certificate is
+   * often in many files (a CA in every service's folder, vendored copies of a trust bundle), and its summary
+   * (or the reason it has none) does not change within a scan. Bounded: cleared when full.
+   */
+  seen: Map<string, PemMemo | Summary>;
+  /** Names decoded so far, by their DER (issuers repeat across a workspace). Bounded like `seen`. */
+  names: Map<string, { text: string; cn: string | undefined }>;
+  /** Characters of PEM text read since `seen` was last cleared (its keys are slices of those texts). */
+  retained: number;
 }
+
+const MEMO_MAX = 20_000;
+const MEMO_TEXT_MAX = 32 * 1024 * 1024;
 
 /** A long PEM text, chunk by chunk (cut at BEGIN lines), resting whenever the slice is used up. */
 async function scanLargePem(text: string, ctx: DecodeContext, out: ScannedFile, clock: SliceClock): Promise<void> {
@@ -346,7 +383,7 @@ async function scanLargePem(text: string, ctx: DecodeContext, out: ScannedFile, 
   for (let start = 0; start < text.length; ) {
     const end = chunkEnd(text, start);
     const chunk = text.slice(start, end);
-    for (const block of pemBlocksOf(chunk, blocksBefore, out)) {
+    for (const block of pemBlocksOf(chunk, blocksBefore, out, ctx)) {
       shift(block, start, lines);
       addBlock(block, blocksBefore, ctx, out);
       await clock.pause();
@@ -358,36 +395,48 @@ async function scanLargePem(text: string, ctx: DecodeContext, out: ScannedFile, 
   }
 }
 
+/** A PEM block: decoded (the general scanner's), or a plain one with its body text (decoded only when needed). */
+type Block = PemBlock | PlainBlock;
+
+/** A well-formed plain block: its body text (the memo key), and the memo entry when this body was seen before. */
+interface PlainBlock {
+  label: string;
+  body: string;
+  /** Base64 without line breaks (checked), when the body is new. */
+  base64?: string;
+  known?: PemMemo;
+  range: SourceRange;
+  blockNumber: number;
+}
+
+/** What the memo holds for a PEM body: its summary (or the problem), and its line structure. */
+interface PemMemo {
+  label: string;
+  summary: Summary;
+  /** Line breaks in the body, and the offset of the last one (-1: none). */
+  newlines: number;
+  lastNewline: number;
+}
+
+/** An object summarised once, placed many times; or the one-line problem of a block we cannot summarise ('' = skip silently). */
+type Summary = { kind: ObjectKind; fields: Partial<ScannedObject> } | string;
+
 /** The well-formed PEM blocks of `chunk` (problems with the others go to `out`), the fast way when it can. */
-function pemBlocksOf(chunk: string, blocksBefore: number, out: ScannedFile): PemBlock[] {
-  const plain = plainPemBlocks(chunk);
+function pemBlocksOf(chunk: string, blocksBefore: number, out: ScannedFile, ctx: DecodeContext): Block[] {
+  const plain = plainBlocks(chunk, ctx.seen);
   if (plain) return plain;
   const found = findPemBlocks(chunk);
   for (const p of found.problems) out.problems.push(renumber(p.message, blocksBefore));
   return found.blocks;
 }
 
-/** Summarises one block into `out` (an unreadable one becomes a problem). */
-function addBlock(block: PemBlock, blocksBefore: number, ctx: DecodeContext, out: ScannedFile): void {
-  const where = `block ${block.blockNumber + blocksBefore} (${block.label})`;
-  try {
-    const object = summarisePem(block, ctx, out.objects.length);
-    if (object) out.objects.push(object);
-    else if (block.label !== 'EC PARAMETERS') out.problems.push(`${where}: unsupported PEM label "${block.label}"`);
-  } catch (e) {
-    out.problems.push(`${where}: ${messageOf(e).replace(/^(certificate|certificate request|CRL): /, '')}`);
-  }
-}
-
 /**
- * The common case, fast: every `-----` in the text opens a well-formed block (BEGIN line, base64 only, no
- * headers, END line with the same label, LF or CRLF line ends). Undefined as soon as anything is unusual; the
- * caller then asks findPemBlocks, which explains precisely what is wrong. Native base64 decoding and indexOf
- * make this several times faster than the general scanner, which is what a scan of thousands of files needs.
+ * pem.ts's plainPemSpans (the same rules: every `-----` opens a well-formed block, or undefined), with the scan's
+ * memo: a body seen before is neither checked nor decoded again, and its lines are counted from the memo.
  */
-export function plainPemBlocks(text: string): PemBlock[] | undefined {
-  if (LONE_CR.test(text)) return undefined;
-  const blocks: PemBlock[] = [];
+function plainBlocks(text: string, seen: Map<string, PemMemo | Summary>): PlainBlock[] | undefined {
+  if (text.indexOf('\r') >= 0 && LONE_CR.test(text)) return undefined;
+  const blocks: PlainBlock[] = [];
   let pos = 0;
   let line = 0;
   let lineStart = 0;
@@ -399,35 +448,108 @@ export function plainPemBlocks(text: string): PemBlock[] | undefined {
     pos = to;
   };
   for (;;) {
-    const begin = text.indexOf('-----', pos);
+    const begin = text.indexOf(DASHES, pos);
     if (begin < 0) break;
     if (!text.startsWith(BEGIN, begin)) return undefined;
-    const labelEnd = text.indexOf('-----', begin + BEGIN.length);
+    const labelEnd = text.indexOf(DASHES, begin + BEGIN.length);
     if (labelEnd < 0 || labelEnd - begin > 80) return undefined;
     const label = text.slice(begin + BEGIN.length, labelEnd);
     if (!PLAIN_LABEL.test(label)) return undefined;
-    const endMarker = `-----END ${label}-----`;
-    const end = text.indexOf('-----', labelEnd + 5);
-    if (end < 0 || !text.startsWith(endMarker, end)) return undefined;
-    const body = text.slice(labelEnd + 5, end);
-    if (!BASE64_BODY.test(body)) return undefined;
-    const data = body.replace(WHITESPACE, '');
-    const pad = data.indexOf('=');
-    if (data.length === 0 || data.length % 4 !== 0 || (pad >= 0 && pad < data.length - 2)) return undefined;
+    const bodyStart = labelEnd + DASHES.length;
+    const end = text.indexOf(DASHES, bodyStart);
+    if (end < 0 || !text.startsWith(END, end) || !text.startsWith(label, end + END.length) || !text.startsWith(DASHES, end + END.length + label.length)) {
+      return undefined;
+    }
+    const body = text.slice(bodyStart, end);
+    const stop = end + END.length + label.length + DASHES.length;
+    const memo = seen.get(body);
+    const known = memo !== undefined && typeof memo === 'object' && 'newlines' in memo && memo.label === label ? memo : undefined;
+    let base64: string | undefined;
+    if (!known) {
+      if (!PLAIN_BODY.test(body)) return undefined;
+      // Data characters and padding: a multiple of 4, '=' only as the last one or two.
+      base64 = body.replace(PLAIN_SPACE, '');
+      const pad = base64.indexOf('=');
+      if (base64.length === 0 || base64.length % 4 !== 0) return undefined;
+      if (pad >= 0 && (pad < base64.length - 2 || (pad === base64.length - 2 && base64.charCodeAt(base64.length - 1) !== 61))) return undefined;
+    }
     advance(begin);
     const startLine = line;
     const startCharacter = begin - lineStart;
-    const stop = end + endMarker.length;
-    advance(stop);
-    blocks.push({
-      label,
-      headers: {},
-      der: uint8(Buffer.from(data, 'base64')),
-      range: { startLine, startCharacter, endLine: line, endCharacter: stop - lineStart, startOffset: begin, endOffset: stop },
-      blockNumber: blocks.length + 1,
-    });
+    if (known) {
+      // The body's lines, from the memo (the END marker holds no line break).
+      if (known.newlines > 0) {
+        line += known.newlines;
+        lineStart = bodyStart + known.lastNewline + 1;
+      }
+      pos = stop;
+    } else {
+      advance(stop);
+    }
+    blocks.push({ label, body, base64, known, range: { startLine, startCharacter, endLine: line, endCharacter: stop - lineStart, startOffset: begin, endOffset: stop }, blockNumber: blocks.length + 1 });
   }
   return blocks.length > 0 ? blocks : undefined;
+}
+
+const END = '-----END ';
+const DASHES = '-----';
+const LONE_CR = /\r(?!\n)/;
+const PLAIN_LABEL = /^[A-Z0-9][A-Z0-9 .#]*[A-Z0-9]$/;
+const PLAIN_BODY = /^[A-Za-z0-9+/=\t\n\v\f\r ]*$/;
+const PLAIN_SPACE = /[\t\n\v\f\r ]+/g;
+
+/** Summarises one block into `out` (an unreadable one becomes a problem). */
+function addBlock(block: Block, blocksBefore: number, ctx: DecodeContext, out: ScannedFile): void {
+  let summary: Summary;
+  if ('known' in block && block.known) {
+    summary = block.known.summary;
+  } else {
+    summary = summariseBlock(block, ctx);
+    if ('body' in block && block.body.length <= MEMO_BODY_MAX) {
+      const key = block.body;
+      let newlines = 0;
+      let lastNewline = -1;
+      for (let nl = key.indexOf('\n'); nl >= 0; nl = key.indexOf('\n', nl + 1)) {
+        newlines++;
+        lastNewline = nl;
+      }
+      remember(ctx.seen, key, { label: block.label, summary, newlines, lastNewline });
+    }
+  }
+  if (typeof summary === 'string') {
+    if (summary !== '') out.problems.push(`block ${block.blockNumber + blocksBefore} (${block.label}): ${summary}`);
+    return;
+  }
+  out.objects.push(placed(summary, out.objects.length, 'pem', block.label, block.range));
+}
+
+/** PEM bodies longer than this are not remembered (a certificate is 1-3 KB of base64). */
+const MEMO_BODY_MAX = 16 * 1024;
+
+function summariseBlock(block: Block, ctx: DecodeContext): Summary {
+  try {
+    const o = summarisePem(block, ctx);
+    if (!o) return block.label === 'EC PARAMETERS' ? '' : `unsupported PEM label "${block.label}"`;
+    return summaryOf(o);
+  } catch (e) {
+    return messageOf(e).replace(/^(certificate|certificate request|CRL): /, '');
+  }
+}
+
+function summaryOf(o: ScannedObject): Summary {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { index, kind, encoding, ...fields } = o;
+  return { kind, fields };
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MEMO_MAX) map.clear();
+  map.set(key, value);
+}
+
+/** A summary at its place in a file (each place gets its own object; the field values are shared). */
+function placed(summary: Exclude<Summary, string>, index: number, encoding: 'pem' | 'der', pemLabel: string | undefined, range: SourceRange | undefined): ScannedObject {
+  return Object.assign(newObject(index, summary.kind, encoding, pemLabel, range), summary.fields);
 }
 
 /** A plain Uint8Array view: Buffer's own subarray is much slower, and the decoders take many sub-views. */
@@ -435,10 +557,6 @@ function uint8(b: Uint8Array): Uint8Array {
   return b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
 }
 
-const LONE_CR = /\r(?!\n)/;
-const PLAIN_LABEL = /^[A-Z0-9][A-Z0-9 .#]*[A-Z0-9]$/;
-const BASE64_BODY = /^[A-Za-z0-9+/=\s]*$/;
-const WHITESPACE = /\s+/g;
 
 /** Where the chunk starting at `start` ends: at a line starting with BEGIN past CHUNK_CHARS, else the end. */
 function chunkEnd(text: string, start: number): number {
@@ -447,7 +565,7 @@ function chunkEnd(text: string, start: number): number {
   return at < 0 ? text.length : at + 1;
 }
 
-function shift(block: PemBlock, offset: number, lines: number): void {
+function shift(block: Block, offset: number, lines: number): void {
   if (offset === 0 && lines === 0) return;
   const r = block.range;
   block.range = { ...r, startLine: r.startLine + lines, endLine: r.endLine + lines, startOffset: r.startOffset + offset, endOffset: r.endOffset + offset };
@@ -463,35 +581,48 @@ function count(s: string, needle: string): number {
   return n;
 }
 
-function summarisePem(block: PemBlock, ctx: DecodeContext, index: number): ScannedObject | undefined {
+/** The summary of one block (index 0, no place yet), undefined for a label we do not read. Throws PkiError. */
+function summarisePem(block: Block, ctx: DecodeContext): ScannedObject | undefined {
+  const der = 'der' in block ? block.der : uint8(Buffer.from(block.base64 ?? '', 'base64'));
   const entry = PEM_KINDS[block.label];
   if (entry === 'legacy-key') {
-    const o = newObject(index, 'private-key', 'pem', block.label, block.range);
-    o.encrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
+    const o = newObject(0, 'private-key', 'pem', undefined, undefined);
+    o.encrypted = 'headers' in block && /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
     const algorithm = block.label.slice(0, block.label.indexOf(' '));
-    o.algorithm = o.encrypted ? algorithm : (traditionalKeyAlgorithm(block.der, algorithm) ?? algorithm);
+    o.algorithm = o.encrypted ? algorithm : (traditionalKeyAlgorithm(der, algorithm) ?? algorithm);
     return o;
   }
-  const kind = entry ?? sniffDerSafe(block.der);
+  const kind = entry ?? sniffDerSafe(der);
   if (!kind) return undefined;
-  const o = newObject(index, kind.kind, 'pem', block.label, block.range);
-  summarise(kind, block.der, ctx, o);
+  const o = newObject(0, kind.kind, 'pem', undefined, undefined);
+  summarise(kind, der, ctx, o);
   return o;
 }
 
 function scanDer(bytes: Uint8Array, ctx: DecodeContext, out: ScannedFile): void {
-  const kind = sniffDerSafe(bytes);
-  if (!kind) {
-    out.problems.push('not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH parameters or PKCS#12');
-    return;
+  // The same DER file in several places is summarised once (keyed by its bytes, read as latin1 text).
+  const key = bytes.length <= MEMO_BODY_MAX ? `DER\n${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}` : undefined;
+  const memo = key !== undefined ? ctx.seen.get(key) : undefined;
+  let summary: Summary;
+  if (memo !== undefined && !(typeof memo === 'object' && 'newlines' in memo)) {
+    summary = memo;
+  } else {
+    const kind = sniffDerSafe(bytes);
+    if (!kind) {
+      summary = 'not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH parameters or PKCS#12';
+    } else {
+      try {
+        const o = newObject(0, kind.kind, 'der', undefined, undefined);
+        summarise(kind, bytes, ctx, o);
+        summary = summaryOf(o);
+      } catch (e) {
+        summary = `DER ${messageOf(e)}`;
+      }
+    }
+    if (key !== undefined) remember(ctx.seen, key, summary);
   }
-  try {
-    const o = newObject(0, kind.kind, 'der', undefined, undefined);
-    summarise(kind, bytes, ctx, o);
-    out.objects.push(o);
-  } catch (e) {
-    out.problems.push(`DER ${messageOf(e)}`);
-  }
+  if (typeof summary === 'string') out.problems.push(summary);
+  else out.objects.push(placed(summary, 0, 'der', undefined, undefined));
 }
 
 /** Every object starts with the same shape (fields then added in a fixed order): cheap for the engine. */
@@ -554,17 +685,17 @@ function certificateSummary(der: Uint8Array, ctx: DecodeContext, o: ScannedObjec
     if (!spkiTlv) throw new PkiError('incomplete TBSCertificate (serial, algorithm, issuer, validity, subject and public key are required)');
     const times = children(der, expectTag(validity, Tag.Sequence, 'Validity'));
     if (times.length !== 2) throw new PkiError('validity must hold exactly two times');
-    const nb = decodeTime(der, times[0]);
-    const na = decodeTime(der, times[1]);
-    const subject = decodeName(der, subjectTlv);
-    const issuer = decodeName(der, issuerTlv);
+    const nb = timeOf(der, times[0]);
+    const na = timeOf(der, times[1]);
+    const subject = nameOf(der, subjectTlv, ctx);
+    const issuer = nameOf(der, issuerTlv, ctx);
     o.subject = subject.text;
-    o.commonName = cn(subject.attributes);
+    o.commonName = subject.cn;
     o.issuer = issuer.text;
-    o.issuerCommonName = cn(issuer.attributes);
-    o.notBefore = isoSecondsOf(nb);
-    o.notAfter = isoSecondsOf(na);
-    o.expiry = expiryOf(nb.getTime(), na.getTime(), ctx.now, ctx.warnDays);
+    o.issuerCommonName = issuer.cn;
+    o.notBefore = nb.iso;
+    o.notAfter = na.iso;
+    o.expiry = expiryOf(nb.ms, na.ms, ctx.now, ctx.warnDays);
     o.isCA = false;
     o.selfIssued = subject.text === issuer.text;
     o.serialNumber = integerHex(der, expectTag(serialTlv, Tag.Integer, 'serial number'));
@@ -581,6 +712,56 @@ function certificateSummary(der: Uint8Array, ctx: DecodeContext, o: ScannedObjec
 /** `2030-01-02T03:04:05Z` (DER times have whole seconds). */
 function isoSecondsOf(d: Date): string {
   return d.toISOString().slice(0, 19) + 'Z';
+}
+
+/** A Name's one-line text and CN, decoded once per scan for each distinct DER. */
+function nameOf(der: Uint8Array, t: Tlv, ctx: DecodeContext): { text: string; cn: string | undefined } {
+  const key = Buffer.from(der.buffer, der.byteOffset + t.start, t.end - t.start).toString('latin1');
+  let n = ctx.names.get(key);
+  if (!n) {
+    const d = decodeName(der, t);
+    n = { text: d.text, cn: cn(d.attributes) };
+    remember(ctx.names, key, n);
+  }
+  return n;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A certificate time as ISO text and milliseconds. The two forms RFC 5280 allows (UTCTime YYMMDDHHMMSSZ,
+ * GeneralizedTime YYYYMMDDHHMMSSZ, every field in range) are read straight from their digits; anything else
+ * goes through asn1.decodeTime, which says what is wrong (or rolls an out-of-range field over, as it always has).
+ */
+function timeOf(der: Uint8Array, t: Tlv): { iso: string; ms: number } {
+  const p = t.contentStart;
+  const len = t.end - p;
+  const utc = t.tag === Tag.UtcTime && len === 13;
+  if ((utc || (t.tag === Tag.GeneralizedTime && len === 15)) && der[t.end - 1] === 0x5a) {
+    let ok = true;
+    const num = (at: number): number => {
+      const a = der[p + at] - 48;
+      const b = der[p + at + 1] - 48;
+      if (a < 0 || a > 9 || b < 0 || b > 9) ok = false;
+      return a * 10 + b;
+    };
+    const y = utc ? num(0) : num(0) * 100 + num(2);
+    const year = utc ? (y >= 50 ? 1900 + y : 2000 + y) : y;
+    const o = utc ? 2 : 4;
+    const mo = num(o);
+    const d = num(o + 2);
+    const h = num(o + 4);
+    const mi = num(o + 6);
+    const sec = num(o + 8);
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const dim = mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1];
+    if (ok && year >= 1950 && mo >= 1 && mo <= 12 && d >= 1 && d <= dim && h < 24 && mi < 60 && sec < 60) {
+      const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+      return { iso: `${year}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(sec)}Z`, ms: Date.UTC(year, mo - 1, d, h, mi, sec) };
+    }
+  }
+  const date = decodeTime(der, t);
+  return { iso: isoSecondsOf(date), ms: date.getTime() };
 }
 
 /** basicConstraints, subjectKeyIdentifier and authorityKeyIdentifier from the [3] extensions field. */

@@ -1,6 +1,7 @@
 // X.509 certificates, PKCS#10 CSRs and CRLs → the typed model, decoded directly from DER with asn1.ts
 // (no ASN.1 schema library: this is on the hot path of the explorer and `tlsw inspect`).
 
+import * as nodeCrypto from 'node:crypto';
 import { constants, createHash, createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Tlv } from './asn1';
@@ -126,7 +127,7 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
   const extensions = extTlv ? decodeExtensions(der, extTlv, ext) : [];
 
   const whole = der.subarray(root.start, root.end);
-  const sha256 = createHash('sha256').update(whole).digest('hex');
+  const sha256 = hexDigest('sha256', whole);
   const model: Decoded<CertificateModel> = {
     kind: 'certificate',
     version,
@@ -135,7 +136,7 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
     serialNumber,
     notBefore: isoSeconds(nb),
     notAfter: isoSeconds(na),
-    fingerprints: { sha1: createHash('sha1').update(whole).digest('hex'), sha256 },
+    fingerprints: { sha1: hexDigest('sha1', whole), sha256 },
     publicKey,
     signatureAlgorithm,
     signatureAlgorithmOid,
@@ -165,23 +166,72 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
     const algAt = at(sigAlg);
     const sigAt = at(sigValue);
     const spkiAt = at(spkiTlv);
-    const keyAlgorithm = publicKey.algorithm;
+    const check: SelfCheck = { own, tbsAt, algAt, sigAt, spkiAt, keyAlgorithm: publicKey.algorithm };
+    if (!selfSignedCache.has(sha256)) rememberPending(sha256, check);
     lazyBoolean(model, 'selfSigned', () => {
       const cached = selfSignedCache.get(sha256);
       if (cached !== undefined) return cached;
-      const ok = verifySignature(
-        own,
-        algAt,
-        own.subarray(tbsAt.start, tbsAt.end),
-        signatureBits(own, sigAt),
-        own.subarray(spkiAt.start, spkiAt.end),
-        keyAlgorithm,
-      );
+      pendingSelfSigned.delete(sha256);
+      const ok = verifySignature(own, algAt, own.subarray(tbsAt.start, tbsAt.end), signatureBits(own, sigAt), own.subarray(spkiAt.start, spkiAt.end), check.keyAlgorithm);
       remember(sha256, ok);
       return ok;
     });
   }
   return model;
+}
+
+/** What checking a self-signature needs, relative to the certificate's own copy. */
+interface SelfCheck {
+  own: Buffer;
+  tbsAt: Tlv;
+  algAt: Tlv;
+  sigAt: Tlv;
+  spkiAt: Tlv;
+  keyAlgorithm: string;
+}
+
+/** Self-signature checks not run yet, by SHA-256 (bounded like the results: the oldest are forgotten first). */
+const pendingSelfSigned = new Map<string, SelfCheck>();
+
+function rememberPending(sha256: string, check: SelfCheck): void {
+  if (pendingSelfSigned.size >= CACHE_MAX) {
+    const oldest = pendingSelfSigned.keys().next().value;
+    if (oldest !== undefined) pendingSelfSigned.delete(oldest);
+  }
+  pendingSelfSigned.set(sha256, check);
+}
+
+/** A decoded object, as far as self-signature checks go: certificates, and the certificates inside PKCS#12 bags. */
+interface MaybeCertificate {
+  kind: string;
+  fingerprints?: { sha256: string };
+  bags?: ReadonlyArray<{ object?: MaybeCertificate }>;
+}
+
+/**
+ * Checks, in parallel on libuv's thread pool, the self-signatures that reading `selfSigned` on these decoded
+ * certificates (and on the certificates inside these PKCS#12 keystores) would otherwise check one by one on the
+ * calling thread; afterwards reading `selfSigned` is instant. For callers that show many certificates at once (a
+ * trust bundle holds dozens of P-384 roots at about a millisecond each). Never rejects.
+ */
+export async function checkSelfSignatures(objects: Iterable<MaybeCertificate>): Promise<void> {
+  const jobs: Promise<void>[] = [];
+  const visit = (o: MaybeCertificate): void => {
+    if (o.kind === 'pkcs12') for (const bag of o.bags ?? []) if (bag.object) visit(bag.object);
+    const sha256 = o.kind === 'certificate' ? o.fingerprints?.sha256 : undefined;
+    const check = sha256 !== undefined ? pendingSelfSigned.get(sha256) : undefined;
+    if (sha256 === undefined || !check || selfSignedCache.has(sha256)) return;
+    pendingSelfSigned.delete(sha256);
+    const { own, tbsAt, algAt, sigAt, spkiAt, keyAlgorithm } = check;
+    jobs.push(
+      verifySignatureAsync(own, algAt, own.subarray(tbsAt.start, tbsAt.end), signatureBits(own, sigAt), own.subarray(spkiAt.start, spkiAt.end), keyAlgorithm).then(
+        (ok) => remember(sha256, ok),
+        () => rememberPending(sha256, check), // left for the getter, which reports any failure as false
+      ),
+    );
+  };
+  for (const o of objects) visit(o);
+  await Promise.all(jobs);
 }
 
 /** The serial as OpenSSL prints it: lowercase hex of the magnitude, `-` first for (invalid) negative serials. */
@@ -207,6 +257,13 @@ function expiry(notBefore: Date, notAfter: Date, opts: DecodeOptions): Expiry {
   else if (left <= opts.warnDays * DAY_MS) status = 'expiring';
   else status = 'valid';
   return { status, daysLeft };
+}
+
+/** Node ≥ 20.12's one-shot crypto.hash (no Hash object per call), else createHash. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+
+function hexDigest(algorithm: 'sha1' | 'sha256', data: Uint8Array): string {
+  return oneShotHash ? oneShotHash(algorithm, data, 'hex') : createHash(algorithm).update(data).digest('hex');
 }
 
 const selfSignedCache = new Map<string, boolean>();
@@ -396,8 +453,8 @@ function crl(der: Uint8Array): Decoded<CrlModel> {
     revoked,
     extensions,
     fingerprints: {
-      sha1: createHash('sha1').update(whole).digest('hex'),
-      sha256: createHash('sha256').update(whole).digest('hex'),
+      sha1: hexDigest('sha1', whole),
+      sha256: hexDigest('sha256', whole),
     },
   };
   if (nextUpdate !== undefined) model.nextUpdate = nextUpdate;
@@ -891,6 +948,32 @@ export function verifySignature(
   spki: Uint8Array,
   keyAlgorithm: string,
 ): boolean {
+  const call = verifyCall(b, algTlv, spki, keyAlgorithm);
+  if (!call) return false;
+  try {
+    return verify(call.digest, data, call.key, sig);
+  } catch {
+    return false;
+  }
+}
+
+/** verifySignature on libuv's thread pool (never rejects: a malformed algorithm is false here). */
+function verifySignatureAsync(b: Uint8Array, algTlv: Tlv, data: Uint8Array, sig: Uint8Array, spki: Uint8Array, keyAlgorithm: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      const call = verifyCall(b, algTlv, spki, keyAlgorithm);
+      if (!call) resolve(false);
+      else verify(call.digest, data, call.key, sig, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+type VerifyKey = KeyObject | { key: KeyObject; padding: number; saltLength: number };
+
+/** The digest and key node:crypto's verify needs for this AlgorithmIdentifier, or false when Node cannot check it. */
+function verifyCall(b: Uint8Array, algTlv: Tlv, spki: Uint8Array, keyAlgorithm: string): { digest: string | null; key: VerifyKey } | false {
   const alg = algorithm(b, algTlv);
   let key: KeyObject;
   try {
@@ -903,18 +986,18 @@ export function verifySignature(
       // Node cannot express an MGF1 digest other than the message digest.
       const pss = pssParams(b, alg.params);
       if (!Object.values(DIGEST_OIDS).includes(pss.hash) || pss.mgfHash !== pss.hash) return false;
-      return verify(pss.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, sig);
+      return { digest: pss.hash, key: { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength } };
     }
     if (!(alg.oid in SIG_DIGESTS)) return false;
-    return verify(SIG_DIGESTS[alg.oid] ?? null, data, key, sig);
+    return { digest: SIG_DIGESTS[alg.oid] ?? null, key };
   } catch {
     return false;
   }
 }
 
 /**
- * A KeyObject for the SPKI. RSA keys are imported as PKCS#1 (RSAPublicKey), which OpenSSL 3 does ~25×
- * faster than a SubjectPublicKeyInfo; everything else through the SPKI.
+ * A KeyObject for the SPKI. RSA keys are imported from their modulus and exponent (as a JWK), which OpenSSL 3
+ * does ~40× faster than decoding DER (a trust bundle holds a hundred RSA roots); everything else through the SPKI.
  */
 function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
   const buf = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
@@ -923,7 +1006,19 @@ function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
     const [algId, bits] = children(buf, root);
     const [oidTlv] = children(buf, algId);
     if (decodeOid(buf, oidTlv) === '1.2.840.113549.1.1.1' && bits && bits.tag === Tag.BitString) {
-      return createPublicKey({ key: buf.subarray(bits.contentStart + 1, bits.end), format: 'der', type: 'pkcs1' });
+      const key = buf.subarray(bits.contentStart + 1, bits.end);
+      const [n, e, extra] = children(key, readRoot(key, true));
+      // Positive, non-empty INTEGERs only (anything odder is left to OpenSSL's DER decoder to judge).
+      const positive = (t: Tlv | undefined): boolean => t !== undefined && t.tag === Tag.Integer && t.end > t.contentStart && (key[t.contentStart] & 0x80) === 0;
+      if (positive(n) && positive(e) && !extra) {
+        const magnitude = (t: Tlv): string => {
+          let c = key.subarray(t.contentStart, t.end);
+          while (c.length > 1 && c[0] === 0) c = c.subarray(1);
+          return c.toString('base64url');
+        };
+        return createPublicKey({ key: { kty: 'RSA', n: magnitude(n), e: magnitude(e) }, format: 'jwk' });
+      }
+      return createPublicKey({ key, format: 'der', type: 'pkcs1' });
     }
   }
   return createPublicKey({ key: buf, format: 'der', type: 'spki' });

@@ -1,17 +1,27 @@
-// The extension's entry point: it only registers features. Each feature loads the engine lazily, so
-// activation stays cheap.
+// The extension's entry point: it only registers features. Each feature loads the engine (dist/engine.js, a
+// separate bundle) lazily, on first use, so activation stays cheap.
 
 import type * as vscode from 'vscode';
 import { InspectCommand } from './inspectCommand';
 import { PkiCommands } from './commands/pkiCommands';
 import { PemEditor } from './editor/pemEditor';
 import { CertificateExplorer } from './explorer/certificateExplorer';
+import { EcflowView } from './ecflow/ecflowView';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns (the extension's `exports`): how long activation took, for the performance budget. */
+export interface TlsWorkbenchApi {
+  /** Milliseconds spent in activate(). */
+  readonly activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): TlsWorkbenchApi {
+  const started = performance.now();
   InspectCommand.register(context);
   PkiCommands.register(context);
   PemEditor.register(context);
   CertificateExplorer.register(context);
+  EcflowView.register(context);
+  return { activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -52,7 +52,6 @@ export interface DomDocument {
   readonly activeElement: DomElement | null;
   getElementById(id: string): DomElement | null;
   createElement(tag: string): DomElement;
-  createElementNS(namespace: string, tag: string): DomElement;
   createTextNode(text: string): DomNode;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): { forEach(fn: (element: DomElement) => void): void };

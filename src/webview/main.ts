@@ -8,6 +8,8 @@
 
 import type { DomButton, DomChild, DomDetails, DomElement, DomElementFor, DomEvent, DomMessageEvent } from './dom';
 import { browser } from './dom';
+import type { IconName } from './icons';
+import { sectionIcon, toneIcon } from './icons';
 import type { HostToWebview, InspectorRequest } from './protocol';
 import { MessageType, RequestClient, parseHostMessage } from './protocol';
 import type { ChainView, ChipView, FieldView, InspectorView, LockView, ObjectView, SectionView, Tone } from './viewModel';
@@ -71,12 +73,14 @@ function toolbar(view: InspectorView): DomElement {
     b.disabled = false;
     if (!r.ok) announce(r.message ?? 'No report.');
   });
-  report.prepend(icon('report'));
+  report.prepend(icon('file-text'));
   report.dataset.focusKey = 'show-report';
   report.id = 'show-report';
   report.title = 'Open the plain-text report of this file beside the inspector';
   const expand = button('Expand all', 'secondary', () => setAllSections(true));
+  expand.prepend(icon('expand-all'));
   const collapse = button('Collapse all', 'secondary', () => setAllSections(false));
+  collapse.prepend(icon('collapse-all'));
   return h(
     'header',
     { class: 'toolbar' },
@@ -90,8 +94,8 @@ function problems(view: InspectorView): DomElement {
   return h(
     'section',
     { class: `problems tone-${errors ? 'error' : 'warning'}`, role: 'alert', 'aria-label': 'Problems' },
-    h('h2', {}, errors ? `${errors} problem${errors === 1 ? '' : 's'} reading this file` : 'Warnings'),
-    h('ul', {}, ...view.problems.map((p) => h('li', { class: `tone-${p.severity}` }, icon(p.severity === 'error' ? 'cross' : 'warning'), h('span', {}, p.message)))),
+    h('h2', {}, icon(errors ? 'error' : 'warning'), errors ? `${errors} problem${errors === 1 ? '' : 's'} reading this file` : 'Warnings'),
+    h('ul', {}, ...view.problems.map((p) => h('li', { class: `tone-${p.severity}` }, icon(toneIcon(p.severity)), h('span', {}, p.message)))),
   );
 }
 
@@ -105,11 +109,11 @@ function unlockForm(lock: LockView, fileName: string): DomElement {
     'data-focus-key': 'password',
   });
   const error = h('p', { id: 'password-error', class: 'unlock-error', 'aria-live': 'assertive' });
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'unlock' }, icon('lock'), lock.what === 'pkcs12' ? 'Unlock' : 'Decrypt');
+  const submit = h('button', { type: 'submit', class: 'primary', 'data-focus-key': 'unlock' }, icon('unlock'), lock.what === 'pkcs12' ? 'Unlock' : 'Decrypt');
   const form = h(
     'form',
     { class: 'unlock card', 'aria-label': `Unlock ${fileName}` },
-    h('p', { id: 'password-prompt', class: 'unlock-prompt' }, lock.prompt),
+    h('p', { id: 'password-prompt', class: 'unlock-prompt' }, icon('lock'), lock.prompt),
     h('div', { class: 'unlock-row' }, h('label', { for: 'password' }, lock.what === 'pkcs12' ? 'Password' : 'Passphrase'), input, submit),
     error,
     h('p', { class: 'hint' }, 'Decrypted by the extension; the password is not stored.'),
@@ -137,7 +141,7 @@ function contents(view: InspectorView): DomElement {
   return h(
     'nav',
     { class: 'contents card', 'aria-label': 'Objects in this file' },
-    h('h2', {}, 'In this file'),
+    h('h2', {}, icon('list-tree'), 'In this file'),
     h('ol', {}, ...view.objects.map((o) => h('li', { class: o.parentId ? 'nested' : '' }, jumpButton(o.id, `${o.kindLabel}: ${o.title}`), o.chips.length ? chipList(o.chips.slice(0, 3)) : null))),
   );
 }
@@ -167,7 +171,7 @@ function chain(c: ChainView, view: InspectorView): DomElement {
             h(
               'div',
               { class: `chain-signature tone-${l.signatureValid ? 'ok' : 'error'}` },
-              icon(l.signatureValid ? 'check' : 'cross'),
+              icon(toneIcon(l.signatureValid ? 'ok' : 'error')),
               l.signatureValid ? `signature verified with ${signedBy === 'its own key' ? 'its own key' : `the key of “${signedBy}”`}` : `signature does NOT verify with ${signedBy === 'its own key' ? 'its own key' : `the key of “${signedBy}”`}`,
             ),
           ),
@@ -176,7 +180,7 @@ function chain(c: ChainView, view: InspectorView): DomElement {
     });
     section.append(list);
   }
-  if (c.errors.length) section.append(h('ul', { class: 'chain-errors' }, ...c.errors.map((e) => h('li', { class: 'tone-warning' }, icon('warning'), h('span', {}, e)))));
+  if (c.errors.length) section.append(h('ul', { class: 'chain-errors' }, ...c.errors.map((e) => h('li', { class: 'tone-warning' }, icon(toneIcon('warning')), h('span', {}, e)))));
   return section;
 }
 
@@ -234,7 +238,7 @@ function validityBar(o: ObjectView): DomElement {
 }
 
 function chipList(chips: ChipView[]): DomElement {
-  return h('ul', { class: 'chips', 'aria-label': 'Status' }, ...chips.map((c) => h('li', { class: `chip tone-${c.tone}`, title: c.help }, c.label)));
+  return h('ul', { class: 'chips', 'aria-label': 'Status' }, ...chips.map((c) => h('li', { class: `chip tone-${c.tone}`, title: c.help }, icon(toneIcon(c.tone)), c.label)));
 }
 
 function section(s: SectionView): DomElement {
@@ -244,7 +248,7 @@ function section(s: SectionView): DomElement {
     ui.sections[s.id] = details.open;
     saveState();
   });
-  details.append(h('summary', { 'data-focus-key': `summary:${s.id}` }, h('span', { class: 'section-title' }, s.title)));
+  details.append(h('summary', { 'data-focus-key': `summary:${s.id}` }, icon(sectionIcon(s.id)), h('span', { class: 'section-title' }, s.title)));
   if (s.help) details.append(h('p', { class: 'section-help' }, s.help));
   if (s.fields.length) details.append(h('dl', { class: 'fields' }, ...s.fields.map((f, i) => field(f, `${s.id}:${i}`))));
   if (s.note) details.append(h('p', { class: 'note' }, s.note));
@@ -260,7 +264,7 @@ function field(f: FieldView, key: string): DomElement {
     const helpId = `help-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     const text = h('p', { class: 'field-help', id: helpId }, f.help);
     text.hidden = true;
-    const toggle = h('button', { type: 'button', class: 'icon-button help-toggle', 'aria-expanded': 'false', 'aria-controls': helpId, 'aria-label': `About ${f.label}`, title: f.help, 'data-focus-key': `help:${key}` }, '?');
+    const toggle = h('button', { type: 'button', class: 'icon-button help-toggle', 'aria-expanded': 'false', 'aria-controls': helpId, 'aria-label': `About ${f.label}`, title: f.help, 'data-focus-key': `help:${key}` }, icon('question'));
     toggle.addEventListener('click', () => {
       text.hidden = !text.hidden;
       toggle.setAttribute('aria-expanded', String(!text.hidden));
@@ -281,7 +285,7 @@ function rawSection(o: ObjectView): DomElement {
     saveState();
   });
   details.append(
-    h('summary', { 'data-focus-key': `summary:${id}` }, h('span', { class: 'section-title' }, `PEM (${raw.label})`)),
+    h('summary', { 'data-focus-key': `summary:${id}` }, icon(sectionIcon(id)), h('span', { class: 'section-title' }, `PEM (${raw.label})`)),
     h('div', { class: 'raw-actions' }, copyButton(raw.copyId, 'PEM', `copy:${id}`)),
     h('pre', { class: 'mono raw-text', tabindex: '0' }, raw.text),
   );
@@ -349,30 +353,9 @@ function h<K extends string>(tag: K, attrs: Record<string, string> = {}, ...chil
   return el;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-const ICONS: Record<string, string[]> = {
-  copy: ['M5.5 5.5h7v8h-7z', 'M3.5 10.5v-8h7'],
-  check: ['M3 8.5l3 3 7-7'],
-  cross: ['M4 4l8 8', 'M12 4l-8 8'],
-  warning: ['M8 2l6.5 11.5h-13z', 'M8 6.5v3.5', 'M8 11.5v1'],
-  lock: ['M3.5 7.5h9v6.5h-9z', 'M5.5 7.5v-2a2.5 2.5 0 0 1 5 0v2'],
-  report: ['M4 1.5h5.5l2.5 2.5v10.5h-8z', 'M9.5 1.5v2.5h2.5', 'M6 8h4', 'M6 10.5h4'],
-  link: ['M6.5 9.5l3-3', 'M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1', 'M9 11.5l-1 1a2.5 2.5 0 0 1-3.5-3.5l1-1'],
-};
-
-/** A small stroke icon (inline SVG, no icon font needed), hidden from screen readers. */
-function icon(name: keyof typeof ICONS): DomElement {
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 16 16');
-  svg.setAttribute('class', `icon icon-${name}`);
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  for (const d of ICONS[name]) {
-    const path = document.createElementNS(SVG_NS, 'path');
-    path.setAttribute('d', d);
-    svg.append(path);
-  }
-  return svg;
+/** A codicon (the font from @vscode/codicons), decorative: hidden from screen readers, next to a text label. */
+function icon(name: IconName): DomElement {
+  return h('span', { class: `icon codicon codicon-${name}`, 'aria-hidden': 'true' });
 }
 
 // ───────────────────────────── state ─────────────────────────────

@@ -19,7 +19,8 @@ const ALLOWED = [
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt|\.md)?$/i,
   /^extension\/dist\/[^/]+\.js$/,
-  /^extension\/dist\/webview\/.+$/,
+  // The inspector's webview app, and the codicons it draws its icons with (@vscode/codicons: stylesheet + font).
+  /^extension\/dist\/webview\/(inspector\.js|codicon\.css|codicon\.ttf)$/,
   /^extension\/media\/.+$/,
 ];
 
@@ -35,7 +36,8 @@ describe('packaged .vsix', () => {
   it('holds only dist/, media/, README, CHANGELOG, LICENSE and package.json', () => {
     const unexpected = names.filter((n) => !ALLOWED.some((re) => re.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix: ${unexpected.join(', ')}`);
-    for (const required of ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js']) {
+    for (const required of ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js',
+      'extension/dist/webview/inspector.js', 'extension/dist/webview/codicon.css', 'extension/dist/webview/codicon.ttf']) {
       assert.ok(names.includes(required), `${required} missing; has ${names.join(', ')}`);
     }
     assert.ok(names.some((n) => /^extension\/readme\.md$/i.test(n)), 'README missing');
@@ -63,14 +65,21 @@ describe('packaged .vsix', () => {
     assert.ok(names.includes(main.endsWith('.js') ? main : `${main}.js`), `main ${packaged.main} not packaged`);
   });
 
-  it('ships a minified production bundle that does not require anything but vscode and Node built-ins', () => {
-    const entry = entries.find((e) => e.name === 'extension/dist/extension.js');
-    assert.ok(entry);
-    const code = zipRead(zip, entry).toString('utf8');
-    assert.ok(!code.includes('sourceMappingURL'), 'production build has no source map reference');
+  it('ships minified production bundles that require nothing but vscode, Node built-ins and each other', () => {
+    // dist/extension.js and dist/cli.js load the engine (dist/engine.js) and its vendor bundles on first use.
+    const bundles = entries.filter((e) => /^extension\/dist\/[^/]+\.js$/.test(e.name));
+    assert.ok(bundles.some((e) => e.name === 'extension/dist/extension.js'), 'extension.js missing');
     const builtins = new Set(builtinModules);
-    const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
-    const foreign = [...new Set(required)].filter((r) => r !== 'vscode' && !builtins.has(r.replace(/^node:/, '')));
-    assert.deepEqual(foreign, [], `the bundle requires packages it does not ship: ${foreign.join(', ')}`);
+    for (const entry of bundles) {
+      const code = zipRead(zip, entry).toString('utf8');
+      assert.ok(!code.includes('sourceMappingURL'), `${entry.name}: production build has no source map reference`);
+      const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+      const foreign = [...new Set(required)].filter((r) => {
+        if (r === 'vscode' || builtins.has(r.replace(/^node:/, ''))) return false;
+        // A sibling bundle, packaged next to this one.
+        return !(r.startsWith('./') && names.includes(path.posix.join('extension/dist', r)));
+      });
+      assert.deepEqual(foreign, [], `${entry.name} requires what the package does not ship: ${foreign.join(', ')}`);
+    }
   });
 });

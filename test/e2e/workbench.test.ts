@@ -32,7 +32,8 @@ describe('TLS Workbench in VS Code (code-server), from the packaged .vsix', { ti
   };
 
   before(async () => {
-    for (const f of fs.existsSync(ARTIFACTS) ? fs.readdirSync(ARTIFACTS) : []) fs.rmSync(path.join(ARTIFACTS, f), { force: true, recursive: true });
+    // experience.test.ts keeps its own artifacts in experience/ (the files may run in either order).
+    for (const f of fs.existsSync(ARTIFACTS) ? fs.readdirSync(ARTIFACTS) : []) if (f !== 'experience') fs.rmSync(path.join(ARTIFACTS, f), { force: true, recursive: true });
     ensureArtifacts();
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run npm run package`);
     codeServer.ensureCodeServer();

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,14 +53,16 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
 let snapshot: string | undefined;
 
 /**
- * The CLI to run: a private copy of dist/cli.js taken at first use (it is one self-contained bundle), so that a
- * rebuild of dist/ while the tests run (several people share a checkout) cannot pull the file from under them.
+ * The CLI to run: a private copy of the bundles in dist/ (cli.js, the engine and vendor bundles it loads on demand)
+ * taken at first use, so that a rebuild of dist/ while the tests run (several people share a checkout) cannot pull
+ * the files from under them.
  */
 function cli(): string {
   if (snapshot) return snapshot;
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build it first with "node esbuild.js"`);
   const dir = mkdtempSync(join(tmpdir(), 'tlsw-cli-'));
-  copyFileSync(CLI, join(dir, 'cli.js'));
+  const dist = join(CLI, '..');
+  for (const f of readdirSync(dist)) if (f.endsWith('.js')) copyFileSync(join(dist, f), join(dir, f));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, 'cli.js');
   return snapshot;

@@ -35,6 +35,7 @@ function run(args: string[], input: string): Promise<string> {
       if (err) reject(new Error(`openssl ${args.join(' ')}: ${stderr || err.message}`));
       else resolve(stdout);
     });
+    child.stdin?.on('error', () => undefined); // `openssl dgst FILE…` may exit before reading its (empty) input: EPIPE
     child.stdin?.end(input);
   });
 }

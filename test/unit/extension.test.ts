@@ -156,6 +156,21 @@ describe('extension bundle', () => {
       assert.ok(p.webview.html.includes(`<script nonce="${nonce}" src="https:/fake-webview${root}/dist/webview/inspector.js"></script>`), p.webview.html);
       assert.ok(!p.webview.html.includes('site.example'), 'certificate data is never in the HTML');
       assert.equal(p.webview.options.enableScripts, true);
+      // Codicons: their stylesheet (shipped in dist/webview beside the font it loads) comes through the webview URI,
+      // before the inspector's own; the CSP admits it and its font with no 'unsafe-inline' and no inline styles.
+      const sheets = [...p.webview.html.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+      assert.deepEqual(sheets, [`https:/fake-webview${root}/dist/webview/codicon.css`, `https:/fake-webview${root}/media/inspector.css`]);
+      assert.ok(!p.webview.html.includes('unsafe-inline'), csp);
+      assert.ok(!/<style|\sstyle=/i.test(p.webview.html), 'no inline styles');
+      const roots = (p.webview.options.localResourceRoots as FakeUri[]).map((u) => u.path);
+      assert.ok(roots.includes(`${root}/dist/webview`), `localResourceRoots cover dist/webview: ${roots.join(', ')}`);
+      const codiconCss = readFileSync(join(root, 'dist', 'webview', 'codicon.css'), 'utf8');
+      assert.match(codiconCss, /@font-face\s*\{[^}]*src:\s*url\("\.\/codicon\.ttf(\?[0-9a-f]+)?"\)/, 'the stylesheet loads the font beside it');
+      assert.ok(existsSync(join(root, 'dist', 'webview', 'codicon.ttf')), 'codicon.ttf is built next to codicon.css');
+      // The app draws codicons, not inline SVG.
+      const app = readFileSync(join(root, 'dist', 'webview', 'inspector.js'), 'utf8');
+      assert.ok(app.includes('codicon codicon-'), 'the webview app renders codicons');
+      assert.ok(!app.includes('createElementNS') && !app.includes('http://www.w3.org/2000/svg'), 'no inline SVG icons left');
       // The view, as data.
       const view = p.render.view!;
       assert.equal(view.fileName, 'site.crt');

@@ -216,7 +216,8 @@ describe('serial numbers', () => {
       profile: 'client',
       serialNumber: ours.serial,
     });
-    assert.equal(readCertificate(leaf.der).serialNumber, ours.serial.replace(/^0+/, ''));
+    // (compared without leading zero digits: a serial such as 09…, one time in 16, prints with or without them)
+    assert.equal(readCertificate(leaf.der).serialNumber.replace(/^0+/, ''), ours.serial.replace(/^0+/, ''));
   });
 });
 

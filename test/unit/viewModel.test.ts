@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
 import { buildInspectorView, neighboursOf, needsPassword, visible } from '../../src/webview/viewModel';
+import { ICON_NAMES, sectionIcon, toneIcon } from '../../src/webview/icons';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
 const t = tempDir('tlsw-viewmodel-');
@@ -343,7 +344,7 @@ describe('the webview app and its shared modules', () => {
   const src = (f: string) => readFileSync(join(root, 'src', 'webview', f), 'utf8');
 
   it('renders with DOM APIs and textContent only: no HTML parsing sinks anywhere in the webview', () => {
-    for (const f of ['main.ts', 'dom.ts', 'protocol.ts', 'viewModel.ts', 'help.ts']) {
+    for (const f of ['main.ts', 'dom.ts', 'protocol.ts', 'viewModel.ts', 'help.ts', 'icons.ts']) {
       const text = src(f);
       for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'DOMParser', 'createContextualFragment']) {
         assert.ok(!text.includes(sink), `${f} uses ${sink}`);
@@ -354,7 +355,7 @@ describe('the webview app and its shared modules', () => {
   });
 
   it('viewModel.ts and protocol.ts are host-neutral: no vscode, no DOM', () => {
-    for (const f of ['viewModel.ts', 'protocol.ts', 'help.ts']) {
+    for (const f of ['viewModel.ts', 'protocol.ts', 'help.ts', 'icons.ts']) {
       const text = src(f);
       assert.ok(!/from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(text), `${f} imports vscode`);
       assert.ok(!/\bdocument\.|\bwindow\.|from '\.\/dom'/.test(text), `${f} touches the DOM`);
@@ -362,6 +363,24 @@ describe('the webview app and its shared modules', () => {
     // The webview imports the view model for its types only (the engine is never bundled into the webview).
     assert.match(src('main.ts'), /import type \{[^}]*\} from '\.\/viewModel';/);
     assert.ok(!/^import \{[^}]*\} from '\.\/viewModel'/m.test(src('main.ts')));
+  });
+
+  it('icons are codicons that the shipped stylesheet draws: one per tone, one per section kind of a certificate', () => {
+    const shipped = readFileSync(join(root, 'dist', 'webview', 'codicon.css'), 'utf8');
+    assert.equal(shipped, readFileSync(require.resolve('@vscode/codicons/dist/codicon.css'), 'utf8'), 'dist/webview/codicon.css is the package\'s');
+    assert.deepEqual(readFileSync(join(root, 'dist', 'webview', 'codicon.ttf')), readFileSync(require.resolve('@vscode/codicons/dist/codicon.ttf')));
+    for (const name of ICON_NAMES) assert.ok(shipped.includes(`.codicon-${name}:before`), `codicon.css has no glyph for ${name}`);
+    assert.equal(new Set(ICON_NAMES).size, ICON_NAMES.length);
+    const tones = (['ok', 'info', 'warning', 'error'] as const).map(toneIcon);
+    assert.deepEqual(tones, ['pass', 'info', 'warning', 'error']);
+    const o = build(t.path('server.crt')).view.objects[0];
+    const icons = [...o.sections.map((x) => sectionIcon(x.id)), sectionIcon(`${o.id}.raw`)];
+    assert.ok(!icons.includes('list-unordered'), `a section without its own icon: ${o.sections.map((x) => `${x.id}=${sectionIcon(x.id)}`).join(', ')}`);
+    assert.equal(new Set(icons).size, icons.length, 'each section kind has its own icon');
+    assert.equal(sectionIcon('o0.nothing-known'), 'list-unordered');
+    assert.equal(sectionIcon('o0.constructor'), 'list-unordered', 'no prototype lookups');
+    // main.ts draws every icon through one helper: decorative (aria-hidden), next to a text label.
+    assert.match(src('main.ts'), /function icon\(name: IconName\): DomElement \{\n\s+return h\('span', \{ class: `icon codicon codicon-\$\{name\}`, 'aria-hidden': 'true' \}\);/);
   });
 
   it('the built webview bundle holds no engine code', () => {

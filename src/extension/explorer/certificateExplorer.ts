@@ -112,7 +112,9 @@ export class CertificateExplorer implements vscode.Disposable {
     const { expired, expiring } = core.expiryAttention(this.index.all(), new Date(), readIndexSettings().warnDays);
     const n = expired.length + expiring.length;
     const badge = n > 0 ? { value: n, tooltip: `${expired.length} certificate${expired.length === 1 ? '' : 's'} expired, ${expiring.length} expiring` } : undefined;
-    for (const view of this.views) if (view.badge?.value !== badge?.value || view.badge?.tooltip !== badge?.tooltip) view.badge = badge;
+    // One view carries it: the activity bar adds up the badges of a container's views (two would show "2" for one certificate).
+    const view = this.views[0];
+    if (view.badge?.value !== badge?.value || view.badge?.tooltip !== badge?.tooltip) view.badge = badge;
   }
 
   dispose(): void {

@@ -9,7 +9,10 @@ export function makeNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** The Content-Security-Policy of the inspector: nothing but our own stylesheet, images and the nonce'd script. */
+/**
+ * The Content-Security-Policy of the inspector: nothing but our own stylesheets (the inspector's and the codicons'),
+ * the codicon font, images and the nonce'd script. No 'unsafe-inline' anywhere.
+ */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
@@ -20,7 +23,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-/** Folders the webview may load from. */
+/** Folders the webview may load from: the bundled app and the codicons (dist/webview), the stylesheet (media). */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
@@ -28,12 +31,15 @@ export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce: string): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inspector.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css'));
+  // @vscode/codicons, copied next to the app by esbuild.js: the stylesheet loads codicon.ttf relative to itself.
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'codicon.css'));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>TLS Workbench Inspector</title>
 </head>

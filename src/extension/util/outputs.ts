@@ -1,7 +1,7 @@
 // Where the commands put new files, and how: next to the file the user started from, else in the
 // `tlsWorkbench.outputFolder` setting, else the workspace root (else a folder the user picks); predictable
 // names (`name.key`, `name.csr`, `name.crt`, `name.p12`); an existing file is only ever replaced after a
-// modal confirmation; all files of one action are written all-or-nothing (core writeFilesSafe: atomic,
+// modal confirmation; all files of one action are written all-or-nothing (core writeFilesSafeAsync: atomic,
 // 0600 for secrets); afterwards the files are revealed in the Explorer and the certificate opened in the
 // inspector (or as text when the inspector is not available).
 
@@ -122,11 +122,11 @@ export async function confirmOverwrite(uris: vscode.Uri[]): Promise<boolean> {
 }
 
 /**
- * Writes every file or none (core writeFilesSafe: atomic, never over an existing file unless `overwrite`,
+ * Writes every file or none (core writeFilesSafeAsync: atomic, never over an existing file unless `overwrite`,
  * secrets 0600). Creates the folder when missing. Throws PkiError with one line naming the file.
  */
 export async function writeOutputs(files: OutputFile[], overwrite: boolean): Promise<void> {
-  const { writeFilesSafe } = await import('../../core/files');
+  const { writeFilesSafeAsync } = await import('../../core/files');
   const { PkiError } = await import('../../core/model');
   for (const f of files) {
     if (f.uri.scheme !== 'file') throw new PkiError(`${f.uri.toString()}: new files can only be written to local folders`);
@@ -142,7 +142,8 @@ export async function writeOutputs(files: OutputFile[], overwrite: boolean): Pro
       throw new PkiError(`${dir} is not a folder`);
     }
   }
-  writeFilesSafe(
+  // The asynchronous writer: the disk's fsyncs run off the extension host's thread.
+  await writeFilesSafeAsync(
     files.map((f) => ({ path: f.uri.fsPath, data: f.data, secret: f.secret })),
     { overwrite },
   );

@@ -1,0 +1,490 @@
+// What the ecFlow view's commands do, loaded on first use: where ecFlow's SSL folder is and which host and port
+// name its files (settings, else as ecFlow resolves them — the same defaults as `tlsw ecflow`), checking it,
+// creating a layout with a multi-step quick input, repairing a finding, and opening the folder.
+//
+// Everything is read and written with Node's file system in the workspace extension host (core ecflow.ts
+// nodeEcflowIo: bounded reads, atomic all-or-nothing writes, keys and passwd files 0600). Passphrases are typed
+// into password boxes and go only to the engine and the passwd file; they never appear in messages.
+
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { EcflowCheckOptions, EcflowFinding, EcflowFindingCode, EcflowKeyType, EcflowRepairOptions, EcflowRepairPlan, EcflowSet } from '../../core/ecflow';
+import { Cancelled, UserError, sentence } from '../commands/common';
+import { MultiStepInput, type Validation } from '../util/multiStepInput';
+import type { EcflowState } from './ecflowView';
+import type * as EcflowModule from '../../core/ecflow';
+
+type EcflowCore = typeof EcflowModule;
+
+async function loadEcflow(): Promise<EcflowCore> {
+  return import('../../core/ecflow');
+}
+
+/** Where the folder is and what names its files. */
+export interface EcflowContext {
+  dir: string;
+  /** Where `dir` came from. */
+  source: 'setting' | 'env' | 'default';
+  host: string;
+  port: number;
+  /** ECF_SSL of the extension host's environment (undefined: unset, i.e. --ssl). */
+  ecfSsl?: string;
+  ecfPortEnv: string | null;
+  clientHosts: string[];
+  sslDirEnv?: string;
+}
+
+/** How the Fix action repairs a finding. */
+export type RepairKind = 'auto' | 'renew' | 'passphrase' | 'encrypt' | 'decrypt';
+
+const RENEW: ReadonlySet<EcflowFindingCode> = new Set<EcflowFindingCode>(['crt-expired', 'crt-expiring', 'crt-not-yet-valid', 'key-mismatch']);
+const PASSPHRASE: ReadonlySet<EcflowFindingCode> = new Set<EcflowFindingCode>(['passwd-wrong', 'passwd-missing', 'passwd-empty']);
+
+export function repairKindOf(core: EcflowCore, code: EcflowFindingCode): RepairKind | undefined {
+  if (core.isAutoRepairable(code)) return 'auto';
+  if (RENEW.has(code)) return 'renew';
+  if (PASSPHRASE.has(code)) return 'passphrase';
+  if (code === 'passwd-default-test') return 'encrypt';
+  if (code === 'http-key-encrypted') return 'decrypt';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings and environment
+
+export function resolveContext(core: EcflowCore): EcflowContext {
+  const cfg = vscode.workspace.getConfiguration('tlsWorkbench.ecflow');
+  const env = process.env;
+  const folder = (cfg.get<string>('folder') ?? '').trim();
+  let dir: string;
+  let source: EcflowContext['source'];
+  let sslDirEnv: string | undefined;
+  if (folder !== '') {
+    dir = folder === '~' || folder.startsWith('~/') ? `${os.homedir()}${folder.slice(1)}` : folder;
+    source = 'setting';
+  } else {
+    const r = core.ecflowSslDir(env, os.homedir());
+    dir = r.dir;
+    source = r.fromEnv ? 'env' : 'default';
+    if (r.fromEnv) sslDirEnv = r.dir;
+  }
+  const host = (cfg.get<string>('host') ?? '').trim() || core.localHostName();
+  const port = cfg.get<number>('port') ?? core.ECFLOW_DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UserError(`The tlsWorkbench.ecflow.port setting must be a whole number from 1 to 65535, not ${String(port)}.`, [openSettings()]);
+  }
+  const clientHosts: string[] = [];
+  const envHost = env.ECF_HOST;
+  if (envHost && envHost !== 'localhost' && envHost !== host) clientHosts.push(envHost);
+  return { dir, source, host, port, ecfSsl: env.ECF_SSL, ecfPortEnv: env.ECF_PORT ?? null, clientHosts, sslDirEnv };
+}
+
+function checkOptions(w: EcflowContext): Omit<EcflowCheckOptions, 'folderExists'> {
+  return { dir: w.dir, host: w.host, port: w.port, ecfSsl: w.ecfSsl, ecfPortEnv: w.ecfPortEnv, clientHosts: w.clientHosts, sslDirEnv: w.sslDirEnv };
+}
+
+function openSettings(): { title: string; run: () => unknown } {
+  return { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'tlsWorkbench.ecflow') };
+}
+
+function createAction(): { title: string; run: () => unknown } {
+  return { title: 'Create ecFlow SSL Layout…', run: () => vscode.commands.executeCommand('tlsWorkbench.ecflow.create') };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Check
+
+/** Reads and checks the folder. */
+export async function checkFolder(): Promise<EcflowState> {
+  const core = await loadEcflow();
+  const where = resolveContext(core);
+  const { exists, entries } = await core.loadEcflowFolder(core.nodeEcflowIo(), where.dir);
+  const result = core.checkEcflowLayout(entries, { ...checkOptions(where), folderExists: exists });
+  const repairs = new Map<EcflowFinding, RepairKind>();
+  if (exists) {
+    for (const f of result.findings) {
+      const kind = repairKindOf(core, f.code);
+      if (kind) repairs.set(f, kind);
+    }
+  }
+  return { where, exists, result, repairs };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Create
+
+interface CreateState {
+  mode: EcflowSet;
+  host: string;
+  port: number;
+  key: EcflowKeyType;
+  passphrase?: string;
+  days: number;
+  dh: 'ffdhe2048' | 'ffdhe3072' | 'ffdhe4096' | 'generate';
+}
+
+export interface CreatedLayout {
+  dir: string;
+  set: EcflowSet;
+  files: string[];
+  exportLine: string;
+}
+
+type Choice<T> = vscode.QuickPickItem & { value: T };
+
+const KEY_ITEMS: Choice<EcflowKeyType>[] = [
+  { label: 'RSA 2048', description: 'default; what ecFlow examples use', value: { type: 'rsa', bits: 2048 } },
+  { label: 'RSA 3072', value: { type: 'rsa', bits: 3072 } },
+  { label: 'RSA 4096', description: 'slower to generate', value: { type: 'rsa', bits: 4096 } },
+  { label: 'EC P-256', description: 'small and fast (ecFlow built with OpenSSL 3 accepts it)', value: { type: 'ec', curve: 'P-256' } },
+  { label: 'EC P-384', value: { type: 'ec', curve: 'P-384' } },
+];
+
+const DH_ITEMS: Choice<CreateState['dh']>[] = [
+  { label: 'ffdhe2048', description: 'RFC 7919 group, instantly', detail: 'The standard 2048-bit group: what OpenSSL 3 needs, nothing to wait for.', value: 'ffdhe2048' },
+  { label: 'ffdhe3072', description: 'RFC 7919 group, instantly', value: 'ffdhe3072' },
+  { label: 'ffdhe4096', description: 'RFC 7919 group, instantly', value: 'ffdhe4096' },
+  { label: 'Generate new 2048-bit parameters', description: 'takes minutes; cancellable', detail: 'Like "openssl dhparam 2048": fresh safe-prime parameters.', value: 'generate' },
+];
+
+function hostProblem(v: string): Validation {
+  const t = v.trim();
+  if (t === '') return 'Enter the host name ecflow_server runs on.';
+  if (/[/\\\s\0]/.test(t) || t === '.' || t === '..') return 'A host name has no spaces or slashes.';
+  return undefined;
+}
+
+function portProblem(v: string): Validation {
+  const n = Number(v.trim());
+  return /^\d+$/.test(v.trim()) && n >= 1 && n <= 65535 ? undefined : 'Enter a port from 1 to 65535.';
+}
+
+function daysProblem(v: string): Validation {
+  const n = Number(v.trim());
+  return /^\d+$/.test(v.trim()) && n >= 1 && n <= 36500 ? undefined : 'Enter a number of days from 1 to 36500.';
+}
+
+/** Asks for everything, then writes the layout; undefined when cancelled. */
+export async function createLayout(_context: vscode.ExtensionContext, known?: EcflowContext): Promise<CreatedLayout | undefined> {
+  const core = await loadEcflow();
+  const where = known ?? resolveContext(core);
+  const s: CreateState = { mode: 'shared', host: where.host, port: where.port, key: { type: 'rsa', bits: 2048 }, days: 365, dh: 'ffdhe2048' };
+  const modeItems: Choice<EcflowSet>[] = [
+    { label: 'Shared set', description: 'server.crt, server.key, dh2048.pem', detail: 'ECF_SSL=1 or --ssl: the usual choice, one certificate for the servers of this machine.', value: 'shared' },
+    { label: 'Specific set', description: '<host>.<port>.crt, .key, .pem', detail: 'ECF_SSL=<host>.<port>: one server (host and port) among several.', value: 'specific' },
+  ];
+  const passphraseProblem = (v: string): Validation => {
+    if (v === '') return undefined;
+    try {
+      core.checkEcflowPassphrase(v);
+      return undefined;
+    } catch (e) {
+      return sentence(e).replace(/^the /, 'The ');
+    }
+  };
+  const done = await MultiStepInput.wizard('Create ecFlow SSL Layout', s, [
+    {
+      run: async (input, st) => {
+        const picked = await input.showQuickPick({ items: modeItems, activeItem: modeItems.find((i) => i.value === st.mode), placeholder: `Which file set ecFlow should use (folder ${where.dir})` });
+        st.mode = picked.value;
+      },
+    },
+    {
+      run: async (input, st) => {
+        const v = await input.showInputBox({
+          prompt: st.mode === 'specific' ? "The server's host name (as ecflow_server sees it): the certificate's CN and the files' <host>" : "The server's host name: the certificate's CN (clients connecting with it and localhost are in its SANs)",
+          value: st.host,
+          validate: hostProblem,
+        });
+        st.host = v.trim();
+      },
+    },
+    {
+      when: (st) => st.mode === 'specific',
+      run: async (input, st) => {
+        const v = await input.showInputBox({ prompt: 'The port ecflow_server listens on (the files\' <port>)', value: String(st.port), validate: portProblem });
+        st.port = Number(v.trim());
+      },
+    },
+    {
+      run: async (input, st) => {
+        const active = KEY_ITEMS.find((i) => JSON.stringify(i.value) === JSON.stringify(st.key));
+        const picked = await input.showQuickPick({ items: KEY_ITEMS, activeItem: active, placeholder: 'Key type (OpenSSL 3 refuses RSA keys under 2048 bits)' });
+        st.key = picked.value;
+      },
+    },
+    {
+      run: async (input, st) => {
+        const v = await input.showInputBox({
+          prompt: 'Passphrase for the key (optional: leave empty for none). It is written to the .passwd file exactly, with no line end, mode 0600',
+          password: true,
+          validate: passphraseProblem,
+        });
+        st.passphrase = v === '' ? undefined : v;
+      },
+    },
+    {
+      when: (st) => st.passphrase !== undefined,
+      run: async (input, st) => {
+        await input.showInputBox({
+          prompt: 'Type the passphrase again',
+          password: true,
+          validateOnAccept: (t) => (t === st.passphrase ? undefined : 'The two entries differ: type the same again (or go Back to change the first).'),
+        });
+      },
+    },
+    {
+      run: async (input, st) => {
+        const v = await input.showInputBox({ prompt: 'Validity of the self-signed certificate, in days', value: String(st.days), validate: daysProblem });
+        st.days = Number(v.trim());
+      },
+    },
+    {
+      run: async (input, st) => {
+        const picked = await input.showQuickPick({ items: DH_ITEMS, activeItem: DH_ITEMS.find((i) => i.value === st.dh), placeholder: 'DH parameters (ecflow_server needs them; OpenSSL 3 refuses fewer than 2048 bits)' });
+        st.dh = picked.value;
+      },
+    },
+  ]);
+  if (!done) throw new Cancelled();
+
+  const io = core.nodeEcflowIo();
+  const names = core.ecflowFileNames(s.mode, s.host, s.port);
+  const existing = (await io.list(where.dir)) ?? [];
+  const clash = [names.crt, names.key, names.dh, ...(s.passphrase !== undefined ? [names.passwd] : [])].filter((n) => existing.includes(n));
+  let overwrite = false;
+  if (clash.length > 0) {
+    const replace = 'Replace';
+    const answer = await vscode.window.showWarningMessage(
+      `${clash.join(', ')} already ${clash.length === 1 ? 'exists' : 'exist'} in ${where.dir}. Replace the ${s.mode} set?`,
+      { modal: true, detail: 'The old key and certificate are lost, and clients will need the new certificate.' },
+      replace,
+    );
+    if (answer !== replace) throw new Cancelled();
+    overwrite = true;
+  }
+
+  const plan = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: s.dh === 'generate' ? 'Creating the ecFlow SSL layout (generating DH parameters: minutes)' : 'Creating the ecFlow SSL layout', cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let shown = 0;
+      try {
+        return await core.planEcflowLayout({
+          mode: s.mode,
+          host: s.host,
+          port: s.port,
+          clientHosts: where.clientHosts,
+          key: s.key,
+          passphrase: s.passphrase,
+          days: s.days,
+          signal: ac.signal,
+          dh:
+            s.dh === 'generate'
+              ? {
+                  kind: 'generate',
+                  bits: 2048,
+                  onProgress: (p) => {
+                    if (p.elapsedMs - shown < 1000) return;
+                    shown = p.elapsedMs;
+                    progress.report({ message: `${p.tested} candidates tested, ${Math.round(p.elapsedMs / 1000)} s` });
+                  },
+                }
+              : { kind: 'ffdhe', bits: s.dh === 'ffdhe4096' ? 4096 : s.dh === 'ffdhe3072' ? 3072 : 2048 },
+        });
+      } catch (e) {
+        if (ac.signal.aborted) throw new Cancelled();
+        throw e;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  await core.writeEcflowFiles(io, where.dir, plan.files, overwrite);
+
+  const copy = 'Copy Export Line';
+  const open = 'Open Folder';
+  const notes = plan.notes.length > 0 ? ` Note: ${plan.notes.join('; ')}.` : '';
+  void Promise.resolve(
+    vscode.window.showInformationMessage(`Created the ecFlow ${s.mode} set in ${where.dir} (${plan.files.map((f) => f.name).join(', ')}): ${plan.exportLine}.${notes}`, copy, open),
+  ).then((picked) => {
+    if (picked === copy) return vscode.env.clipboard.writeText(plan.exportLine);
+    if (picked === open) return vscode.commands.executeCommand('tlsWorkbench.ecflow.openFolder');
+    return undefined;
+  });
+  return { dir: where.dir, set: s.mode, files: plan.files.map((f) => f.name), exportLine: plan.exportLine };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fix
+
+export interface FixOutcome {
+  /** One line per change made. */
+  actions: string[];
+  /** The findings after the repair. */
+  findings: EcflowFinding[];
+}
+
+const same = (a: EcflowFinding, b: EcflowFinding): boolean => a.code === b.code && a.file === b.file;
+
+/** Repairs one finding (and what the same automatic repair fixes with it); undefined when cancelled. */
+export async function fixFinding(finding: EcflowFinding | undefined, _hint: RepairKind | undefined, known?: EcflowContext): Promise<FixOutcome | undefined> {
+  if (!finding) throw new UserError('Choose a problem in the ecFlow view to fix it (the wrench button on its row).');
+  const core = await loadEcflow();
+  // The folder as it is now: it may have changed since the row was drawn.
+  const where = known ?? resolveContext(core);
+  const io = core.nodeEcflowIo();
+  const { exists, entries } = await core.loadEcflowFolder(io, where.dir);
+  if (!exists) throw new UserError(`${where.dir} does not exist: create an ecFlow SSL layout first.`, [createAction()]);
+  const opts: EcflowCheckOptions = { ...checkOptions(where), folderExists: true };
+  const before = core.checkEcflowLayout(entries, opts);
+  const current = before.findings.find((f) => same(f, finding));
+  if (!current) {
+    void vscode.window.showInformationMessage(`${finding.file ?? where.dir}: already fixed.`);
+    return { actions: [], findings: before.findings };
+  }
+  const kind = repairKindOf(core, current.code);
+  const about = current.file ?? where.dir;
+  if (!kind) throw new UserError(`${about}: no automatic repair for this; ${current.fix}`);
+  const names = before.set ? core.ecflowFileNames(before.set, where.host, where.port) : undefined;
+  const keyName = names?.key ?? 'the key';
+  const crtName = names?.crt ?? 'the certificate';
+  const passwdName = names?.passwd ?? 'the passwd file';
+
+  let plan: EcflowRepairPlan | undefined;
+  let repair: EcflowRepairOptions = {};
+  let confirm: string | undefined;
+  switch (kind) {
+    case 'auto':
+      break;
+    case 'renew': {
+      let days = 365;
+      const ok = await MultiStepInput.run('Renew the ecFlow certificate', async (input) => {
+        const v = await input.showInputBox({ prompt: `Validity of the new ${crtName} (same key, same subject and names), in days`, value: '365', validate: daysProblem });
+        days = Number(v.trim());
+      });
+      if (!ok) throw new Cancelled();
+      repair = { renew: true, days };
+      confirm = `Replace ${crtName} with a new certificate for the same key, valid ${days} days?`;
+      break;
+    }
+    case 'passphrase': {
+      const ok = await MultiStepInput.run('Write the ecFlow passwd file', async (input) => {
+        await input.showInputBox({
+          prompt: `The passphrase of ${keyName}: it is checked, then written to ${passwdName} exactly, with no line end, mode 0600`,
+          password: true,
+          validateOnAccept: async (t) => {
+            if (t === '') return 'Enter the passphrase that opens the key.';
+            const p = await core.planEcflowRepairs(entries, opts, { passphrase: t });
+            if (p.remaining.some((f) => same(f, current))) return `That passphrase does not open ${keyName}: try again.`;
+            plan = p;
+            return undefined;
+          },
+        });
+      });
+      if (!ok || !plan) throw new Cancelled();
+      break;
+    }
+    case 'encrypt': {
+      let passphrase: string | undefined;
+      const ok = await MultiStepInput.wizard('Encrypt the ecFlow key', {} as Record<string, never>, [
+        {
+          run: async (input) => {
+            passphrase = await input.showInputBox({
+              prompt: `A new passphrase for ${keyName}: it is written to ${passwdName} exactly, with no line end, mode 0600`,
+              password: true,
+              validate: (v) => {
+                try {
+                  core.checkEcflowPassphrase(v);
+                  return undefined;
+                } catch (e) {
+                  return sentence(e).replace(/^the /, 'The ');
+                }
+              },
+            });
+          },
+        },
+        {
+          run: async (input) => {
+            await input.showInputBox({
+              prompt: 'Type the passphrase again',
+              password: true,
+              validateOnAccept: (t) => (t === passphrase ? undefined : 'The two entries differ: type the same again (or go Back to change the first).'),
+            });
+          },
+        },
+      ]);
+      if (!ok || passphrase === undefined) throw new Cancelled();
+      repair = { encryptKey: true, passphrase };
+      confirm = `Re-encrypt ${keyName} with the new passphrase and write it to ${passwdName}?`;
+      break;
+    }
+    case 'decrypt':
+      repair = { decryptKey: true };
+      confirm = `Write ${keyName} unencrypted (what ecflow_http needs)? Anyone who can read the folder can then use the key.`;
+      break;
+  }
+  plan ??= await core.planEcflowRepairs(entries, opts, repair);
+  if (plan.remaining.some((f) => same(f, current))) throw new UserError(`${about}: cannot be repaired here; ${current.fix}`);
+  if (plan.writes.length === 0 && plan.chmods.length === 0) throw new UserError(`${about}: nothing to change automatically; ${current.fix}`);
+
+  // A key or certificate is only ever changed after a modal confirmation.
+  const touches = plan.writes.filter((f) => /\.(key|crt)$/i.test(f.name)).map((f) => f.name);
+  if (confirm === undefined && touches.length > 0) confirm = `Rewrite ${touches.join(', ')} in ${where.dir}?`;
+  if (confirm !== undefined) {
+    const fix = 'Fix';
+    const answer = await vscode.window.showWarningMessage(confirm, { modal: true, detail: plan.actions.join('\n') }, fix);
+    if (answer !== fix) throw new Cancelled();
+  }
+  await core.applyEcflowRepairs(io, where.dir, plan);
+  const after = await core.checkEcflowFolder(io, checkOptions(where));
+  void vscode.window.showInformationMessage(`Fixed in ${where.dir}: ${plan.actions.join('; ')}.`);
+  return { actions: plan.actions, findings: after.findings };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Open Folder
+
+/** Shows the folder in the system's file manager (local windows), or offers it in a new window (remote, web). */
+export async function openFolder(dir: string | undefined, exists: boolean): Promise<void> {
+  if (!dir) return;
+  if (!exists) throw new UserError(`${dir} does not exist yet: create an ecFlow SSL layout there first.`, [createAction()]);
+  const uri = vscode.Uri.file(dir.replace(/[/\\]+$/, '') || dir);
+  const remote = !!vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web;
+  if (!remote) {
+    try {
+      await vscode.commands.executeCommand('revealFileInOS', uri);
+      return;
+    } catch {
+      // Not available here: offer the folder instead.
+    }
+  }
+  const inWindow = 'Open in New Window';
+  const copy = 'Copy Path';
+  void Promise.resolve(vscode.window.showInformationMessage(`The ecFlow SSL folder is ${dir}.`, inWindow, copy)).then((picked) => {
+    if (picked === inWindow) return vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+    if (picked === copy) return vscode.env.clipboard.writeText(dir);
+    return undefined;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+export function messageOf(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0];
+}
+
+/** One error message naming the file, with a button when there is something to do; cancelling ends quietly. */
+export function report(e: unknown): void {
+  if (e instanceof Cancelled) return;
+  const actions = e instanceof UserError ? e.actions : [];
+  const known = e instanceof UserError || (e instanceof Error && e.name === 'PkiError');
+  const message = known ? sentence(e) : `TLS Workbench: ${sentence(e)}`;
+  void Promise.resolve(vscode.window.showErrorMessage(message, ...actions.map((a) => a.title))).then((picked) => {
+    const action = actions.find((a) => a.title === picked);
+    return action ? action.run() : undefined;
+  });
+}
