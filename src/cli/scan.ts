@@ -76,32 +76,35 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const files = walk(dirs, excludes, walkErrors);
   const direct = new NodeFiles();
   const reader = new Readers(maxBytes);
-  let chunk: string[] = [];
-  let walked = 0;
-  for (const file of files) {
-    chunk.push(file);
-    walked++;
-    if (chunk.length < CHUNK_FILES) continue;
-    // A large tree: helper threads read the files while this one decodes what they found.
-    if (walked >= THREADS_FROM_FILES) reader.start();
-    reader.add(chunk);
-    chunk = [];
-  }
-  if (chunk.length > 0) reader.add(chunk);
-  if (!reader.started) {
-    direct.files = reader.drain().flat();
-    for await (const batch of scanFiles(direct, opts)) print(batch);
-  } else {
-    for (;;) {
-      const read = await reader.next();
-      if (!read) break;
-      stats.examined += read.examined - read.files.length; // the rest are counted by the scanner
-      const accessor = read.missing ? direct : new ReadFiles(read);
-      if (read.missing) direct.files = read.missing;
-      for await (const batch of scanFiles(accessor, opts)) print(batch);
+  try {
+    let chunk: string[] = [];
+    let walked = 0;
+    for (const file of files) {
+      chunk.push(file);
+      walked++;
+      if (chunk.length < CHUNK_FILES) continue;
+      // A large tree: helper threads read the files while this one decodes what they found.
+      if (walked >= THREADS_FROM_FILES) reader.start();
+      reader.add(chunk);
+      chunk = [];
     }
+    if (chunk.length > 0) reader.add(chunk);
+    if (!reader.started) {
+      direct.files = reader.drain().flat();
+      for await (const batch of scanFiles(direct, opts)) print(batch);
+    } else {
+      for (;;) {
+        const read = await reader.next();
+        if (!read) break;
+        stats.examined += read.examined - read.files.length; // the rest are counted by the scanner
+        const accessor = read.missing ? direct : new ReadFiles(read);
+        if (read.missing) direct.files = read.missing;
+        for await (const batch of scanFiles(accessor, opts)) print(batch);
+      }
+    }
+  } finally {
+    reader.stop(); // helper threads would keep the process alive
   }
-  reader.stop();
   for (const e of walkErrors) io.err(`tlsw scan: ${e}\n`);
   if (json) io.out(JSON.stringify(rows, null, 2) + '\n');
   else io.out(`${stats.found} file${stats.found === 1 ? '' : 's'} with keys or certificates among ${stats.examined} scanned\n`);

@@ -412,6 +412,8 @@ interface PlainBlock {
 /** What the memo holds for a PEM body: its summary (or the problem), and its line structure. */
 interface PemMemo {
   label: string;
+  /** The whole body (the key is only a short digest of it: hashing a 2 KB key for every block would cost more). */
+  body: string;
   summary: Summary;
   /** Line breaks in the body, and the offset of the last one (-1: none). */
   newlines: number;
@@ -462,8 +464,8 @@ function plainBlocks(text: string, seen: Map<string, PemMemo | Summary>): PlainB
     }
     const body = text.slice(bodyStart, end);
     const stop = end + END.length + label.length + DASHES.length;
-    const memo = seen.get(body);
-    const known = memo !== undefined && typeof memo === 'object' && 'newlines' in memo && memo.label === label ? memo : undefined;
+    const memo = seen.get(memoKey(label, body));
+    const known = memo !== undefined && typeof memo === 'object' && 'newlines' in memo && memo.body === body ? memo : undefined;
     let base64: string | undefined;
     if (!known) {
       if (!PLAIN_BODY.test(body)) return undefined;
@@ -506,14 +508,14 @@ function addBlock(block: Block, blocksBefore: number, ctx: DecodeContext, out: S
   } else {
     summary = summariseBlock(block, ctx);
     if ('body' in block && block.body.length <= MEMO_BODY_MAX) {
-      const key = block.body;
+      const body = block.body;
       let newlines = 0;
       let lastNewline = -1;
-      for (let nl = key.indexOf('\n'); nl >= 0; nl = key.indexOf('\n', nl + 1)) {
+      for (let nl = body.indexOf('\n'); nl >= 0; nl = body.indexOf('\n', nl + 1)) {
         newlines++;
         lastNewline = nl;
       }
-      remember(ctx.seen, key, { label: block.label, summary, newlines, lastNewline });
+      remember(ctx.seen, memoKey(block.label, body), { label: block.label, body, summary, newlines, lastNewline });
     }
   }
   if (typeof summary === 'string') {
@@ -521,6 +523,14 @@ function addBlock(block: Block, blocksBefore: number, ctx: DecodeContext, out: S
     return;
   }
   out.objects.push(placed(summary, out.objects.length, 'pem', block.label, block.range));
+}
+
+/**
+ * The memo key of a PEM body: its label, length and last 64 characters (a signature's end: distinct between any two
+ * real certificates). Short, so cheap to hash; a lookup still compares the whole body, so a collision is a miss.
+ */
+function memoKey(label: string, body: string): string {
+  return `${label}\n${body.length}\n${body.slice(-64)}`;
 }
 
 /** PEM bodies longer than this are not remembered (a certificate is 1-3 KB of base64). */

@@ -996,8 +996,8 @@ function verifyCall(b: Uint8Array, algTlv: Tlv, spki: Uint8Array, keyAlgorithm: 
 }
 
 /**
- * A KeyObject for the SPKI. RSA keys are imported from their modulus and exponent (as a JWK), which OpenSSL 3
- * does ~40× faster than decoding DER (a trust bundle holds a hundred RSA roots); everything else through the SPKI.
+ * A KeyObject for the SPKI. RSA keys are imported as PKCS#1 (RSAPublicKey), which OpenSSL 3 does ~25×
+ * faster than a SubjectPublicKeyInfo; everything else through the SPKI.
  */
 function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
   const buf = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
@@ -1006,19 +1006,7 @@ function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
     const [algId, bits] = children(buf, root);
     const [oidTlv] = children(buf, algId);
     if (decodeOid(buf, oidTlv) === '1.2.840.113549.1.1.1' && bits && bits.tag === Tag.BitString) {
-      const key = buf.subarray(bits.contentStart + 1, bits.end);
-      const [n, e, extra] = children(key, readRoot(key, true));
-      // Positive, non-empty INTEGERs only (anything odder is left to OpenSSL's DER decoder to judge).
-      const positive = (t: Tlv | undefined): boolean => t !== undefined && t.tag === Tag.Integer && t.end > t.contentStart && (key[t.contentStart] & 0x80) === 0;
-      if (positive(n) && positive(e) && !extra) {
-        const magnitude = (t: Tlv): string => {
-          let c = key.subarray(t.contentStart, t.end);
-          while (c.length > 1 && c[0] === 0) c = c.subarray(1);
-          return c.toString('base64url');
-        };
-        return createPublicKey({ key: { kty: 'RSA', n: magnitude(n), e: magnitude(e) }, format: 'jwk' });
-      }
-      return createPublicKey({ key, format: 'der', type: 'pkcs1' });
+      return createPublicKey({ key: buf.subarray(bits.contentStart + 1, bits.end), format: 'der', type: 'pkcs1' });
     }
   }
   return createPublicKey({ key: buf, format: 'der', type: 'spki' });
