@@ -20,7 +20,8 @@ export type DerKind =
   | { kind: 'dh-parameters'; format: 'pkcs3' | 'x942' }
   | { kind: 'pkcs12' };
 
-const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
+/** What each PEM label holds (shared with the scanner). */
+export const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
   'CERTIFICATE': { kind: 'certificate' },
   'X509 CERTIFICATE': { kind: 'certificate' },
   'TRUSTED CERTIFICATE': { kind: 'certificate' },

@@ -18,7 +18,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
 import { decodeName } from './names';
 import { decodeText, findPemBlocks, looksLikePem, plainPemBlocks, type PemBlock } from './pem';
 import { OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS, OID_X25519, OID_X448, curveByOid } from './publicKey';
-import { formatSize, sniffDer, type DerKind } from './read';
+import { PEM_LABELS, formatSize, sniffDer, type DerKind } from './read';
 import { decodeCrl } from './x509';
 
 /** The PEM fast path (pem.ts), re-exported: the scanner's tests compare it with the general scanner. */
@@ -125,25 +125,6 @@ const DEFAULT_SLICE_MS = 20;
 const CHUNK_CHARS = 64 * 1024;
 const DAY_MS = 86_400_000;
 const BEGIN = '-----BEGIN ';
-
-const PEM_KINDS: Record<string, DerKind | 'legacy-key'> = {
-  'CERTIFICATE': { kind: 'certificate' },
-  'X509 CERTIFICATE': { kind: 'certificate' },
-  'TRUSTED CERTIFICATE': { kind: 'certificate' },
-  'CERTIFICATE REQUEST': { kind: 'csr' },
-  'NEW CERTIFICATE REQUEST': { kind: 'csr' },
-  'X509 CRL': { kind: 'crl' },
-  'PRIVATE KEY': { kind: 'private-key', hint: 'pkcs8' },
-  'ENCRYPTED PRIVATE KEY': { kind: 'private-key', hint: 'encrypted-pkcs8' },
-  'RSA PRIVATE KEY': 'legacy-key',
-  'EC PRIVATE KEY': 'legacy-key',
-  'DSA PRIVATE KEY': 'legacy-key',
-  'PUBLIC KEY': { kind: 'public-key', format: 'spki' },
-  'RSA PUBLIC KEY': { kind: 'public-key', format: 'pkcs1' },
-  'DH PARAMETERS': { kind: 'dh-parameters', format: 'pkcs3' },
-  'X9.42 DH PARAMETERS': { kind: 'dh-parameters', format: 'x942' },
-  'PKCS12': { kind: 'pkcs12' },
-};
 
 // ---------------------------------------------------------------------------------------------------------
 // Scanning
@@ -594,7 +575,8 @@ function count(s: string, needle: string): number {
 /** The summary of one block (index 0, no place yet), undefined for a label we do not read. Throws PkiError. */
 function summarisePem(block: Block, ctx: DecodeContext): ScannedObject | undefined {
   const der = 'der' in block ? block.der : uint8(Buffer.from(block.base64 ?? '', 'base64'));
-  const entry = PEM_KINDS[block.label];
+  const entry = PEM_LABELS[block.label];
+  if (entry === 'skip') return undefined;
   if (entry === 'legacy-key') {
     const o = newObject(0, 'private-key', 'pem', undefined, undefined);
     o.encrypted = 'headers' in block && /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
