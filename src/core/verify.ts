@@ -1,157 +1,616 @@
-// Chain verification with readable reasons: a certificate against a set of CA certificates (signature,
-// validity, CA flags, key usage, path length), as `openssl verify -CAfile` judges it, but saying why.
+// Certification path validation (RFC 5280 §6, as OpenSSL's `verify` applies it): the one place where TLS
+// Workbench decides whether a certificate chains to a trust anchor. The CLI, the Verify command, the inspector
+// and the Certificate Explorer all call validatePath.
+//
+// Only `anchors` can end a path; every other certificate is an untrusted intermediate that must chain to one.
+// Paths are built leaf-up, trying every issuer whose name matches (RFC 5280 §7.1) — the one whose key
+// identifier and signature fit first — and the best failure is reported when none validates.
 
-import { Tag, children, readRoot, whole, bitStringBytes, type Tlv } from './asn1';
-import type { CertificateModel, Decoded } from './model';
+import { createHash } from 'node:crypto';
+import { derTlv } from './dn';
+import { Tag, children, readRoot, whole } from './asn1';
 import { PkiError } from './model';
-import { decodeCertificate, verifySignature } from './x509';
+import { checkNameConstraints, dnsIdentities, hostMatches, ipIdentities, ipText, parseIp, sameBytes } from './nameMatch';
+import type { PathCert, PathCrl } from './pathCert';
+import { HANDLED_CRITICAL, OID, extensionName, pathCert, pathCrl } from './pathCert';
+import { isPublicSuffix } from './publicSuffix';
+import { verifySignature } from './x509';
+
+/** Failure codes, in OpenSSL's vocabulary (X509_V_ERR_* lowercased, without the prefix) where one exists. */
+export type VerifyCode =
+  | 'unable_to_get_issuer_cert'
+  | 'depth_zero_self_signed_cert'
+  | 'self_signed_cert_in_chain'
+  | 'cert_signature_failure'
+  | 'cert_not_yet_valid'
+  | 'cert_has_expired'
+  | 'invalid_ca'
+  | 'path_length_exceeded'
+  | 'invalid_purpose'
+  | 'unhandled_critical_extension'
+  | 'invalid_extension'
+  | 'permitted_violation'
+  | 'excluded_violation'
+  | 'subtree_minmax'
+  | 'unsupported_constraint_type'
+  | 'unsupported_name_syntax'
+  | 'hostname_mismatch'
+  | 'ip_address_mismatch'
+  | 'cert_revoked'
+  | 'unable_to_get_crl'
+  | 'crl_signature_failure'
+  | 'crl_not_yet_valid'
+  | 'crl_has_expired'
+  | 'unhandled_critical_crl_extension'
+  | 'keyusage_no_crl_sign'
+  | 'unable_to_get_crl_issuer'
+  | 'cert_chain_too_long';
+
+export type Purpose = 'server' | 'client' | 'any';
+export const PURPOSES: readonly Purpose[] = ['server', 'client', 'any'];
+export type CrlCheck = 'none' | 'leaf' | 'all';
+
+export interface VerifyOptions {
+  /** Trust anchors (DER certificates): the only certificates that may end a path. */
+  anchors: Uint8Array[];
+  /** Untrusted intermediates (the rest of the leaf's file, --untrusted files). Never anchors. */
+  intermediates?: Uint8Array[];
+  /** DER CRLs. */
+  crls?: Uint8Array[];
+  /** Revocation checking scope. Default: 'all' when CRLs are given, else 'none'. */
+  crlCheck?: CrlCheck;
+  /** Time of validation (default: now). */
+  now?: Date;
+  /** Purpose checked on the leaf (EKU, keyUsage) and on CAs that carry an EKU. Default 'any' (none). */
+  purpose?: Purpose;
+  /** DNS name the leaf must be valid for (dNSName SANs; the CN only when there is no SAN). */
+  host?: string;
+  /** IP address the leaf must carry as an iPAddress SAN. */
+  ip?: string;
+}
+
+export interface LinkCheck {
+  /** `signature`, `validity`, `ca`, `path-length`, `extensions`, `name-constraints`, `purpose`, `host`, `revocation`. */
+  name: string;
+  ok: boolean;
+  /** One readable sentence. */
+  detail?: string;
+}
 
 export interface ChainLink {
   subject: string;
   issuer: string;
+  serialNumber: string;
+  notBefore: string;
   notAfter: string;
-  /** The link's signature verifies with the next certificate's key (the root: with its own). */
-  signatureValid: boolean;
+  fingerprints: { sha1: string; sha256: string };
   fingerprintSha256: string;
+  /** The signature verifies with the next link's key (an anchor: with its own key; informational). */
+  signatureValid: boolean;
+  /** This link is one of the caller's trust anchors. */
+  anchor: boolean;
+  checks: LinkCheck[];
+}
+
+export interface VerifyError {
+  /** 0 = the leaf. */
+  depth: number;
+  code: VerifyCode;
+  /** One line naming the certificate. */
+  message: string;
 }
 
 export interface ChainCheck {
   ok: boolean;
-  /** Leaf first, trust anchor last (as far as it could be built). */
+  /** Leaf first; ends with the anchor when a path to one was found (else the best path that could be built). */
   chain: ChainLink[];
-  /** One readable sentence per failure; empty when ok. */
-  errors: string[];
+  errors: VerifyError[];
+  /** The chain ends at one of the given anchors. */
+  anchored: boolean;
 }
 
-interface Cert {
-  der: Uint8Array;
-  model: Decoded<CertificateModel>;
-  issuerDer: string;
-  subjectDer: string;
-  tbs: Uint8Array;
-  sigAlg: { bytes: Uint8Array; tlv: Tlv };
-  signature: Uint8Array;
-  spki: Uint8Array;
+/** No path is longer than this (OpenSSL's default depth is 100; real PKIs stay under 6). */
+export const MAX_PATH_LENGTH = 16;
+/** Issuer candidates tried in all, so that a hostile bundle of look-alike CAs cannot make path building explode. */
+const MAX_CANDIDATES = 256;
+/** CRL-signer paths validated inside a validation. */
+const MAX_NESTING = 4;
+
+const EKU_SERVER = '1.3.6.1.5.5.7.3.1';
+const EKU_CLIENT = '1.3.6.1.5.5.7.3.2';
+const EKU_NS_SGC = '2.16.840.1.113730.4.1';
+const EKU_MS_SGC = '1.3.6.1.4.1.311.10.3.3';
+
+/** Something signed: a certificate or a CRL. */
+type Signed = Pick<PathCert, 'tbs' | 'outerAlgTlv' | 'signature' | 'sha256'>;
+
+/** Everything one validation shares: decoded inputs and remembered signature checks. */
+class Context {
+  readonly anchors: PathCert[];
+  readonly pool: PathCert[];
+  readonly crls: PathCrl[];
+  private readonly sigCache = new Map<string, boolean>();
+  private readonly crlSigCache = new Map<string, boolean>();
+  /** CRL signers whose validation is under way (a CRL signer's own status may come from the CRL it signs). */
+  readonly signersInProgress = new Set<string>();
+  candidatesTried = 0;
+
+  constructor(
+    readonly opts: VerifyOptions,
+    readonly now: Date,
+  ) {
+    this.anchors = unique(opts.anchors.map((d, i) => decodeInput(() => pathCert(d, now), `trust anchor ${i + 1}`)));
+    const anchorIds = new Set(this.anchors.map((a) => a.sha256));
+    this.pool = unique((opts.intermediates ?? []).map((d, i) => decodeInput(() => pathCert(d, now), `intermediate ${i + 1}`))).filter((c) => !anchorIds.has(c.sha256));
+    this.crls = (opts.crls ?? []).map((d, i) => {
+      const crl = decodeInput(() => pathCrl(d), `CRL ${i + 1}`);
+      crl.sha256 = createHash('sha256').update(d).digest('hex');
+      return crl;
+    });
+  }
+
+  isAnchor(c: PathCert): boolean {
+    return this.anchors.some((a) => a.sha256 === c.sha256);
+  }
+
+  /** Does `issuer`'s key verify `child`'s signature? (DSA keys without parameters inherit them from above.) */
+  signedBy(child: Signed, issuer: PathCert, above: PathCert[] = []): boolean {
+    if (!child.signature) return false;
+    const spki = effectiveSpki(issuer, above);
+    const key = spki === issuer.spki ? `${child.sha256}>${issuer.sha256}` : `${child.sha256}>${issuer.sha256}>${above[0]?.sha256}`;
+    const cache = 'entries' in child ? this.crlSigCache : this.sigCache;
+    const known = cache.get(key);
+    if (known !== undefined) return known;
+    const ok = verifySignature(child.outerAlgTlv.bytes, child.outerAlgTlv.tlv, child.tbs, child.signature, spki, issuer.keyAlgorithm);
+    cache.set(key, ok);
+    return ok;
+  }
 }
 
-const MAX_CHAIN = 10;
-
-function parse(der: Uint8Array, now: Date): Cert {
-  const model = decodeCertificate(der, { now, warnDays: 0 });
-  const root = readRoot(der, true);
-  const [tbs, sigAlg, sigBits] = children(der, root);
-  const items = children(der, tbs);
-  const base = items[0]?.tag === 0xa0 ? 1 : 0;
-  const issuer = items[base + 2];
-  const subject = items[base + 4];
-  const spki = items[base + 5];
-  if (!issuer || !subject || !spki || spki.tag !== Tag.Sequence) throw new PkiError('certificate: incomplete TBSCertificate');
-  return {
-    der,
-    model,
-    issuerDer: hex(whole(der, issuer)),
-    subjectDer: hex(whole(der, subject)),
-    tbs: whole(der, tbs),
-    sigAlg: { bytes: der, tlv: sigAlg },
-    signature: bitStringBytes(der, sigBits),
-    spki: whole(der, spki),
-  };
+function decodeInput<T>(fn: () => T, what: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new PkiError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
-function hex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex');
-}
-
-function signedBy(child: Cert, issuer: Cert): boolean {
-  return verifySignature(child.sigAlg.bytes, child.sigAlg.tlv, child.tbs, child.signature, issuer.spki, issuer.model.publicKey.algorithm);
-}
-
-function label(c: Cert): string {
-  return `"${c.model.subject.text || '(empty subject)'}"`;
+function unique(certs: PathCert[]): PathCert[] {
+  const seen = new Set<string>();
+  return certs.filter((c) => !seen.has(c.sha256) && seen.add(c.sha256));
 }
 
 /**
- * Builds and checks the chain from `leaf` to a self-signed CA among `cas` (trust anchors and intermediates
- * together, as with `openssl verify -CAfile bundle`). Throws PkiError only for undecodable input.
+ * RFC 5280 §6.1.4 (f): a DSA key without parameters takes them from the issuer's key (working upwards).
+ * Other keys are used as they are.
  */
-export function verifyChain(leaf: Uint8Array, cas: Uint8Array[], opts: { now?: Date } = {}): ChainCheck {
-  const now = opts.now ?? new Date();
-  const start = parse(leaf, now);
-  const pool = cas.map((d) => parse(d, now));
-  const errors: string[] = [];
-  const chain: ChainLink[] = [];
-  const path: Cert[] = [start];
-  let current = start;
-  for (;;) {
-    const selfIssued = current.issuerDer === current.subjectDer;
-    const isAnchor = selfIssued && pool.some((p) => p.model.fingerprints.sha256 === current.model.fingerprints.sha256);
-    if (selfIssued && (isAnchor || path.length === 1)) {
-      const valid = signedBy(current, current);
-      chain.push(link(current, valid));
-      if (!valid) errors.push(`${label(current)}: its self-signature does not verify.`);
-      if (!isAnchor) errors.push(`${label(current)} is self-signed and not among the trusted CA certificates.`);
-      break;
-    }
-    const candidates = pool.filter((p) => p.subjectDer === current.issuerDer && !path.includes(p));
-    const keyMatched = candidates.filter(
-      (p) => !current.model.authorityKeyIdentifier || !p.model.subjectKeyIdentifier || p.model.subjectKeyIdentifier === current.model.authorityKeyIdentifier,
-    );
-    const issuer = keyMatched.find((p) => signedBy(current, p)) ?? keyMatched[0] ?? candidates[0];
-    if (!issuer) {
-      chain.push(link(current, false));
-      errors.push(`${label(current)}: its issuer "${current.model.issuer.text}" is not among the CA certificates given.`);
-      break;
-    }
-    const valid = signedBy(current, issuer);
-    chain.push(link(current, valid));
-    if (!valid) errors.push(`${label(current)}: signature does not verify with the key of ${label(issuer)} (same name, different key?).`);
-    path.push(issuer);
-    current = issuer;
-    if (path.length > MAX_CHAIN) {
-      errors.push(`chain longer than ${MAX_CHAIN} certificates.`);
-      break;
-    }
+function effectiveSpki(cert: PathCert, above: PathCert[]): Uint8Array {
+  if (cert.keyAlgorithm !== 'DSA') return cert.spki;
+  const parts = dsaParts(cert.spki);
+  if (!parts || parts.params) return cert.spki;
+  for (const up of above) {
+    const p = dsaParts(up.spki);
+    if (p?.params) return derTlv(Tag.Sequence, derTlv(Tag.Sequence, p.oid, p.params), parts.key);
   }
-  // Per-certificate checks along the path.
-  path.forEach((c, depth) => {
-    const m = c.model;
-    if (m.expiry.status === 'expired') errors.push(`${label(c)} expired on ${m.notAfter}.`);
-    if (m.expiry.status === 'not-yet-valid') errors.push(`${label(c)} is not valid before ${m.notBefore}.`);
-    if (depth === 0) return;
-    if (!m.isCA) errors.push(`${label(c)} is not a CA (basicConstraints CA:TRUE is missing), so it cannot issue certificates.`);
-    if (m.keyUsage.length > 0 && !m.keyUsage.includes('keyCertSign')) errors.push(`${label(c)} lacks the keyCertSign key usage.`);
-    // pathLenConstraint counts the non-self-issued intermediates below this CA.
-    const below = path.slice(1, depth).filter((x) => x.issuerDer !== x.subjectDer).length;
-    if (m.pathLength !== undefined && below > m.pathLength) {
-      errors.push(`${label(c)} allows ${m.pathLength} intermediate CA${m.pathLength === 1 ? '' : 's'} below it (pathLen), but the chain has ${below}.`);
-    }
-  });
-  return { ok: errors.length === 0, chain, errors };
+  return cert.spki;
 }
 
-function link(c: Cert, signatureValid: boolean): ChainLink {
-  return {
-    subject: c.model.subject.text,
-    issuer: c.model.issuer.text,
-    notAfter: c.model.notAfter,
-    signatureValid,
-    fingerprintSha256: c.model.fingerprints.sha256,
-  };
+function dsaParts(spki: Uint8Array): { oid: Uint8Array; params?: Uint8Array; key: Uint8Array } | undefined {
+  try {
+    const root = readRoot(spki, true);
+    const [alg, key] = children(spki, root);
+    const [oid, params] = children(spki, alg);
+    if (!oid || !key) return undefined;
+    const out: { oid: Uint8Array; params?: Uint8Array; key: Uint8Array } = { oid: whole(spki, oid), key: whole(spki, key) };
+    if (params && params.tag === Tag.Sequence) out.params = whole(spki, params);
+    return out;
+  } catch {
+    return undefined;
+  }
 }
+
+/** `CN=x` (or the whole subject, or the fingerprint) for messages. */
+export function certName(c: PathCert): string {
+  const cn = [...c.model.subject.attributes].reverse().find((a) => a.oid === OID.commonName);
+  if (cn) return `CN=${cn.value}`;
+  return c.model.subject.text || `the certificate with SHA-256 ${c.sha256.slice(0, 16)}…`;
+}
+
+function depthName(path: PathCert[], depth: number): string {
+  const c = path[depth];
+  const role = depth === 0 ? 'the leaf' : `certificate ${depth + 1} of the chain`;
+  return `${role} (${certName(c)})`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Path building
+
+interface Candidate {
+  path: PathCert[];
+  anchored: boolean;
+  tooLong?: boolean;
+}
+
+/** Issuers of `c` from `list`, best first: key identifier match, then signature verifying, then the rest. */
+function issuersOf(ctx: Context, c: PathCert, list: PathCert[], path: PathCert[]): PathCert[] {
+  const named = list.filter((p) => p.subjectCanon === c.issuerCanon && !path.some((q) => q.sha256 === p.sha256 || (q.subjectCanon === p.subjectCanon && sameBytes(q.spki, p.spki))));
+  const score = (p: PathCert): number => {
+    let s = 0;
+    if (c.authorityKeyId && p.subjectKeyId && c.authorityKeyId !== p.subjectKeyId) s += 2;
+    if (!ctx.signedBy(c, p, [])) s += 4;
+    if (p.notAfter < ctx.now || p.notBefore > ctx.now) s += 1;
+    return s;
+  };
+  return named.map((p) => ({ p, s: score(p) })).sort((a, b) => a.s - b.s).map((x) => x.p);
+}
+
+/** Every path from `leaf` (depth first, best candidates first); unanchored dead ends are yielded too. */
+function* buildPaths(ctx: Context, path: PathCert[]): Generator<Candidate> {
+  const top = path[path.length - 1];
+  if (ctx.isAnchor(top)) {
+    yield { path, anchored: true };
+    return;
+  }
+  if (path.length >= MAX_PATH_LENGTH) {
+    yield { path, anchored: false, tooLong: true };
+    return;
+  }
+  const candidates = [...issuersOf(ctx, top, ctx.anchors, path), ...issuersOf(ctx, top, ctx.pool, path)];
+  let any = false;
+  for (const next of candidates) {
+    if (++ctx.candidatesTried > MAX_CANDIDATES) break;
+    any = true;
+    yield* buildPaths(ctx, [...path, next]);
+  }
+  if (!any) yield { path, anchored: false };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+
+interface Finding {
+  depth: number;
+  code: VerifyCode;
+  message: string;
+  check: string;
+}
+
+/**
+ * Validates `leaf` (DER) against the caller's trust anchors, per RFC 5280 §6 as OpenSSL applies it.
+ * Throws PkiError only when an input cannot be decoded.
+ */
+export function validatePath(leaf: Uint8Array, opts: VerifyOptions): ChainCheck {
+  const now = opts.now ?? new Date();
+  const ctx = new Context(opts, now);
+  const start = decodeInput(() => pathCert(leaf, now), 'certificate');
+  return validateWith(ctx, start, opts, 0);
+}
+
+function validateWith(ctx: Context, start: PathCert, opts: VerifyOptions, nesting: number): ChainCheck {
+  let best: { c: Candidate; findings: Finding[]; score: number } | undefined;
+  for (const c of buildPaths(ctx, [start])) {
+    const findings = checkPath(ctx, c, opts, nesting);
+    if (findings.length === 0) return result(ctx, c, findings);
+    const score = (c.anchored ? 0 : 1000) + findings.length;
+    if (!best || score < best.score) best = { c, findings, score };
+  }
+  return result(ctx, best!.c, best!.findings);
+}
+
+function result(ctx: Context, c: Candidate, findings: Finding[]): ChainCheck {
+  const path = c.path;
+  const chain: ChainLink[] = path.map((cert, depth) => {
+    const issuer = path[depth + 1];
+    const isAnchor = c.anchored && depth === path.length - 1;
+    const signatureValid = issuer ? ctx.signedBy(cert, issuer, path.slice(depth + 2)) : cert.selfIssued && ctx.signedBy(cert, cert, []);
+    const mine = findings.filter((f) => f.depth === depth);
+    const names = ['signature', 'validity', ...(depth > 0 ? ['ca', 'path-length'] : []), 'extensions', 'name-constraints'];
+    if (ctx.opts.purpose && ctx.opts.purpose !== 'any') names.push('purpose');
+    if (depth === 0 && (ctx.opts.host !== undefined || ctx.opts.ip !== undefined)) names.push('host');
+    if (revocationScope(ctx.opts, depth, path.length, c.anchored)) names.push('revocation');
+    for (const f of mine) if (!names.includes(f.check)) names.push(f.check);
+    const checks: LinkCheck[] = names.map((name) => {
+      const failed = mine.filter((f) => f.check === name);
+      if (failed.length > 0) return { name, ok: false, detail: failed.map((f) => f.message).join(' ') };
+      if (name === 'signature' && isAnchor) return { name, ok: true, detail: 'trust anchor: trusted as given' };
+      return { name, ok: true };
+    });
+    return {
+      subject: cert.model.subject.text,
+      issuer: cert.model.issuer.text,
+      serialNumber: cert.model.serialNumber,
+      notBefore: cert.model.notBefore,
+      notAfter: cert.model.notAfter,
+      fingerprints: { sha1: cert.model.fingerprints.sha1, sha256: cert.sha256 },
+      fingerprintSha256: cert.sha256,
+      signatureValid,
+      anchor: isAnchor,
+      checks,
+    };
+  });
+  const errors = findings
+    .slice()
+    .sort((a, b) => a.depth - b.depth)
+    .map((f) => ({ depth: f.depth, code: f.code, message: f.message }));
+  return { ok: errors.length === 0, chain, errors, anchored: c.anchored };
+}
+
+function revocationScope(opts: VerifyOptions, depth: number, length: number, anchored: boolean): boolean {
+  const scope = opts.crlCheck ?? ((opts.crls?.length ?? 0) > 0 ? 'all' : 'none');
+  if (scope === 'none') return false;
+  if (anchored && depth === length - 1) return false; // trust anchors are not checked for revocation (RFC 5280 §6.3)
+  return scope === 'all' || depth === 0;
+}
+
+/** OpenSSL's X509_check_ca for a trust anchor: basicConstraints cA, or (without it) a v1 certificate or keyCertSign. */
+function anchorIsCa(c: PathCert): boolean {
+  if (c.keyUsage && !c.keyUsage.has('keyCertSign')) return false;
+  if (c.basicConstraints) return c.basicConstraints.ca;
+  return c.version < 3 || c.keyUsage !== undefined;
+}
+
+function checkPath(ctx: Context, cand: Candidate, opts: VerifyOptions, nesting: number): Finding[] {
+  const { path, anchored } = cand;
+  const now = ctx.now;
+  const out: Finding[] = [];
+  const add = (depth: number, check: string, code: VerifyCode, what: string) => out.push({ depth, check, code, message: `${depthName(path, depth)}: ${what}` });
+  const n = path.length;
+  const top = path[n - 1];
+
+  // Where the path ends.
+  if (cand.tooLong) add(n - 1, 'ca', 'cert_chain_too_long', `the chain is longer than ${MAX_PATH_LENGTH} certificates.`);
+  else if (!anchored) {
+    const selfSigned = top.selfIssued && ctx.signedBy(top, top, []);
+    if (selfSigned && n === 1) add(0, 'ca', 'depth_zero_self_signed_cert', 'self-signed, and not one of the trust anchors given.');
+    else if (selfSigned) add(n - 1, 'ca', 'self_signed_cert_in_chain', 'a self-signed certificate that is not one of the trust anchors given.');
+    else add(n - 1, 'ca', 'unable_to_get_issuer_cert', `its issuer "${top.model.issuer.text}" is not among the trust anchors or intermediates given.`);
+  }
+
+  for (let i = 0; i < n; i++) {
+    const c = path[i];
+    const issuer = path[i + 1];
+    const isAnchor = anchored && i === n - 1;
+    // Signature: the TBS algorithm must equal the outer one, and the issuer's key must verify it.
+    if (issuer) {
+      if (!sameBytes(c.innerAlg, c.outerAlg)) add(i, 'signature', 'cert_signature_failure', 'the signatureAlgorithm differs from the signature field inside the signed part.');
+      else if (!c.signature) add(i, 'signature', 'cert_signature_failure', 'the signature BIT STRING has unused bits: a bad signature.');
+      else if (!ctx.signedBy(c, issuer, path.slice(i + 2))) add(i, 'signature', 'cert_signature_failure', `signature does not verify with the key of ${certName(issuer)}.`);
+    }
+    // Validity at `now`, for every certificate including the anchor (as OpenSSL does).
+    if (now < c.notBefore) add(i, 'validity', 'cert_not_yet_valid', `not valid before ${c.model.notBefore}.`);
+    if (now > c.notAfter) add(i, 'validity', 'cert_has_expired', `expired on ${c.model.notAfter}.`);
+    // Extensions: each at most once, known ones decodable, unknown ones not critical.
+    for (const d of c.duplicates) add(i, 'extensions', 'invalid_extension', `the ${extensionName(d)} extension appears more than once.`);
+    for (const m of c.malformed) add(i, 'extensions', 'invalid_extension', `malformed ${m}.`);
+    const unknown = c.extensions.filter((e) => e.critical && !HANDLED_CRITICAL.has(e.oid)).map((e) => e.oid);
+    if (unknown.length > 0) add(i, 'extensions', 'unhandled_critical_extension', `unhandled critical extension ${unknown.join(', ')}.`);
+    // CAs: basicConstraints cA and keyCertSign; pathLenConstraint over the non-self-issued CAs below.
+    if (i > 0) {
+      if (isAnchor) {
+        if (!anchorIsCa(c)) add(i, 'ca', 'invalid_ca', 'not a CA certificate (basicConstraints CA:TRUE or keyCertSign missing), so it cannot issue certificates.');
+      } else if (c.version < 3 && !(c.selfIssued && ctx.signedBy(c, c, []))) {
+        add(i, 'ca', 'invalid_ca', `a version ${c.version} certificate cannot be an intermediate CA (no basicConstraints).`);
+      } else if (c.version >= 3 && !c.basicConstraints?.ca) {
+        add(i, 'ca', 'invalid_ca', c.basicConstraints ? 'basicConstraints says CA:FALSE, so it cannot issue certificates.' : 'no basicConstraints CA:TRUE, so it cannot issue certificates.');
+      } else if (c.keyUsage && !c.keyUsage.has('keyCertSign')) {
+        add(i, 'ca', 'invalid_ca', 'its keyUsage lacks keyCertSign, so it cannot issue certificates.');
+      }
+      const pathLen = c.basicConstraints?.pathLen;
+      if (pathLen !== undefined && i > 1) {
+        const below = path.slice(1, i).filter((x) => !x.selfIssued).length;
+        if (below > pathLen) add(i, 'path-length', 'path_length_exceeded', `its pathLenConstraint allows ${pathLen} intermediate CA${pathLen === 1 ? '' : 's'} below it, the chain has ${below}.`);
+      }
+    }
+    // Name constraints of every CA above, on the leaf and on the CAs that are not self-issued.
+    if (i === 0 || !c.selfIssued) {
+      for (let j = i + 1; j < n; j++) {
+        const nc = path[j].nameConstraints;
+        if (!nc) continue;
+        const f = checkNameConstraints(c, nc, i === 0);
+        if (!f) continue;
+        const why =
+          f.code === 'permitted_violation'
+            ? `${f.name} is outside the names permitted by ${certName(path[j])}.`
+            : f.code === 'excluded_violation'
+              ? `${f.name} is among the names excluded by ${certName(path[j])}.`
+              : f.code === 'subtree_minmax'
+                ? `the name constraints of ${certName(path[j])} use minimum/maximum, which RFC 5280 does not allow.`
+                : `${f.name} cannot be checked against the name constraints of ${certName(path[j])}.`;
+        add(i, 'name-constraints', f.code, why);
+        break;
+      }
+    }
+    // Purpose: EKU and keyUsage on the leaf, EKU on CAs that carry one.
+    if (opts.purpose && opts.purpose !== 'any') {
+      const why = purposeProblem(c, opts.purpose, i > 0);
+      if (why) add(i, 'purpose', 'invalid_purpose', why);
+    }
+  }
+
+  // The leaf's host name / IP address, as a TLS client checks them.
+  if (opts.host !== undefined) {
+    const asIp = parseIp(opts.host);
+    if (asIp ? !ipIdentities(path[0]).some((b) => sameBytes(b, asIp)) : !dnsIdentities(path[0]).some((p) => hostMatches(p, opts.host!, isPublicSuffix))) {
+      const names = asIp ? ipIdentities(path[0]).map(ipText) : dnsIdentities(path[0]);
+      add(0, 'host', asIp ? 'ip_address_mismatch' : 'hostname_mismatch', `not valid for ${opts.host} (it names ${names.length ? names.join(', ') : 'no host'}).`);
+    }
+  }
+  if (opts.ip !== undefined) {
+    const ip = parseIp(opts.ip);
+    if (!ip) throw new PkiError(`"${opts.ip}" is not an IP address`);
+    if (!ipIdentities(path[0]).some((b) => sameBytes(b, ip))) {
+      const ips = ipIdentities(path[0]).map(ipText);
+      add(0, 'host', 'ip_address_mismatch', `not valid for IP address ${opts.ip} (it names ${ips.length ? ips.join(', ') : 'no IP address'}).`);
+    }
+  }
+
+  // Revocation, once the path itself holds (a CRL check on a broken path says nothing more).
+  if (out.length === 0) {
+    for (let i = 0; i < n - 1; i++) {
+      if (!revocationScope(opts, i, n, anchored)) continue;
+      const f = checkRevocation(ctx, path, i, nesting);
+      if (f) add(i, 'revocation', f.code, f.message);
+    }
+  }
+  return out;
+}
+
+function purposeProblem(c: PathCert, purpose: 'server' | 'client', ca: boolean): string | undefined {
+  const wanted = purpose === 'server' ? EKU_SERVER : EKU_CLIENT;
+  const label = purpose === 'server' ? 'serverAuth' : 'clientAuth';
+  if (c.extKeyUsage) {
+    const ok = c.extKeyUsage.includes(wanted) || (purpose === 'server' && (c.extKeyUsage.includes(EKU_NS_SGC) || c.extKeyUsage.includes(EKU_MS_SGC)));
+    if (!ok) return `its extendedKeyUsage (${c.extKeyUsage.map(ekuName).join(', ')}) does not include ${label}${ca ? ', which restricts every certificate it issues' : ''}.`;
+  }
+  if (c.nsCertType) {
+    const bit = ca ? 'sslCA' : purpose === 'server' ? 'sslServer' : 'sslClient';
+    if (!c.nsCertType.has(bit)) return `its Netscape certificate type lacks ${bit}.`;
+  }
+  if (!ca && c.keyUsage) {
+    const usable = purpose === 'server' ? ['digitalSignature', 'keyEncipherment', 'keyAgreement'] : ['digitalSignature', 'keyAgreement'];
+    if (!usable.some((u) => c.keyUsage!.has(u))) return `its keyUsage (${[...c.keyUsage].join(', ') || 'empty'}) allows none of ${usable.join(', ')}, which a TLS ${purpose} needs.`;
+  }
+  return undefined;
+}
+
+function ekuName(oid: string): string {
+  const names: Record<string, string> = {
+    [EKU_SERVER]: 'serverAuth',
+    [EKU_CLIENT]: 'clientAuth',
+    '1.3.6.1.5.5.7.3.3': 'codeSigning',
+    '1.3.6.1.5.5.7.3.4': 'emailProtection',
+    '1.3.6.1.5.5.7.3.8': 'timeStamping',
+    '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+    '2.5.29.37.0': 'anyExtendedKeyUsage',
+  };
+  return names[oid] ?? oid;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Revocation (RFC 5280 §6.3, complete CRLs)
+
+interface CrlVerdict {
+  code: VerifyCode;
+  message: string;
+}
+
+/** Ranks why a CRL could not be used, most telling first. */
+const CRL_PROBLEM_RANK: VerifyCode[] = ['crl_has_expired', 'crl_not_yet_valid', 'unhandled_critical_crl_extension', 'crl_signature_failure', 'keyusage_no_crl_sign', 'unable_to_get_crl_issuer', 'unable_to_get_crl'];
+
+/** Checks path[i] against the CRLs of its issuer. Returns the failure, or undefined when it is not revoked. */
+function checkRevocation(ctx: Context, path: PathCert[], i: number, nesting: number): CrlVerdict | undefined {
+  const cert = path[i];
+  const issuer = path[i + 1];
+  const issuerText = cert.model.issuer.text;
+  const named = ctx.crls.filter((c) => c.issuerCanon === cert.issuerCanon);
+  const complete = named.filter((c) => !c.delta);
+  if (complete.length === 0) {
+    return {
+      code: 'unable_to_get_crl',
+      message: named.length > 0 ? `only delta CRLs from "${issuerText}" were given; delta CRLs are not supported, give the complete CRL.` : `no CRL from "${issuerText}" was given, so its revocation status is unknown.`,
+    };
+  }
+  const problems: CrlVerdict[] = [];
+  const usable: PathCrl[] = [];
+  for (const crl of complete) {
+    const p = crlProblem(ctx, crl, cert, issuer, path, i, nesting);
+    if (p) problems.push(p);
+    else usable.push(crl);
+  }
+  if (usable.length === 0) {
+    problems.sort((a, b) => CRL_PROBLEM_RANK.indexOf(a.code) - CRL_PROBLEM_RANK.indexOf(b.code));
+    return problems[0];
+  }
+  // The most recent usable CRL decides.
+  const crl = usable.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+  if (crl.entries.size > 0 && [...crl.entries.values()].some((e) => e.unhandledCritical.length > 0)) {
+    return { code: 'unhandled_critical_crl_extension', message: `the CRL from "${issuerText}" has an entry with an unhandled critical extension.` };
+  }
+  const entry = crl.entries.get(cert.serial);
+  if (entry && entry.reason !== 'removeFromCRL') {
+    return {
+      code: 'cert_revoked',
+      message: `revoked: serial ${cert.model.serialNumber} on ${entry.revocationDate.toISOString().replace(/\.\d{3}Z$/, 'Z')}${entry.reason ? `, reason ${entry.reason}` : ''} (CRL from "${issuerText}", ${crl.thisUpdate.toISOString().slice(0, 10)}).`,
+    };
+  }
+  return undefined;
+}
+
+/** Why `crl` cannot be used to check path[i], or undefined when it can. */
+function crlProblem(ctx: Context, crl: PathCrl, cert: PathCert, issuer: PathCert, path: PathCert[], i: number, nesting: number): CrlVerdict | undefined {
+  const who = `the CRL from "${crl.issuerText}"`;
+  if (crl.malformed.length > 0) return { code: 'crl_signature_failure', message: `${who} is malformed (${crl.malformed[0]}).` };
+  if (crl.unhandledCritical.length > 0) return { code: 'unhandled_critical_crl_extension', message: `${who} has an unhandled critical extension ${crl.unhandledCritical.join(', ')}.` };
+  if (crl.idp) {
+    const idp = crl.idp;
+    const isCa = !!cert.basicConstraints?.ca;
+    if (idp.indirect || idp.someReasons || idp.attributeOnly || (idp.userOnly && isCa) || (idp.caOnly && !isCa)) {
+      return { code: 'unable_to_get_crl', message: `${who} does not cover this certificate (its issuingDistributionPoint limits its scope; indirect and partial CRLs are not supported).` };
+    }
+    if (idp.fullNames.length > 0 && cert.distributionPoints.length > 0 && !idp.fullNames.some((n) => cert.distributionPoints.includes(n))) {
+      return { code: 'unable_to_get_crl', message: `${who} is for another distribution point than this certificate's.` };
+    }
+  }
+  // The signer: the certificate's own issuer, or another certificate of the same name (a separate CRL key).
+  if (!sameBytes(crl.innerAlg, crl.outerAlg) || !crl.signature) return { code: 'crl_signature_failure', message: `${who}: its signature is malformed.` };
+  const signerCandidates = [issuer, ...path.filter((p) => p !== issuer), ...ctx.anchors, ...ctx.pool].filter(
+    (s, k, all) => s.subjectCanon === crl.issuerCanon && all.findIndex((x) => x.sha256 === s.sha256) === k,
+  );
+  let best: CrlVerdict = { code: 'crl_signature_failure', message: `${who}: its signature does not verify with the key of ${certName(issuer)} or any certificate of that name.` };
+  for (const signer of signerCandidates) {
+    if (!ctx.signedBy(crl, signer, signer === issuer ? path.slice(i + 2) : [])) continue;
+    if (signer.keyUsage && !signer.keyUsage.has('cRLSign')) {
+      best = { code: 'keyusage_no_crl_sign', message: `${who} is signed by ${certName(signer)}, whose keyUsage lacks cRLSign.` };
+      continue;
+    }
+    if (!signerTrusted(ctx, signer, path, i, nesting)) {
+      best = { code: 'unable_to_get_crl_issuer', message: `${who} is signed by ${certName(signer)}, whose own chain to the trust anchor does not validate.` };
+      continue;
+    }
+    if (ctx.now < crl.thisUpdate) return { code: 'crl_not_yet_valid', message: `${who} is not valid before ${iso(crl.thisUpdate)}.` };
+    if (crl.nextUpdate && ctx.now > crl.nextUpdate) return { code: 'crl_has_expired', message: `${who} expired on ${iso(crl.nextUpdate)} (its nextUpdate); get a fresh one.` };
+    return undefined;
+  }
+  return best;
+}
+
+/** A CRL signer other than the validated path's own certificates must itself chain to the same anchors. */
+function signerTrusted(ctx: Context, signer: PathCert, path: PathCert[], i: number, nesting: number): boolean {
+  const k = path.findIndex((p) => p.sha256 === signer.sha256);
+  if (k > i) return true; // on the path above the certificate: validated with it
+  if (ctx.isAnchor(signer)) return true;
+  if (ctx.signersInProgress.has(signer.sha256)) return true;
+  if (nesting >= MAX_NESTING) return false;
+  ctx.signersInProgress.add(signer.sha256);
+  try {
+    const sub = validateWith(ctx, signer, { ...ctx.opts, purpose: 'any', host: undefined, ip: undefined }, nesting + 1);
+    return sub.ok;
+  } finally {
+    ctx.signersInProgress.delete(signer.sha256);
+  }
+}
+
+function iso(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ordering a bundle (no trust decision)
 
 /** Orders certificates leaf first, each followed by its issuer (for full-chain bundles). Throws when they do not form one chain. */
 export function orderChain(ders: Uint8Array[]): Uint8Array[] {
   const now = new Date();
-  const certs = ders.map((d) => parse(d, now));
-  const issuedByOther = (c: Cert) => certs.some((o) => o !== c && o.issuerDer === c.subjectDer && o.issuerDer !== o.subjectDer);
+  const certs = ders.map((d, i) => decodeInput(() => pathCert(d, now), `certificate ${i + 1}`));
+  const label = (c: PathCert) => `"${c.model.subject.text || '(empty subject)'}"`;
+  const issuedByOther = (c: PathCert) => certs.some((o) => o !== c && o.issuerCanon === c.subjectCanon && !o.selfIssued);
   const leaves = certs.filter((c) => !issuedByOther(c));
   if (leaves.length !== 1) {
     throw new PkiError(`these ${certs.length} certificates do not form a single chain (${leaves.length} candidates for the leaf: ${leaves.map(label).join(', ')})`);
   }
-  const out: Cert[] = [leaves[0]];
+  const out: PathCert[] = [leaves[0]];
   while (out.length < certs.length) {
     const cur = out[out.length - 1];
-    const next = certs.find((c) => !out.includes(c) && c.subjectDer === cur.issuerDer);
+    const next = certs.find((c) => !out.includes(c) && c.subjectCanon === cur.issuerCanon);
     if (!next) {
       const rest = certs.filter((c) => !out.includes(c)).map(label);
       throw new PkiError(`${rest.join(', ')} ${rest.length === 1 ? 'is' : 'are'} not part of the chain above ${label(cur)}`);
@@ -159,4 +618,14 @@ export function orderChain(ders: Uint8Array[]): Uint8Array[] {
     out.push(next);
   }
   return out.map((c) => c.der);
+}
+
+/**
+ * @deprecated TEMPORARY while the extension moves to validatePath (remove when no caller is left): the old
+ * shape, with the certificates given treated as untrusted intermediates and no anchor, so it never says "ok"
+ * from a file's own certificates.
+ */
+export function verifyChain(leaf: Uint8Array, cas: Uint8Array[], opts: { now?: Date } = {}): Omit<ChainCheck, 'errors'> & { errors: string[] } {
+  const r = validatePath(leaf, { anchors: [], intermediates: cas, now: opts.now });
+  return { ...r, errors: r.errors.map((e) => e.message) };
 }
