@@ -26,8 +26,10 @@ export const SYSTEM_BUNDLES = [
  * SYSTEM_BUNDLES that holds certificates, else Node's built-in Mozilla roots (`tls.rootCertificates`), which
  * every platform has.
  */
-export function systemTrustStore(env: Record<string, string | undefined> = process.env): SystemTrust {
-  const candidates = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE, ...SYSTEM_BUNDLES] : SYSTEM_BUNDLES;
+export function systemTrustStore(opts: { env?: Record<string, string | undefined>; bundles?: string[] } = {}): SystemTrust {
+  const env = opts.env ?? process.env;
+  const bundles = opts.bundles ?? SYSTEM_BUNDLES;
+  const candidates = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE, ...bundles] : bundles;
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     try {
