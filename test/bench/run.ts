@@ -1,4 +1,4 @@
-// `npm run bench`: the six performance budgets of issue 8, each measured side by side with its peer in the same
+// `npm run bench`: the six performance budgets of issue 8 and the path-validation budget of issue 11 (7), each measured side by side with its peer in the same
 // run (medians of interleaved runs), printed as a table and written to bench-results.json at the repository root.
 //
 //   node out/test/bench/run.js [--runs N] [--only 1,3,…] [--no-host] [--keep] [--profile]
@@ -251,6 +251,66 @@ async function decodeBench(engine: Engine, o: Options): Promise<BenchResult> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 7. Validate a 4-deep chain (issue 11: at most 2× what the chain check cost before path validation)
+
+async function pathBench(o: Options): Promise<BenchResult> {
+  // Both from the same compilation (tsc, out/), so the ratio compares the algorithms, not the builds.
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { issueCertificate } = await import('../../src/core/issue');
+  const { parseSubject } = await import('../../src/core/dn');
+  const { validatePath } = await import('../../src/core/verify');
+  const { verifyChain } = await import('./legacyVerify');
+  type Ca = { certificate: Uint8Array; privateKeyPkcs8: Uint8Array };
+  const make = async (cn: string, profile: 'root' | 'intermediate' | 'server', issuer?: Ca): Promise<Ca> => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pkcs8 = new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' }));
+    const { der } = await issueCertificate({
+      subject: parseSubject(`/O=Bench/CN=${cn}`),
+      publicKeySpki: new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })),
+      subjectPrivateKeyPkcs8: pkcs8,
+      profile,
+      issuer,
+      pathLength: profile === 'root' ? 2 : profile === 'intermediate' ? (cn === 'Int 1' ? 1 : 0) : undefined,
+      sans: profile === 'server' ? [{ type: 'dns', value: 'bench.example' }] : [],
+      allowOutliveIssuer: true,
+    });
+    return { certificate: der, privateKeyPkcs8: pkcs8 };
+  };
+  const root = await make('Root', 'root');
+  const int1 = await make('Int 1', 'intermediate', root);
+  const int2 = await make('Int 2', 'intermediate', int1);
+  const leaf = await make('bench.example', 'server', int2);
+  const batch = 50;
+  const ours = (): number => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) {
+      const r = validatePath(leaf.certificate, { anchors: [root.certificate], intermediates: [int2.certificate, int1.certificate], purpose: 'server', host: 'bench.example' });
+      if (!r.ok || r.chain.length !== 4) throw new Error(`validatePath: ${JSON.stringify(r.errors)}`);
+    }
+    return Number(process.hrtime.bigint() - t0) / 1e6 / batch;
+  };
+  const peer = (): number => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) {
+      const r = verifyChain(leaf.certificate, [int2.certificate, int1.certificate, root.certificate]);
+      if (!r.ok || r.chain.length !== 4) throw new Error(`legacy verifyChain: ${r.errors.join(' ')}`);
+    }
+    return Number(process.hrtime.bigint() - t0) / 1e6 / batch;
+  };
+  const pair = interleaved(ours, peer, Math.max(o.runs, 20));
+  return result(
+    '7. validate a 4-deep chain (root → 2 intermediates → leaf, EC P-256), per validation',
+    median(pair.ours),
+    'verifyChain before issue 11 (test/bench/legacyVerify.ts)',
+    median(pair.peer),
+    2,
+    Math.max(o.runs, 20),
+    [],
+    'validatePath with purpose server and a host name check; the peer only checks signatures, validity, CA flags and pathLen. Each call decodes the 4 certificates afresh.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // 4. Scan a big workspace
 
 async function scanBench(engine: Engine, tree: Tree, o: Options, host: HostResults | undefined): Promise<BenchResult> {
@@ -478,6 +538,7 @@ async function main(): Promise<number> {
   await step(4, 'scan the tree vs ripgrep', () => scanBench(engine, tree as Tree, o, host));
   await step(5, 'activation', () => activationBench(host));
   await step(6, 'no freeze during RSA-4096 / DH generation', () => freezeBench(engine, host));
+  await step(7, 'validate a 4-deep chain vs the chain check before issue 11', () => pathBench(o));
 
   if (o.profile) {
     // The same bundles, not minified (the same code, with its function names), for readable profiles.
