@@ -133,7 +133,6 @@ class Context {
   private readonly crlSigCache = new Map<string, boolean>();
   /** CRL signers whose validation is under way (a CRL signer's own status may come from the CRL it signs). */
   readonly signersInProgress = new Set<string>();
-  candidatesTried = 0;
 
   constructor(
     readonly opts: VerifyOptions,
@@ -245,7 +244,7 @@ function issuersOf(ctx: Context, c: PathCert, list: PathCert[], path: PathCert[]
 }
 
 /** Every path from `leaf` (depth first, best candidates first); unanchored dead ends are yielded too. */
-function* buildPaths(ctx: Context, path: PathCert[]): Generator<Candidate> {
+function* buildPaths(ctx: Context, path: PathCert[], budget: { left: number }): Generator<Candidate> {
   const top = path[path.length - 1];
   if (ctx.isAnchor(top)) {
     yield { path, anchored: true };
@@ -258,9 +257,9 @@ function* buildPaths(ctx: Context, path: PathCert[]): Generator<Candidate> {
   const candidates = [...issuersOf(ctx, top, ctx.anchors, path), ...issuersOf(ctx, top, ctx.pool, path)];
   let any = false;
   for (const next of candidates) {
-    if (++ctx.candidatesTried > MAX_CANDIDATES) break;
+    if (--budget.left < 0) break;
     any = true;
-    yield* buildPaths(ctx, [...path, next]);
+    yield* buildPaths(ctx, [...path, next], budget);
   }
   if (!any) yield { path, anchored: false };
 }
@@ -288,7 +287,7 @@ export function validatePath(leaf: Uint8Array, opts: VerifyOptions): ChainCheck 
 
 function validateWith(ctx: Context, start: PathCert, opts: VerifyOptions, nesting: number): ChainCheck {
   let best: { c: Candidate; findings: Finding[]; score: number } | undefined;
-  for (const c of buildPaths(ctx, [start])) {
+  for (const c of buildPaths(ctx, [start], { left: MAX_CANDIDATES })) {
     const findings = checkPath(ctx, c, opts, nesting);
     if (findings.length === 0) return result(ctx, c, findings);
     const score = (c.anchored ? 0 : 1000) + findings.length;

@@ -869,10 +869,14 @@ function algorithm(b: Uint8Array, t: Tlv): { oid: string; name: string; params?:
   return { oid, name: oidName(oid) ?? oid, params };
 }
 
-/** The signature BIT STRING's bytes (it must have no unused bits). */
+/**
+ * The signature BIT STRING's bytes. A signature with unused bits is a bad signature, not an unreadable
+ * file: its bytes are returned empty, so that it never verifies.
+ */
 function signatureBits(b: Uint8Array, t: Tlv): Uint8Array {
   if (t.tag !== Tag.BitString) throw new PkiError(`expected the signature (BIT STRING), found tag 0x${t.tag.toString(16)}`);
-  if (t.end - t.contentStart < 1 || b[t.contentStart] !== 0) throw new PkiError('malformed signature BIT STRING');
+  if (t.end - t.contentStart < 1 || b[t.contentStart] > 7) throw new PkiError('malformed signature BIT STRING');
+  if (b[t.contentStart] !== 0) return new Uint8Array(0);
   return b.subarray(t.contentStart + 1, t.end);
 }
 
