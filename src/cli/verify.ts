@@ -58,10 +58,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const pathOnly = ['untrusted', 'crl', 'crl-check', 'purpose', 'host', 'ip', 'json'] as const;
   const stray = pathOnly.find((o) => values[o] !== undefined);
   if (values.csr !== undefined && (chainWanted || stray)) throw new CliError(`--${chainWanted ? (values.ca ? 'ca' : 'system') : stray} applies to --cert, not --csr\n${USAGE}`, 2);
+  if (!chainWanted && stray) throw new CliError(`--${stray} needs trust anchors: add --ca FILE or --system\n${USAGE}`, 2);
   if (values.cert !== undefined && !chainWanted && values.key === undefined) {
     throw new CliError(`give the trust anchors (--ca FILE or --system) and/or --key to check the certificate against\n${USAGE}`, 2);
   }
-  if (!chainWanted && stray) throw new CliError(`--${stray} needs trust anchors: add --ca FILE or --system\n${USAGE}`, 2);
   const purpose = values.purpose as Purpose | undefined;
   if (purpose !== undefined && !PURPOSES.includes(purpose)) throw new CliError(`--purpose must be one of ${PURPOSES.join(', ')}, got "${values.purpose}"`, 2);
   const crlCheck = values['crl-check'] as CrlCheck | undefined;

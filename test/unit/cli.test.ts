@@ -150,3 +150,49 @@ describe('tlsw inspect reports', () => {
     noStack(r.err);
   });
 });
+
+describe('tlsw verify: arguments', () => {
+  const leaf = t.path('v-leaf.pem');
+  const ca = t.path('v-ca.pem');
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('v-ca.key'), '-subj', '/CN=Verify Args CA', '-days', '30', '-out', ca]);
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('v-leaf.key'), '-subj', '/CN=args.example', '-out', t.path('v-leaf.csr')]);
+  writeFileSync(t.path('v-ext.cnf'), 'subjectAltName=DNS:args.example\nextendedKeyUsage=serverAuth\n');
+  openssl(['x509', '-req', '-in', t.path('v-leaf.csr'), '-CA', ca, '-CAkey', t.path('v-ca.key'), '-set_serial', '5', '-days', '10', '-extfile', t.path('v-ext.cnf'), '-out', leaf]);
+
+  it('refuses options that need anchors when none are given, and unknown purposes, as usage errors', () => {
+    for (const [args, msg] of [
+      [['verify', '--cert', leaf, '--crl', ca], /--crl needs trust anchors: add --ca FILE or --system/],
+      [['verify', '--cert', leaf, '--host', 'x'], /--host needs trust anchors/],
+      [['verify', '--cert', leaf, '--ca', ca, '--purpose', 'email'], /--purpose must be one of server, client, any/],
+      [['verify', '--cert', leaf, '--ca', ca, '--crl-check', 'some'], /--crl-check must be none, leaf or all/],
+      [['verify', '--csr', leaf, '--ca', ca], /--ca applies to --cert, not --csr/],
+    ] as const) {
+      const r = tlsw([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, msg);
+      noStack(r.err);
+    }
+  });
+
+  it('--json gives ok, anchored, the chain with its checks and coded errors; exit 1 when invalid', () => {
+    const ok = tlsw(['verify', '--cert', leaf, '--ca', ca, '--purpose', 'server', '--host', 'args.example', '--json']);
+    assert.equal(ok.code, 0, ok.err);
+    const j = JSON.parse(ok.out);
+    assert.equal(j.ok, true);
+    assert.equal(j.anchored, true);
+    assert.deepEqual(j.chain.map((l: { anchor: boolean }) => l.anchor), [false, true]);
+    assert.ok(j.chain[0].checks.some((c: { name: string; ok: boolean }) => c.name === 'host' && c.ok));
+    const bad = tlsw(['verify', '--cert', leaf, '--ca', ca, '--host', 'other.example', '--json']);
+    assert.equal(bad.code, 1);
+    const jb = JSON.parse(bad.out);
+    assert.deepEqual(jb.errors.map((e: { code: string }) => e.code), ['hostname_mismatch']);
+    assert.match(bad.err, /the leaf \(CN=args\.example\): not valid for other\.example .*\[hostname_mismatch\]/);
+    // Without anchors, the leaf's own CA in the --cert file is not trusted.
+    writeFileSync(t.path('v-both.pem'), readFileSync(leaf, 'utf8') + readFileSync(ca, 'utf8'));
+    const other = t.path('v-other.pem');
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('v-other.key'), '-subj', '/CN=Other CA', '-days', '30', '-out', other]);
+    const smuggled = tlsw(['verify', '--cert', t.path('v-both.pem'), '--ca', other]);
+    assert.equal(smuggled.code, 1);
+    assert.match(smuggled.err, /certificate 2 of the chain \(CN=Verify Args CA\): a self-signed certificate that is not one of the trust anchors given\. \[self_signed_cert_in_chain\]/);
+  });
+});
