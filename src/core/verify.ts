@@ -44,6 +44,7 @@ export type VerifyCode =
   | 'unhandled_critical_crl_extension'
   | 'keyusage_no_crl_sign'
   | 'unable_to_get_crl_issuer'
+  | 'crl_path_validation_error'
   | 'cert_chain_too_long';
 
 export type Purpose = 'server' | 'client' | 'any';
@@ -450,6 +451,12 @@ function checkPath(ctx: Context, cand: Candidate, opts: VerifyOptions, nesting: 
       const f = checkRevocation(ctx, path, i, nesting);
       if (f) add(i, 'revocation', f.code, f.message);
     }
+    // RFC 5280 never checks a trust anchor, but `openssl verify -crl_check_all` does check a self-signed
+    // anchor against its own CRL: a root that lists itself as revoked is refused by both.
+    if (anchored && top.selfIssued && (opts.crlCheck ?? 'all') === 'all' && (opts.crls?.length ?? 0) > 0 && n > 1) {
+      const f = checkRevocation(ctx, [...path, top], n - 1, nesting);
+      if (f?.code === 'cert_revoked') add(n - 1, 'revocation', f.code, f.message);
+    }
   }
   return out;
 }
@@ -494,7 +501,7 @@ interface CrlVerdict {
 }
 
 /** Ranks why a CRL could not be used, most telling first. */
-const CRL_PROBLEM_RANK: VerifyCode[] = ['crl_has_expired', 'crl_not_yet_valid', 'unhandled_critical_crl_extension', 'crl_signature_failure', 'keyusage_no_crl_sign', 'unable_to_get_crl_issuer', 'unable_to_get_crl'];
+const CRL_PROBLEM_RANK: VerifyCode[] = ['crl_has_expired', 'crl_not_yet_valid', 'unhandled_critical_crl_extension', 'crl_signature_failure', 'keyusage_no_crl_sign', 'crl_path_validation_error', 'unable_to_get_crl_issuer', 'unable_to_get_crl'];
 
 /** Checks path[i] against the CRLs of its issuer. Returns the failure, or undefined when it is not revoked. */
 function checkRevocation(ctx: Context, path: PathCert[], i: number, nesting: number): CrlVerdict | undefined {
@@ -562,8 +569,9 @@ function crlProblem(ctx: Context, crl: PathCrl, cert: PathCert, issuer: PathCert
       best = { code: 'keyusage_no_crl_sign', message: `${who} is signed by ${certName(signer)}, whose keyUsage lacks cRLSign.` };
       continue;
     }
-    if (!signerTrusted(ctx, signer, path, i, nesting)) {
-      best = { code: 'unable_to_get_crl_issuer', message: `${who} is signed by ${certName(signer)}, whose own chain to the trust anchor does not validate.` };
+    const why = signerProblem(ctx, signer, path, i, nesting);
+    if (why !== undefined) {
+      best = { code: 'crl_path_validation_error', message: `${who} is signed by ${certName(signer)}, which is not trusted: ${why}` };
       continue;
     }
     if (ctx.now < crl.thisUpdate) return { code: 'crl_not_yet_valid', message: `${who} is not valid before ${iso(crl.thisUpdate)}.` };
@@ -573,17 +581,22 @@ function crlProblem(ctx: Context, crl: PathCrl, cert: PathCert, issuer: PathCert
   return best;
 }
 
-/** A CRL signer other than the validated path's own certificates must itself chain to the same anchors. */
-function signerTrusted(ctx: Context, signer: PathCert, path: PathCert[], i: number, nesting: number): boolean {
+/**
+ * A CRL signer other than the validated path's own certificates must itself chain to the same anchors (and not
+ * be revoked). Returns why it does not, or undefined when it does.
+ */
+function signerProblem(ctx: Context, signer: PathCert, path: PathCert[], i: number, nesting: number): string | undefined {
   const k = path.findIndex((p) => p.sha256 === signer.sha256);
-  if (k > i) return true; // on the path above the certificate: validated with it
-  if (ctx.isAnchor(signer)) return true;
-  if (ctx.signersInProgress.has(signer.sha256)) return true;
-  if (nesting >= MAX_NESTING) return false;
+  if (k > i) return undefined; // on the path above the certificate: validated with it
+  if (ctx.isAnchor(signer)) return undefined;
+  if (ctx.signersInProgress.has(signer.sha256)) return undefined;
+  if (nesting >= MAX_NESTING) return 'CRL signers nest too deeply.';
   ctx.signersInProgress.add(signer.sha256);
   try {
     const sub = validateWith(ctx, signer, { ...ctx.opts, purpose: 'any', host: undefined, ip: undefined }, nesting + 1);
-    return sub.ok;
+    if (sub.ok) return undefined;
+    const first = sub.errors[0];
+    return first.code === 'cert_revoked' ? `it is ${first.message.replace(/^.*?: revoked: /, 'revoked: ')}` : first.message;
   } finally {
     ctx.signersInProgress.delete(signer.sha256);
   }
