@@ -12,7 +12,7 @@ import { CliError, type CommandIo } from './io';
 
 const USAGE = `Usage:
   tlsw verify --cert X.crt (--ca CA.crt … | --system) [--untrusted F …] [--crl F … [--crl-check leaf|all]]
-              [--purpose server|client|any] [--host NAME] [--ip ADDR] [--now DATE] [--json]
+              [--purpose server|client|any] [--host NAME] [--ip ADDR] [--partial-chain] [--now DATE] [--json]
               [--key X.key [--passphrase-file F]]
   tlsw verify --cert X.crt --key X.key [--passphrase-file F]
   tlsw verify --csr X.csr [--key X.key [--passphrase-file F]]
@@ -28,6 +28,8 @@ and revocation from CRLs.
   --purpose P       server (serverAuth), client (clientAuth) or any (default).
   --host NAME       the leaf must be valid for this host name (SANs; wildcards in the leftmost label only).
   --ip ADDR         the leaf must carry this IP address.
+  --partial-chain   an anchor that is not self-signed (an intermediate) may end the path, as with openssl
+                    verify -partial_chain; by default its root must be among the anchors too.
   --json            { ok, anchored, chain: [...], errors: [{ depth, code, message }] }; codes as OpenSSL names them.
 Exit status 0 when every check passes; 1 with one line per failure otherwise.`;
 
@@ -46,6 +48,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'host': { type: 'string' },
       'ip': { type: 'string' },
       'json': { type: 'boolean' },
+      'partial-chain': { type: 'boolean' },
       'key': { type: 'string' },
       'passphrase-file': { type: 'string' },
       'now': { type: 'string' },
@@ -55,7 +58,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   if ((values.cert === undefined) === (values.csr === undefined)) throw new CliError(`give --cert or --csr\n${USAGE}`, 2);
   const chainWanted = !!values.ca || !!values.system;
-  const pathOnly = ['untrusted', 'crl', 'crl-check', 'purpose', 'host', 'ip', 'json'] as const;
+  const pathOnly = ['untrusted', 'crl', 'crl-check', 'purpose', 'host', 'ip', 'json', 'partial-chain'] as const;
   const stray = pathOnly.find((o) => values[o] !== undefined);
   if (values.csr !== undefined && (chainWanted || stray)) throw new CliError(`--${chainWanted ? (values.ca ? 'ca' : 'system') : stray} applies to --cert, not --csr\n${USAGE}`, 2);
   if (!chainWanted && stray) throw new CliError(`--${stray} needs trust anchors: add --ca FILE or --system\n${USAGE}`, 2);
@@ -94,7 +97,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       const intermediates = [...extra, ...(values.untrusted ?? []).flatMap((u) => certificatesIn(u))];
       const crls = (values.crl ?? []).flatMap((f) => crlsIn(f));
       const result = await core(certPath, () =>
-        validatePath(leaf, { anchors, intermediates, crls, crlCheck, now, purpose, host: values.host, ip: values.ip }),
+        validatePath(leaf, { anchors, intermediates, crls, crlCheck, now, purpose, host: values.host, ip: values.ip, partialChain: values['partial-chain'] }),
       );
       json = result;
       if (!values.json) {

@@ -68,6 +68,11 @@ export interface VerifyOptions {
   host?: string;
   /** IP address the leaf must carry as an iPAddress SAN. */
   ip?: string;
+  /**
+   * Let an anchor that is not self-signed (an intermediate) end the path, like `openssl verify -partial_chain`.
+   * Default false: such an anchor's own issuer must be found among the anchors.
+   */
+  partialChain?: boolean;
 }
 
 export interface LinkCheck {
@@ -233,10 +238,15 @@ interface Candidate {
 
 /** Issuers of `c` from `list`, best first: key identifier match, then signature verifying, then the rest. */
 function issuersOf(ctx: Context, c: PathCert, list: PathCert[], path: PathCert[]): PathCert[] {
-  const named = list.filter((p) => p.subjectCanon === c.issuerCanon && !path.some((q) => q.sha256 === p.sha256 || (q.subjectCanon === p.subjectCanon && sameBytes(q.spki, p.spki))));
+  // A key identifier that names another key rules a candidate out, as OpenSSL's X509_check_akid does.
+  const named = list.filter(
+    (p) =>
+      p.subjectCanon === c.issuerCanon &&
+      !(c.authorityKeyId && p.subjectKeyId && c.authorityKeyId !== p.subjectKeyId) &&
+      !path.some((q) => q.sha256 === p.sha256 || (q.subjectCanon === p.subjectCanon && sameBytes(q.spki, p.spki))),
+  );
   const score = (p: PathCert): number => {
     let s = 0;
-    if (c.authorityKeyId && p.subjectKeyId && c.authorityKeyId !== p.subjectKeyId) s += 2;
     if (!ctx.signedBy(c, p, [])) s += 4;
     if (p.notAfter < ctx.now || p.notBefore > ctx.now) s += 1;
     return s;
@@ -247,8 +257,18 @@ function issuersOf(ctx: Context, c: PathCert, list: PathCert[], path: PathCert[]
 /** Every path from `leaf` (depth first, best candidates first); unanchored dead ends are yielded too. */
 function* buildPaths(ctx: Context, path: PathCert[], budget: { left: number }): Generator<Candidate> {
   const top = path[path.length - 1];
-  if (ctx.isAnchor(top)) {
+  // An anchor ends the path when it is self-signed (a root) or the caller allows partial chains; otherwise,
+  // as OpenSSL does without -partial_chain, its own issuer must be found among the anchors.
+  if (ctx.isAnchor(top) && (ctx.opts.partialChain || (top.selfIssued && ctx.signedBy(top, top, [])))) {
     yield { path, anchored: true };
+    return;
+  }
+  // A self-signed certificate that is not an anchor ends the path (it has no other issuer), unless an anchor
+  // holds the same name and key (a root re-issued with other dates): that anchor then stands for it.
+  if (top.selfIssued && ctx.signedBy(top, top, [])) {
+    const twin = ctx.anchors.find((a) => a.subjectCanon === top.subjectCanon && sameBytes(a.spki, top.spki));
+    if (twin && path.length > 1) yield { path: [...path.slice(0, -1), twin], anchored: true };
+    else yield { path, anchored: false };
     return;
   }
   if (path.length >= MAX_PATH_LENGTH) {
@@ -363,6 +383,7 @@ function checkPath(ctx: Context, cand: Candidate, opts: VerifyOptions, nesting: 
     const selfSigned = top.selfIssued && ctx.signedBy(top, top, []);
     if (selfSigned && n === 1) add(0, 'ca', 'depth_zero_self_signed_cert', 'self-signed, and not one of the trust anchors given.');
     else if (selfSigned) add(n - 1, 'ca', 'self_signed_cert_in_chain', 'a self-signed certificate that is not one of the trust anchors given.');
+    else if (ctx.isAnchor(top)) add(n - 1, 'ca', 'unable_to_get_issuer_cert', `a trust anchor that is not self-signed, and its issuer "${top.model.issuer.text}" is not among the anchors given (add that root, or allow partial chains).`);
     else add(n - 1, 'ca', 'unable_to_get_issuer_cert', `its issuer "${top.model.issuer.text}" is not among the trust anchors or intermediates given.`);
   }
 

@@ -94,10 +94,10 @@ describe('validatePath', () => {
     const root = await make('Root', 'root');
     const impostor = await make('Root', 'root');
     const leaf = await make('leaf', 'client', root);
+    // The leaf's authorityKeyIdentifier names another key, so the impostor is not even a candidate (as in openssl).
     const r = validatePath(leaf.certificate, { anchors: [impostor.certificate] });
     assert.equal(r.ok, false);
-    assert.deepEqual(codes(r), ['cert_signature_failure']);
-    assert.match(msgs(r), /the leaf \(CN=leaf\): signature does not verify with the key of CN=Root/);
+    assert.deepEqual(codes(r), ['unable_to_get_issuer_cert']);
     assert.equal(opensslAccepts(leaf.certificate, [impostor.certificate]), false);
   });
 
@@ -159,9 +159,8 @@ describe('validatePath: only the caller’s anchors end a path', () => {
     const leaf = await make('victim.example', 'server', fake);
     const r = validatePath(leaf.certificate, { anchors: [real.certificate], intermediates: [fake.certificate] });
     assert.equal(r.ok, false);
-    // The best path ends at the real root, whose key did not sign the leaf.
-    assert.deepEqual(codes(r), ['cert_signature_failure']);
-    assert.match(msgs(r), /the leaf \(CN=victim.example\): signature does not verify with the key of CN=Root/);
+    assert.deepEqual(codes(r), ['self_signed_cert_in_chain']);
+    assert.match(msgs(r), /certificate 2 of the chain \(CN=Root\): a self-signed certificate that is not one of the trust anchors given/);
     assert.equal(opensslAccepts(leaf.certificate, [real.certificate], [fake.certificate]), false);
     // Its genuine root in the file, an unrelated anchor: still untrusted.
     const other = await make('Other Root', 'root');
@@ -173,6 +172,20 @@ describe('validatePath: only the caller’s anchors end a path', () => {
     const none = validatePath(own.certificate, { anchors: [], intermediates: [real.certificate] });
     assert.equal(none.ok, false);
     assert.equal(none.anchored, false);
+  });
+
+  it('an intermediate as the only anchor needs partialChain (openssl verify -partial_chain)', async () => {
+    const root = await make('Root', 'root');
+    const int = await make('Issuing CA', 'intermediate', root);
+    const leaf = await make('leaf.example', 'server', int);
+    const strict = validatePath(leaf.certificate, { anchors: [int.certificate] });
+    assert.deepEqual(codes(strict), ['unable_to_get_issuer_cert']);
+    assert.match(msgs(strict), /certificate 2 of the chain \(CN=Issuing CA\): a trust anchor that is not self-signed/);
+    assert.equal(opensslAccepts(leaf.certificate, [int.certificate]), false);
+    const partial = validatePath(leaf.certificate, { anchors: [int.certificate], partialChain: true });
+    assert.deepEqual(partial.errors, []);
+    assert.deepEqual(partial.chain.map((l) => l.anchor), [false, true]);
+    assert.deepEqual(validatePath(leaf.certificate, { anchors: [int.certificate, root.certificate] }).chain.length, 3);
   });
 
   it('a self-signed leaf is trusted only when it is itself an anchor', async () => {
@@ -201,7 +214,23 @@ describe('validatePath: only the caller’s anchors end a path', () => {
     const twins = await Promise.all(Array.from({ length: 40 }, () => make('Twin CA', 'intermediate', root)));
     const r = validatePath(leaf.certificate, { anchors: [root.certificate], intermediates: twins.map((x) => x.certificate) });
     assert.equal(r.ok, false);
+    assert.deepEqual(codes(r), ['unable_to_get_issuer_cert']);
+  });
+
+  it('without key identifiers, tries each same-name candidate and reports the signature failure', async () => {
+    const root = await make('Root', 'root');
+    const impostor = await make('Root', 'root');
+    // An openssl-made leaf without authorityKeyIdentifier, issued by the real root.
+    writeFileSync(t.path('r.crt'), encodePem('CERTIFICATE', root.certificate));
+    writeFileSync(t.path('r.key'), encodePem('PRIVATE KEY', root.privateKeyPkcs8));
+    writeFileSync(t.path('noaki.cnf'), '[v]\nbasicConstraints=CA:FALSE\nsubjectKeyIdentifier=none\nauthorityKeyIdentifier=none\n');
+    openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('na.key'), '-subj', '/CN=no-aki', '-out', t.path('na.csr')]);
+    openssl(['x509', '-req', '-in', t.path('na.csr'), '-CA', t.path('r.crt'), '-CAkey', t.path('r.key'), '-set_serial', '11', '-days', '5', '-extfile', t.path('noaki.cnf'), '-extensions', 'v', '-outform', 'DER', '-out', t.path('na.der')]);
+    const leaf = new Uint8Array(readFileSync(t.path('na.der')));
+    const r = validatePath(leaf, { anchors: [impostor.certificate] });
     assert.deepEqual(codes(r), ['cert_signature_failure']);
+    assert.match(msgs(r), /the leaf \(CN=no-aki\): signature does not verify with the key of CN=Root/);
+    assert.deepEqual(validatePath(leaf, { anchors: [impostor.certificate, root.certificate] }).errors, []);
   });
 
   it('checks the purpose on the leaf (EKU) like openssl -purpose', async () => {
