@@ -25,15 +25,15 @@ export function parse<O extends Options>(argv: string[], options: O, usage: stri
 }
 
 /** A secret from a file (first line, as `openssl -passin file:` reads it), or from standard input with "-". */
-export async function readSecret(path: string, io: CommandIo, what = 'password'): Promise<string> {
+export async function readSecret(path: string, io: CommandIo, what = 'password', opts: { allowEmpty?: boolean } = {}): Promise<string> {
   if (path === '-') {
     const text = (await io.stdin()).toString('utf8');
     const line = text.split(/\r?\n/)[0];
-    if (!line) throw new CliError(`no ${what} on standard input`);
+    if (!line && !opts.allowEmpty) throw new CliError(`no ${what} on standard input`);
     return line;
   }
   try {
-    return readPassphraseFile(path);
+    return readPassphraseFile(path, opts);
   } catch (e) {
     throw new CliError((e as Error).message);
   }

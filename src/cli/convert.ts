@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   'csr': 'CERTIFICATE REQUEST',
   'crl': 'X509 CRL',
   'dh-parameters': 'DH PARAMETERS',
+  'dsa-parameters': 'DSA PARAMETERS',
 };
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
@@ -67,6 +68,7 @@ function pemLabel(o: RawObject): string | undefined {
   }
   if (o.kind === 'public-key') {
     const k = sniffDer(o.der);
+    if (k?.kind === 'public-key' && k.format === 'traditional-dsa') return 'DSA PUBLIC KEY';
     return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
   }
   return undefined;

@@ -32,7 +32,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (positionals.length === 0) throw new CliError(`no FILE given\n${USAGE}`, 2);
   const maxBytes = values['max-size'] !== undefined ? megabytes(values['max-size']) : DEFAULT_MAX_BYTES;
   const now = values.now !== undefined ? date(values.now) : new Date();
-  const password = values['password-file'] !== undefined ? await readSecret(values['password-file'], io) : undefined;
+  // May be empty: that is a PKCS#12 password like any other (without the option, the empty one is tried anyway).
+  const password = values['password-file'] !== undefined ? await readSecret(values['password-file'], io, 'password', { allowEmpty: true }) : undefined;
 
   let failed = false;
   const json: Array<{ file: string } & PkiObject> = [];

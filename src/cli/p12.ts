@@ -3,7 +3,7 @@
 import { basename, extname, join } from 'node:path';
 import { encodePrivateKey } from '../core/keygen';
 import { encodePem } from '../core/pem';
-import { exportPkcs12, openPkcs12 } from '../core/pkcs12';
+import { exportPkcs12, readPkcs12 } from '../core/pkcs12';
 import { spkiOfPrivateKey } from '../core/keys';
 import { spkiInfo } from '../core/publicKey';
 import { decodeCertificate } from '../core/x509';
@@ -14,13 +14,15 @@ import { CliError, type CommandIo } from './io';
 const USAGE = `Usage:
   tlsw p12 export --cert X.crt --key X.key [--chain CA.crt …] [--passphrase-file F] --password-file PW
                   [--name FRIENDLY] [--legacy] [--force] -o X.p12
-  tlsw p12 import X.p12 --password-file PW --out-dir DIR [--key-passphrase-file F] [--force]
+  tlsw p12 import X.p12 [--password-file PW] --out-dir DIR [--key-passphrase-file F] [--force]
 
 export: modern protection by default (PBES2 AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC), which OpenSSL 3,
 Java 11+ and Windows 10 1709+ read; --legacy uses 3DES / RC2-40 with a SHA-1 MAC for old Windows and Java 8.
---passphrase-file decrypts an encrypted --key; --password-file protects the keystore.
+--passphrase-file decrypts an encrypted --key; --password-file protects the keystore (an empty file: an empty
+password, which protects nothing).
 import: writes NAME.crt (the certificate matching the key), NAME.key (0600; encrypted when
---key-passphrase-file is given) and NAME-chain.pem (the other certificates), NAME being the keystore's name.`;
+--key-passphrase-file is given) and NAME-chain.pem (the other certificates), NAME being the keystore's name.
+Without --password-file the empty password is tried (keystores exported without one).`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const [sub, ...rest] = argv;
@@ -61,9 +63,9 @@ async function exportCommand(argv: string[], io: CommandIo): Promise<number> {
   const certKey = await core(certPath, () => decodeCertificate(certificate, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256);
   const keyKey = await core(keyPath, () => spkiInfo(spkiOfPrivateKey(privateKeyPkcs8)).spkiSha256);
   if (certKey !== keyKey) throw new CliError(`${keyPath} is not the private key of ${certPath} (their public keys differ)`);
-  const password = await readSecret(passwordFile, io, 'password');
+  const password = await readSecret(passwordFile, io, 'password', { allowEmpty: true });
   const p12 = await core('', () => exportPkcs12({ certificate, privateKeyPkcs8, chain, password, friendlyName: values.name, legacy: values.legacy }));
-  writeOutputs([{ path: out, data: p12, secret: true, what: `PKCS#12 with 1 key and ${1 + chain.length} certificate${chain.length ? 's' : ''}, ${values.legacy ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}` }], !!values.force, io);
+  writeOutputs([{ path: out, data: p12, secret: true, what: `PKCS#12 with 1 key and ${1 + chain.length} certificate${chain.length ? 's' : ''}, ${values.legacy ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}${password === '' ? ', empty password' : ''}` }], !!values.force, io);
   return 0;
 }
 
@@ -81,9 +83,10 @@ async function importCommand(argv: string[], io: CommandIo): Promise<number> {
   const [p12Path] = positionals;
   if (!p12Path || positionals.length > 1) throw new CliError(`give exactly one PKCS#12 file\n${USAGE}`, 2);
   const dir = required(values['out-dir'], '--out-dir', USAGE);
-  const password = await readSecret(required(values['password-file'], '--password-file', USAGE), io, 'password');
+  const password = values['password-file'] !== undefined ? await readSecret(values['password-file'], io, 'password', { allowEmpty: true }) : undefined;
   const keyPass = values['key-passphrase-file'] !== undefined ? await readSecret(values['key-passphrase-file'], io, 'passphrase') : undefined;
-  const opened = await core(p12Path, () => openPkcs12(readInput(p12Path), password));
+  const opened = await core(p12Path, () => readPkcs12(readInput(p12Path), password));
+  if (!opened.decrypted) throw new CliError(`${p12Path}: the keystore is password-protected; give its password with --password-file PW`);
   const keys = opened.bags.filter((b) => b.type === 'private-key' && b.der);
   const certs = opened.bags.filter((b) => b.type === 'certificate' && b.der);
   if (keys.length > 1) throw new CliError(`${p12Path} holds ${keys.length} private keys; only keystores with one key can be imported`);

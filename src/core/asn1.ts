@@ -22,9 +22,14 @@ export const enum Tag {
   BmpString = 0x1e,
 }
 
-/** One TLV. `tag` is the full identifier octet (class + constructed bit + number) for low tag numbers. */
+/**
+ * One TLV. `tag` is the identifier octet (class + constructed bit + number). Tag numbers of 31 and more
+ * (high-tag-number form) have `0x1f` as the number bits of `tag` and the number itself in `highTagNumber`.
+ */
 export interface Tlv {
   tag: number;
+  /** The tag number, only for the high-tag-number form (31 or more). */
+  highTagNumber?: number;
   /** Offset of the identifier octet. */
   start: number;
   /** Offset of the first content octet. */
@@ -43,17 +48,56 @@ export function tagClass(t: Tlv): 'universal' | 'application' | 'context' | 'pri
   return (['universal', 'application', 'context', 'private'] as const)[t.tag >> 6];
 }
 
+/** The tag number of `t`, whatever its form. */
+export function tagNumber(t: Tlv): number {
+  return t.highTagNumber ?? t.tag & 0x1f;
+}
+
 /** Context-specific tag number of `t`, or -1. */
 export function contextNumber(t: Tlv): number {
-  return (t.tag & 0xc0) === 0x80 ? t.tag & 0x1f : -1;
+  return (t.tag & 0xc0) === 0x80 ? tagNumber(t) : -1;
 }
+
+/** `[APPLICATION 32]`, `[3]`, `UNIVERSAL 22`: the tag of `t` in words (for listings of unknown values). */
+export function tagText(t: Tlv): string {
+  const n = tagNumber(t);
+  switch (tagClass(t)) {
+    case 'universal':
+      return `UNIVERSAL ${n}`;
+    case 'application':
+      return `[APPLICATION ${n}]`;
+    case 'context':
+      return `[${n}]`;
+    default:
+      return `[PRIVATE ${n}]`;
+  }
+}
+
+/** High tag numbers above this (4 octets of 7 bits) are refused: no real structure needs them. */
+const MAX_HIGH_TAG_NUMBER = 2 ** 28 - 1;
 
 /** Reads the TLV at `pos`, bounded by `limit` (default: end of bytes). DER only (no indefinite lengths). */
 export function readTlv(bytes: Uint8Array, pos: number, limit = bytes.length): Tlv {
   if (pos >= limit) throw new PkiError(`ASN.1: expected a value at offset ${pos}, found the end of the data`);
   const tag = bytes[pos];
-  if ((tag & 0x1f) === 0x1f) throw new PkiError(`ASN.1: unsupported high tag number at offset ${pos}`);
   let p = pos + 1;
+  let highTagNumber: number | undefined;
+  if ((tag & 0x1f) === 0x1f) {
+    // High-tag-number form: base-128 octets, the last without bit 8. DER: minimal (no leading 0x80 octet),
+    // and only for numbers of 31 or more.
+    if (p >= limit) throw new PkiError(`ASN.1: truncated tag at offset ${pos}`);
+    if (bytes[p] === 0x80) throw new PkiError(`ASN.1: tag number with a leading zero octet at offset ${pos} (not DER)`);
+    let n = 0;
+    for (;;) {
+      if (p >= limit) throw new PkiError(`ASN.1: truncated tag at offset ${pos}`);
+      const b = bytes[p++];
+      n = n * 128 + (b & 0x7f);
+      if (n > MAX_HIGH_TAG_NUMBER) throw new PkiError(`ASN.1: tag number too large at offset ${pos}`);
+      if ((b & 0x80) === 0) break;
+    }
+    if (n < 31) throw new PkiError(`ASN.1: tag number ${n} in the long form at offset ${pos} (not DER)`);
+    highTagNumber = n;
+  }
   if (p >= limit) throw new PkiError(`ASN.1: truncated length at offset ${p}`);
   let len = bytes[p++];
   if (len & 0x80) {
@@ -68,15 +112,16 @@ export function readTlv(bytes: Uint8Array, pos: number, limit = bytes.length): T
   if (end > limit) {
     throw new PkiError(`ASN.1: value at offset ${pos} claims ${len} bytes but only ${limit - p} remain`);
   }
-  return { tag, start: pos, contentStart: p, end };
+  return highTagNumber === undefined ? { tag, start: pos, contentStart: p, end } : { tag, highTagNumber, start: pos, contentStart: p, end };
 }
 
 /** The direct children of a constructed TLV (or of a content range, e.g. a BIT STRING's). */
-export function children(bytes: Uint8Array, parent: Tlv, from = parent.contentStart): Tlv[] {
+export function children(bytes: Uint8Array, parent: Tlv | undefined, from?: number): Tlv[] {
+  const t = present(parent, 'a constructed value');
   const out: Tlv[] = [];
-  let p = from;
-  while (p < parent.end) {
-    const c = readTlv(bytes, p, parent.end);
+  let p = from ?? t.contentStart;
+  while (p < t.end) {
+    const c = readTlv(bytes, p, t.end);
     out.push(c);
     p = c.end;
   }
@@ -99,8 +144,18 @@ export function validateTree(bytes: Uint8Array, t: Tlv, depth = 0): void {
   for (const c of children(bytes, t)) validateTree(bytes, c, depth + 1);
 }
 
-export function expectTag(t: Tlv, tag: number, what: string): Tlv {
-  if (t.tag !== tag) {
+/**
+ * An element a structure requires (`undefined` when the SEQUENCE ended before it: destructured `children`).
+ * The value readers below call it, so a truncated structure is a PkiError naming what is missing, never a TypeError.
+ */
+export function present(t: Tlv | undefined, what: string): Tlv {
+  if (!t) throw new PkiError(`ASN.1: expected ${what}, but the structure ends before it`);
+  return t;
+}
+
+export function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
+  t = present(t, what);
+  if (t.tag !== tag || t.highTagNumber !== undefined) {
     throw new PkiError(`ASN.1: expected ${what} (tag 0x${tag.toString(16)}) but found tag 0x${t.tag.toString(16)}`);
   }
   return t;
@@ -118,7 +173,8 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-export function decodeOid(bytes: Uint8Array, t: Tlv): string {
+export function decodeOid(bytes: Uint8Array, t: Tlv | undefined): string {
+  t = present(t, 'an OBJECT IDENTIFIER');
   if (t.tag !== Tag.Oid) throw new PkiError(`ASN.1: expected an OBJECT IDENTIFIER, found tag 0x${t.tag.toString(16)}`);
   const c = content(bytes, t);
   if (c.length === 0) throw new PkiError('ASN.1: empty OBJECT IDENTIFIER');
@@ -143,7 +199,8 @@ export function decodeOid(bytes: Uint8Array, t: Tlv): string {
 }
 
 /** INTEGER as lowercase hex, without the sign-padding zero octet (how OpenSSL prints serials). */
-export function integerHex(bytes: Uint8Array, t: Tlv): string {
+export function integerHex(bytes: Uint8Array, t: Tlv | undefined): string {
+  t = present(t, 'an INTEGER');
   if (t.tag !== Tag.Integer) throw new PkiError(`ASN.1: expected an INTEGER, found tag 0x${t.tag.toString(16)}`);
   let c = content(bytes, t);
   if (c.length === 0) throw new PkiError('ASN.1: empty INTEGER');
@@ -152,14 +209,15 @@ export function integerHex(bytes: Uint8Array, t: Tlv): string {
 }
 
 /** Small non-negative INTEGER as a number (throws when it does not fit). */
-export function integerNumber(bytes: Uint8Array, t: Tlv): number {
+export function integerNumber(bytes: Uint8Array, t: Tlv | undefined): number {
   const hex = integerHex(bytes, t);
   if (hex.length > 12) throw new PkiError('ASN.1: INTEGER too large');
   return parseInt(hex, 16);
 }
 
 /** Bit length of an unsigned INTEGER (e.g. an RSA modulus or a DH prime). */
-export function integerBits(bytes: Uint8Array, t: Tlv): number {
+export function integerBits(bytes: Uint8Array, t: Tlv | undefined): number {
+  t = present(t, 'an INTEGER');
   let c = content(bytes, t);
   while (c.length > 1 && c[0] === 0) c = c.subarray(1);
   if (c.length === 0 || c[0] === 0) return 0;
@@ -167,13 +225,15 @@ export function integerBits(bytes: Uint8Array, t: Tlv): number {
 }
 
 /** BIT STRING contents (skipping the unused-bits octet). */
-export function bitStringBytes(bytes: Uint8Array, t: Tlv): Uint8Array {
+export function bitStringBytes(bytes: Uint8Array, t: Tlv | undefined): Uint8Array {
+  t = present(t, 'a BIT STRING');
   if (t.tag !== Tag.BitString) throw new PkiError(`ASN.1: expected a BIT STRING, found tag 0x${t.tag.toString(16)}`);
   if (t.end - t.contentStart < 1) throw new PkiError('ASN.1: empty BIT STRING');
   return bytes.subarray(t.contentStart + 1, t.end);
 }
 
-export function decodeTime(bytes: Uint8Array, t: Tlv): Date {
+export function decodeTime(bytes: Uint8Array, t: Tlv | undefined): Date {
+  t = present(t, 'a time');
   const s = Buffer.from(content(bytes, t)).toString('latin1');
   let m: RegExpMatchArray | null;
   if (t.tag === Tag.UtcTime) {
@@ -197,7 +257,8 @@ function utc(y: number, mo: string, d: string, h: string, mi: string, s: string)
 }
 
 /** Decodes the string types used in names and extensions. */
-export function decodeString(bytes: Uint8Array, t: Tlv): string {
+export function decodeString(bytes: Uint8Array, t: Tlv | undefined): string {
+  t = present(t, 'a string');
   const c = Buffer.from(content(bytes, t));
   switch (t.tag) {
     case Tag.BmpString: {
@@ -217,6 +278,32 @@ export function decodeString(bytes: Uint8Array, t: Tlv): string {
     default:
       return c.toString('latin1');
   }
+}
+
+/**
+ * IA5String (ASCII) bytes as text that never shows one character as another: printable ASCII as it is, a
+ * backslash doubled, every other byte (controls, and bytes over 0x7f such as UTF-8 smuggled into a DNS name) as
+ * `\xNN`. `valid` is false when a byte is over 0x7f: the value is not an IA5String at all.
+ */
+export function ia5Text(c: Uint8Array): { text: string; valid: boolean } {
+  let plain = true;
+  let valid = true;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i];
+    if (b < 0x20 || b > 0x7e || b === 0x5c) {
+      plain = false;
+      if (b > 0x7f) valid = false;
+    }
+  }
+  if (plain) return { text: Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('latin1'), valid };
+  let text = '';
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i];
+    if (b === 0x5c) text += '\\\\';
+    else if (b < 0x20 || b > 0x7e) text += `\\x${b.toString(16).padStart(2, '0')}`;
+    else text += String.fromCharCode(b);
+  }
+  return { text, valid };
 }
 
 /** ISO 8601 UTC without milliseconds: 2030-01-02T03:04:05Z. */

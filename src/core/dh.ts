@@ -1,11 +1,12 @@
 // DH parameters: PKCS#3 DHParameter and X9.42 DomainParameters → DhParametersModel, well-known groups
-// (RFC 7919 FFDHE, RFC 3526 / RFC 2409 MODP) and a PKCS#3 encoder.
+// (RFC 7919 FFDHE, RFC 3526 / RFC 2409 MODP) and a PKCS#3 encoder. DSA domain parameters (`DSA PARAMETERS`)
+// → DsaParametersModel, and telling DSA structures from DH ones when there is no PEM label.
 
 import { getDiffieHellman } from 'node:crypto';
 import { Tag, children, expectTag, integerBits, integerHex, readRoot, validateTree } from './asn1';
 import type { Tlv } from './asn1';
 import { derTlv } from './dn';
-import type { Decoded, DhParametersModel } from './model';
+import type { Decoded, DhParametersModel, DsaParametersModel } from './model';
 import { PkiError } from './model';
 
 // RFC 7919 appendix A primes (generator 2), checked against `openssl genpkey -genparam -algorithm DH
@@ -180,9 +181,49 @@ export function decodeDhParameters(der: Uint8Array, _format: 'pkcs3' | 'x942'): 
   }
 }
 
-function asPkiError(e: unknown): PkiError {
-  if (e instanceof PkiError) return e.message.startsWith('DH parameters') ? e : new PkiError(`DH parameters: ${e.message}`);
-  return new PkiError('DH parameters: the data could not be read');
+function asPkiError(e: unknown, what = 'DH parameters'): PkiError {
+  if (e instanceof PkiError) return e.message.startsWith(`${what}: `) ? e : new PkiError(`${what}: ${e.message}`);
+  return new PkiError(`${what}: the data could not be read`);
+}
+
+/** Decodes DSA domain parameters `Dss-Parms ::= SEQUENCE { p, q, g }` (what `openssl dsaparam` writes). */
+export function decodeDsaParameters(der: Uint8Array): Decoded<DsaParametersModel> {
+  try {
+    const root = expectTag(readRoot(der), Tag.Sequence, 'DSA parameters SEQUENCE');
+    validateTree(der, root);
+    const kids = children(der, root);
+    if (kids.length !== 3) throw new PkiError(`DSA parameters are SEQUENCE { p, q, g } (3 integers), found ${kids.length} elements`);
+    positiveInteger(der, kids[0], 'the prime p');
+    positiveInteger(der, kids[1], 'the subgroup order q');
+    positiveInteger(der, kids[2], 'the generator g');
+    return { kind: 'dsa-parameters', primeBits: integerBits(der, kids[0]), subgroupBits: integerBits(der, kids[1]), generatorBits: integerBits(der, kids[2]) };
+  } catch (e) {
+    throw asPkiError(e, 'DSA parameters');
+  }
+}
+
+/**
+ * Which DSA structure a SEQUENCE of INTEGERs is, judged by arithmetic rather than sizes alone: `parameters` for
+ * `{ p, q, g }`, `public-key` for OpenSSL's `{ y, p, q, g }`, when q divides p − 1 and 1 < g < p (an X9.42 DH
+ * `{ p, g, q, … }` or an RSA key never passes). Undefined otherwise. For DER without a PEM label.
+ */
+export function dsaShape(der: Uint8Array, ints: readonly Tlv[]): 'parameters' | 'public-key' | undefined {
+  if (ints.length !== 3 && ints.length !== 4) return undefined;
+  if (ints.some((t) => t.tag !== Tag.Integer || t.end === t.contentStart || der[t.contentStart] & 0x80)) return undefined;
+  const [p, q, g] = ints.length === 3 ? ints : ints.slice(1);
+  const pBits = integerBits(der, p);
+  const qBits = integerBits(der, q);
+  // FIPS 186: q of 160–256 bits, p of 512 bits and more; a little slack either way.
+  if (pBits < 256 || pBits > 16384 || qBits < 128 || qBits > 512 || qBits >= pBits) return undefined;
+  const big = (t: Tlv) => BigInt(`0x${integerHex(der, t)}`);
+  const pv = big(p);
+  const gv = big(g);
+  if ((pv - 1n) % big(q) !== 0n || gv <= 1n || gv >= pv) return undefined;
+  if (ints.length === 4) {
+    const y = big(ints[0]);
+    if (y <= 1n || y >= pv) return undefined;
+  }
+  return ints.length === 3 ? 'parameters' : 'public-key';
 }
 
 function derUnsigned(hex: string): Uint8Array {

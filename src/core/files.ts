@@ -123,9 +123,10 @@ export function readFileLimited(path: string, maxBytes: number): Uint8Array {
 
 /**
  * Reads a passphrase the way `openssl … -passin file:` does: the first line only, without its trailing \n or
- * \r\n (note: OpenSSL 3.0 itself keeps a trailing \r). Must be valid UTF-8 and not empty.
+ * \r\n (note: OpenSSL 3.0 itself keeps a trailing \r). Must be valid UTF-8, and not empty unless `allowEmpty`
+ * (a PKCS#12 password may be empty: keystores exported "without a password" have exactly that one).
  */
-export function readPassphraseFile(path: string): string {
+export function readPassphraseFile(path: string, opts: { allowEmpty?: boolean } = {}): string {
   const bytes = readFileLimited(path, MAX_PASSPHRASE_FILE_BYTES);
   let text: string;
   try {
@@ -136,7 +137,7 @@ export function readPassphraseFile(path: string): string {
   const nl = text.indexOf('\n');
   let line = nl >= 0 ? text.slice(0, nl) : text;
   if (line.endsWith('\r')) line = line.slice(0, -1);
-  if (line === '') throw new PkiError(`${path}: the passphrase file is empty (its first line has no passphrase)`);
+  if (line === '' && !opts.allowEmpty) throw new PkiError(`${path}: the passphrase file is empty (its first line has no passphrase)`);
   return line;
 }
 

@@ -537,37 +537,47 @@ function pbkdf1(pass: Buffer, salt: Uint8Array, iterations: number, digest: stri
   return t;
 }
 
-/** RFC 7292 appendix B.2 with SHA-1 (u = 20, v = 64). */
-function pkcs12Kdf(pass: Buffer, salt: Uint8Array, id: number, iterations: number, n: number): Buffer {
-  const v = 64;
-  const fill = (src: Uint8Array): Buffer => {
-    if (src.length === 0) return Buffer.alloc(0);
+/** A hash as the PKCS#12 KDF needs it: Node name, output size u and block size v (bytes). */
+export interface KdfHash {
+  name: string;
+  size: number;
+  block: number;
+}
+
+const SHA1_KDF: KdfHash = { name: 'sha1', size: 20, block: 64 };
+
+/**
+ * The PKCS#12 KDF (RFC 7292 appendix B.2): `n` bytes of key (id 1), IV (id 2) or MAC key (id 3) from a
+ * BMPString password (with its 00 00, or no bytes at all for an absent one). The one implementation, for
+ * encrypted PKCS#8 keys here and for keystores in pkcs12.ts. Callers bound `iterations`.
+ */
+export function pkcs12Kdf(hash: KdfHash, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, n: number): Buffer {
+  const v = hash.block;
+  const stretch = (src: Uint8Array): Buffer => {
     const len = v * Math.ceil(src.length / v);
     const out = Buffer.alloc(len);
     for (let i = 0; i < len; i++) out[i] = src[i % src.length];
     return out;
   };
   const d = Buffer.alloc(v, id);
-  const i = Buffer.concat([fill(salt), fill(pass)]);
-  const out: Buffer[] = [];
-  let have = 0;
-  while (have < n) {
-    let a = createHash('sha1').update(d).update(i).digest();
-    for (let k = 1; k < iterations; k++) a = createHash('sha1').update(a).digest();
-    out.push(a);
-    have += a.length;
-    if (have >= n) break;
-    const b = fill(a);
+  const i = Buffer.concat([stretch(salt), stretch(password)]);
+  const out = Buffer.alloc(n);
+  for (let off = 0; ; ) {
+    let a = createHash(hash.name).update(d).update(i).digest();
+    for (let k = 1; k < iterations; k++) a = createHash(hash.name).update(a).digest();
+    a.copy(out, off, 0, Math.min(hash.size, n - off));
+    off += hash.size;
+    if (off >= n) return out;
+    const b = stretch(a);
     for (let j = 0; j < i.length; j += v) {
       let carry = 1;
       for (let k = v - 1; k >= 0; k--) {
         const sum = i[j + k] + b[k] + carry;
         i[j + k] = sum & 0xff;
-        carry = sum >> 8;
+        carry = sum >>> 8;
       }
     }
   }
-  return Buffer.concat(out).subarray(0, n);
 }
 
 /** The passphrase as PKCS#12 wants it: BMPString (UTF-16BE) with a terminating zero. */
@@ -672,8 +682,8 @@ function decryptWithScheme(scheme: Scheme, passphrase: string, data: Uint8Array)
     }
     case 'pkcs12': {
       const bmp = bmpPassword(passphrase);
-      key = pkcs12Kdf(bmp, kdf.salt, 1, kdf.iterations, cipher.keyLength);
-      if (cipher.impl !== 'rc4') iv = pkcs12Kdf(bmp, kdf.salt, 2, kdf.iterations, 8);
+      key = pkcs12Kdf(SHA1_KDF, bmp, kdf.salt, 1, kdf.iterations, cipher.keyLength);
+      if (cipher.impl !== 'rc4') iv = pkcs12Kdf(SHA1_KDF, bmp, kdf.salt, 2, kdf.iterations, 8);
       break;
     }
   }
@@ -690,6 +700,9 @@ const LEGACY_LABELS: Record<string, Shape | undefined> = {
   'DSA PRIVATE KEY': 'dsa',
   'PRIVATE KEY': 'pkcs8',
 };
+
+/** DEK-Info ciphers OpenSSL writes that Node may lack (legacy provider), and node-forge has. RC2's effective bits = key bits. */
+const LEGACY_FORGE: Record<string, 'des' | 'rc2' | undefined> = { 'des-cbc': 'des', 'rc2-cbc': 'rc2', 'rc2-40-cbc': 'rc2', 'rc2-64-cbc': 'rc2' };
 
 function header(headers: Record<string, string>, name: string): string | undefined {
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
@@ -808,9 +821,10 @@ export function decryptPrivateKey(
       try {
         plain = decipher(spec, key, l.iv, der);
       } catch (e) {
-        // OpenSSL 3 keeps single DES in its legacy provider: node-forge does it instead.
-        if (l.cipher !== 'des-cbc' || !(e instanceof PkiError) || e.message === WRONG_PASSPHRASE) throw e;
-        plain = decipher({ ...spec, impl: 'des' }, key, l.iv, der);
+        // OpenSSL 3 keeps single DES and RC2 in its legacy provider, which Node does not load: node-forge does them.
+        const forgeImpl = LEGACY_FORGE[l.cipher];
+        if (!forgeImpl || !(e instanceof PkiError) || e.message === WRONG_PASSPHRASE) throw e;
+        plain = decipher({ ...spec, impl: forgeImpl, rc2Bits: l.keyLength * 8 }, key, l.iv, der);
       }
       shape = l.shape;
     }

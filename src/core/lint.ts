@@ -4,14 +4,15 @@
 import { isIP } from 'node:net';
 import { children, readRoot } from './asn1';
 import type { CertificateModel, Decoded } from './model';
-import { DEFAULT_WARN_DAYS } from './model';
+import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from './model';
 import { decodeCertificate, signatureHash } from './x509';
 
 export interface LintFinding {
   /**
    * `rsa-too-small`, `sha1-signature`, `md5-signature`, `leaf-over-398-days`, `leaf-over-825-days`,
    * `server-without-san`, `ip-in-dns-san`, `wildcard-too-broad`, `ca-without-keycertsign`,
-   * `leaf-outlives-issuer`, `not-yet-valid`.
+   * `leaf-outlives-issuer`, `not-yet-valid`, `invalid-signature-encoding`, `explicit-ec-parameters`,
+   * `san-not-ia5string`.
    */
   code: string;
   severity: 'warning' | 'error';
@@ -59,6 +60,8 @@ export function isWildcardTooBroad(name: string): boolean {
 
 const DAY_MS = 86_400_000;
 
+const SAN_LABELS: Partial<Record<string, string>> = { dns: 'DNS', email: 'email', uri: 'URI' };
+
 /**
  * Lints the certificate about to be written (and its issuer, when given). Never throws for a well-formed
  * certificate; a malformed one is a PkiError. Severity `error` = relying parties will reject it
@@ -77,6 +80,11 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
   const eku = hasExtension(c, OID_EXT_KEY_USAGE) ? c.extendedKeyUsage : undefined;
   const serverCapable = !c.isCA && (!eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage'));
 
+  if (c.signatureDefect) add('invalid-signature-encoding', 'error', SIGNATURE_DEFECT_TEXT[c.signatureDefect]);
+  if (c.publicKey.explicitParameters) {
+    const curve = c.publicKey.curve === 'explicit parameters' ? 'an unnamed curve' : c.publicKey.curve;
+    add('explicit-ec-parameters', 'error', `explicit EC parameters: rejected by modern TLS libraries (the key spells out ${curve} instead of naming it)`);
+  }
   if (c.publicKey.algorithm === 'RSA' && c.publicKey.size < 2048) {
     add('rsa-too-small', 'error', `RSA key of ${c.publicKey.size} bits: keys under 2048 bits are rejected by current TLS stacks`);
   }
@@ -98,6 +106,9 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
     add('server-without-san', 'warning', 'a server certificate without DNS or IP subjectAltNames: browsers ignore the CN and will reject it');
   }
   for (const s of sans) {
+    if (s.invalidIa5String) {
+      add('san-not-ia5string', 'error', `SAN is not valid IA5String: ${SAN_LABELS[s.type] ?? s.type} "${s.value}" holds bytes outside ASCII (shown as \\xNN); clients reject or mismatch it`);
+    }
     if (s.type === 'dns' && isIP(s.value) !== 0) {
       add('ip-in-dns-san', 'warning', `IP address "${s.value}" is in a DNS SAN: clients match IPs only against IP SANs (use ip:${s.value})`);
     }

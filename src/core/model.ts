@@ -1,7 +1,7 @@
 // The one typed model of everything TLS Workbench can read.
 // Host-neutral: no I/O, no `vscode`. Every reader in src/core returns these shapes.
 
-export type ObjectKind = 'certificate' | 'csr' | 'private-key' | 'public-key' | 'dh-parameters' | 'pkcs12' | 'crl';
+export type ObjectKind = 'certificate' | 'csr' | 'private-key' | 'public-key' | 'dh-parameters' | 'dsa-parameters' | 'pkcs12' | 'crl';
 
 /** Where an object sits in a text file. Lines and characters are 0-based (like VS Code's Position). */
 export interface SourceRange {
@@ -33,8 +33,15 @@ export interface PublicKeyInfo {
   algorithm: KeyAlgorithm;
   /** Key size in bits (modulus size for RSA, field size for EC, 256 for Ed25519). */
   size: number;
-  /** `P-256`, `P-384`, `P-521`, `secp256k1`… (EC only), else undefined. */
+  /**
+   * `P-256`, `P-384`, `P-521`, `secp256k1`… (EC only), else undefined. Also set for explicit parameters equal to
+   * a named curve's; other explicit parameters: `explicit parameters`.
+   */
   curve?: string;
+  /** EC only: the key spells out its curve parameters instead of naming the curve (modern TLS libraries refuse it). */
+  explicitParameters?: true;
+  /** DSA only: size of the subgroup order q in bits (160, 224, 256). */
+  subgroupBits?: number;
   /** RSA public exponent. */
   exponent?: number;
   /** Lowercase hex SHA-256 of the DER SubjectPublicKeyInfo: equal for a key, its CSR and its certificates. */
@@ -53,8 +60,22 @@ export type SanType = 'dns' | 'ip' | 'email' | 'uri' | 'dirName' | 'other';
 
 export interface SubjectAltName {
   type: SanType;
+  /** For `dns`, `email` and `uri` (IA5String): printable ASCII as is, `\` doubled, any other byte as `\xNN`. */
   value: string;
+  /** The value holds bytes over 0x7f (UTF-8, say): it is not a valid IA5String, and `value` shows them escaped. */
+  invalidIa5String?: true;
 }
+
+/**
+ * Why a signature cannot verify, seen from its encoding alone: `unused-bits` — the signature BIT STRING has
+ * unused bits, which no signature algorithm produces (the signature is invalid, the rest is still shown).
+ */
+export type SignatureDefect = 'unused-bits';
+
+/** Each signature defect in words (one home for the sentence the report and the lint show). */
+export const SIGNATURE_DEFECT_TEXT: Record<SignatureDefect, string> = {
+  'unused-bits': 'signature BIT STRING has unused bits: the signature is invalid',
+};
 
 export interface ExtensionInfo {
   oid: string;
@@ -115,12 +136,15 @@ export interface CertificateModel extends ObjectBase {
   extendedKeyUsage: string[];
   subjectKeyIdentifier?: string;
   authorityKeyIdentifier?: string;
+  /** URIs (IA5String, shown like SAN values: bytes outside printable ASCII as `\xNN`). */
   crlDistributionPoints: string[];
   authorityInfoAccess: AccessDescription[];
   extensions: ExtensionInfo[];
   /** Issuer equals subject and the signature verifies with the certificate's own key. */
   selfSigned: boolean;
   expiry: Expiry;
+  /** Set when the signature's encoding alone makes it invalid. */
+  signatureDefect?: SignatureDefect;
 }
 
 export interface CsrModel extends ObjectBase {
@@ -132,8 +156,20 @@ export interface CsrModel extends ObjectBase {
   subjectAltNames: SubjectAltName[];
   /** Extensions requested through the extensionRequest attribute. */
   extensions: ExtensionInfo[];
+  /** Every other attribute (challengePassword, unknown ones…), in the request's order. */
+  attributes: CsrAttribute[];
   /** The CSR's self-signature verifies with its public key. */
   signatureValid: boolean;
+  /** Set when the signature's encoding alone makes it invalid (`signatureValid` is then false). */
+  signatureDefect?: SignatureDefect;
+}
+
+export interface CsrAttribute {
+  oid: string;
+  /** Friendly name where known (`challengePassword`, `unstructuredName`…). */
+  name?: string;
+  /** Each value: text for string types, else `#` and the value's DER in hex (`#7f2000`). */
+  values: string[];
 }
 
 export type PrivateKeyFormat = 'pkcs8' | 'pkcs1' | 'sec1' | 'encrypted-pkcs8' | 'legacy-encrypted-pem';
@@ -159,9 +195,12 @@ export interface PrivateKeyModel extends ObjectBase {
   publicKey?: PublicKeyInfo;
 }
 
+export type PublicKeyFormat = 'spki' | 'pkcs1' | 'traditional-dsa';
+
 export interface PublicKeyModel extends ObjectBase {
   kind: 'public-key';
-  format: 'spki' | 'pkcs1';
+  /** `pkcs1`: `RSA PUBLIC KEY`; `traditional-dsa`: OpenSSL's `DSA PUBLIC KEY` (SEQUENCE { y, p, q, g }). */
+  format: PublicKeyFormat;
   publicKey: PublicKeyInfo;
 }
 
@@ -175,6 +214,17 @@ export interface DhParametersModel extends ObjectBase {
   generatorHex?: string;
   /** Name of a well-known group (`ffdhe2048`…) when the prime matches one. */
   namedGroup?: string;
+}
+
+/** DSA domain parameters (`openssl dsaparam`): `Dss-Parms ::= SEQUENCE { p, q, g }` (RFC 3279). */
+export interface DsaParametersModel extends ObjectBase {
+  kind: 'dsa-parameters';
+  /** Size of the prime p in bits (the key size: 1024, 2048, 3072). */
+  primeBits: number;
+  /** Size of the subgroup order q in bits (160, 224, 256). */
+  subgroupBits: number;
+  /** Size of the generator g in bits. */
+  generatorBits: number;
 }
 
 export interface RevokedEntry {
@@ -195,6 +245,8 @@ export interface CrlModel extends ObjectBase {
   revoked: RevokedEntry[];
   extensions: ExtensionInfo[];
   fingerprints: Fingerprints;
+  /** Set when the signature's encoding alone makes it invalid. */
+  signatureDefect?: SignatureDefect;
 }
 
 export type Pkcs12BagType = 'certificate' | 'private-key' | 'crl' | 'secret' | 'other';
@@ -210,12 +262,15 @@ export interface Pkcs12Bag {
 
 export interface Pkcs12Model extends ObjectBase {
   kind: 'pkcs12';
-  /** MAC digest (`sha256`, `sha1`) and iterations, when the file has a MAC. */
-  mac?: { algorithm: string; iterations: number };
+  /**
+   * MAC digest (`sha256`, `sha1`) and iterations, when the file has a MAC. `verified: false` when the bags were
+   * listed without checking it (none is encrypted, and the password was not given).
+   */
+  mac?: { algorithm: string; iterations: number; verified?: boolean };
   /** How the certificate and key parts are protected, e.g. `PBES2/aes-256-cbc` or `pbeWithSHAAnd40BitRC2-CBC`. */
   certEncryption?: string;
   keyEncryption?: string;
-  /** True once a password opened it; the bags are then listed. */
+  /** True once it is open (with the password given, or with the empty one); the bags are then listed. */
   decrypted: boolean;
   bags: Pkcs12Bag[];
 }
@@ -226,6 +281,7 @@ export type PkiObject =
   | PrivateKeyModel
   | PublicKeyModel
   | DhParametersModel
+  | DsaParametersModel
   | CrlModel
   | Pkcs12Model;
 

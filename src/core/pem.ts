@@ -2,6 +2,14 @@
 // `-----BEGIN X-----…-----END X-----` block in arbitrary text, decode its base64 body, and say precisely what
 // is wrong with a broken one. Linear time: no regular expressions over the input, every scan moves forward
 // (each character is looked at a small, fixed number of times), and nothing here throws.
+//
+// findPemBlocksInText also finds PEM written inside other text the way configuration files write it (the one
+// implementation behind `readObjects` and the editor's insights):
+//  - plain PEM, at any indentation (a YAML block scalar, a Kubernetes Secret's `stringData`);
+//  - escaped PEM on one line: `"-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n"` as JSON,
+//    YAML double-quoted strings and .env files write it (`\n`, `\r`, `\t`, `\/`, also double-escaped `\\n`);
+//  - base64 of a PEM file, as in a Kubernetes Secret's `data:` (`tls.crt: LS0tLS1CRUdJTi…`): every block inside
+//    has the base64 value's range.
 
 import type { Problem, SourceRange } from './model';
 import { PkiError } from './model';
@@ -29,8 +37,18 @@ const MAX_LABEL = 128;
 /** RFC 1421 blocks carry a handful of headers; more than this is not a PEM header section. */
 const MAX_HEADERS = 64;
 
+/** A problem of a PEM text; those about one block (or a stray END line) say which. */
+export interface PemProblem extends Problem {
+  /** The label of the BEGIN (or stray END) line concerned. */
+  label?: string;
+  /** The `N` of "block N" (the block's number among the BEGIN lines), when the problem is about a block. */
+  blockNumber?: number;
+  /** How the block concerned is written (findPemBlocksInText only). */
+  form?: PemForm;
+}
+
 /** Finds every PEM block of `text`. Broken blocks are reported in `problems` (severity 'error') and left out of `blocks`. */
-export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Problem[] } {
+export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: PemProblem[] } {
   try {
     const t = String(text);
     const plain = plainPemBlocks(t);
@@ -145,20 +163,33 @@ const SNIFF_WINDOW = 64 * 1024;
 
 /** Cheap test: does `-----BEGIN ` start within the first 64 KiB (after an optional BOM), preceded only by text? */
 export function looksLikePem(bytes: Uint8Array): boolean {
+  return markerInText(bytes, BEGIN);
+}
+
+/**
+ * Cheap test for text holding PEM in a form findPemBlocksInText reads: plain or escaped (looksLikePem), or a
+ * base64-encoded PEM value (`LS0tLS1CRUdJTi`, as in a Kubernetes Secret's `data:`) within the first 64 KiB.
+ */
+export function looksLikePemInText(bytes: Uint8Array): boolean {
+  return markerInText(bytes, BEGIN) || markerInText(bytes, BASE64_BEGIN);
+}
+
+/** Does `marker` (ASCII) start within the first 64 KiB (after an optional BOM), preceded only by text? */
+function markerInText(bytes: Uint8Array, marker: string): boolean {
   try {
     if (!(bytes instanceof Uint8Array)) return false;
     const bom = utf16Bom(bytes);
     if (bom) {
-      const s = decodeText(bytes.subarray(0, Math.min(bytes.length, 2 + 2 * (SNIFF_WINDOW + BEGIN.length))));
-      const at = s.indexOf(BEGIN);
+      const s = decodeText(bytes.subarray(0, Math.min(bytes.length, 2 + 2 * (SNIFF_WINDOW + marker.length))));
+      const at = s.indexOf(marker);
       if (at < 0 || at >= SNIFF_WINDOW) return false;
       for (let i = 0; i < at; i++) if (!isTextCode(s.charCodeAt(i))) return false;
       return true;
     }
     const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    const end = Math.min(bytes.length, start + SNIFF_WINDOW + BEGIN.length);
-    if (end - start < BEGIN.length) return false;
-    const at = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).indexOf(BEGIN, 0, 'latin1');
+    const end = Math.min(bytes.length, start + SNIFF_WINDOW + marker.length);
+    if (end - start < marker.length) return false;
+    const at = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).indexOf(marker, 0, 'latin1');
     if (at < 0 || at >= SNIFF_WINDOW) return false;
     for (let i = start; i < start + at; i++) if (!isTextCode(bytes[i])) return false;
     return true;
@@ -191,6 +222,214 @@ export function decodeText(bytes: Uint8Array): string {
   } catch {
     return '';
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// PEM inside other text: escaped in a string, or base64-encoded
+
+/** How a block is written in its text: plain, escaped on one line inside a string, or inside a base64 value. */
+export type PemForm = 'pem' | 'escaped' | 'base64';
+
+export interface TextPemBlock extends PemBlock {
+  /** `range` is in the text given: BEGIN to END for plain and escaped blocks, the whole base64 value for `base64`. */
+  form: PemForm;
+  /** The block as plain PEM text (BEGIN to END lines), whatever its form: what a reader of this one block takes. */
+  pem: string;
+}
+
+/** base64 of `-----BEGIN ` (its first 14 characters, whatever the label). */
+export const BASE64_BEGIN = 'LS0tLS1CRUdJTi';
+
+/**
+ * Every PEM block of `text`, written plainly, escaped in a string or base64-encoded (see the top of this file),
+ * numbered in the order of the text. Ranges, and the line and column numbers of messages, are the text's own;
+ * problems inside a base64 value have the value's range and say so. Never throws.
+ */
+export function findPemBlocksInText(text: string): { blocks: TextPemBlock[]; problems: PemProblem[] } {
+  try {
+    const t = String(text);
+    const top = blocksOfView(t);
+    const values = base64PemValues(t, [...top.blocks.map((b) => b.range), ...top.problems.flatMap((p) => (p.range ? [p.range] : []))]);
+    if (values.length === 0) return top;
+    const lines = new Lines(t);
+    const blocks: TextPemBlock[] = top.blocks;
+    const problems: PemProblem[] = top.problems;
+    /** Block numbers: `source:number` → where the block sits in the text, renumbered below in text order. */
+    const units = new Map<string, { at: number; n: number }>();
+    const unit = (source: string, n: number | undefined, at: number): void => {
+      if (n !== undefined && !units.has(`${source}:${n}`)) units.set(`${source}:${n}`, { at, n });
+    };
+    for (const b of blocks) unit('t', b.blockNumber, b.range.startOffset);
+    for (const p of problems) if (p.range) unit('t', p.blockNumber, p.range.startOffset);
+    const sourceOf = new Map<object, string>();
+    values.forEach((v, i) => {
+      const inner = blocksOfView(v.inner);
+      const range = lines.range(v.start, v.end);
+      for (const b of inner.blocks) {
+        unit(`${i}`, b.blockNumber, v.start);
+        const block: TextPemBlock = { ...b, range, form: 'base64' };
+        sourceOf.set(block, `${i}`);
+        blocks.push(block);
+      }
+      for (const p of inner.problems) {
+        unit(`${i}`, p.blockNumber, v.start);
+        const problem: PemProblem = { ...p, range, form: 'base64', message: `${p.message} (in the base64-encoded value)` };
+        sourceOf.set(problem, `${i}`);
+        problems.push(problem);
+      }
+    });
+    const order = [...units.entries()].sort((a, b) => a[1].at - b[1].at || a[1].n - b[1].n);
+    const renumber = new Map(order.map(([key], i) => [key, i + 1]));
+    for (const b of blocks) b.blockNumber = renumber.get(`${sourceOf.get(b) ?? 't'}:${b.blockNumber}`) ?? b.blockNumber;
+    for (const p of problems) {
+      if (p.blockNumber === undefined) continue;
+      const n = renumber.get(`${sourceOf.get(p) ?? 't'}:${p.blockNumber}`) ?? p.blockNumber;
+      if (n !== p.blockNumber) p.message = p.message.replace(/^block \d+ /, `block ${n} `);
+      p.blockNumber = n;
+    }
+    const at = (r: SourceRange | undefined): number => (r ? r.startOffset : Number.MAX_SAFE_INTEGER);
+    blocks.sort((a, b) => a.range.startOffset - b.range.startOffset || a.blockNumber - b.blockNumber);
+    problems.sort((a, b) => at(a.range) - at(b.range) || (a.blockNumber ?? 0) - (b.blockNumber ?? 0));
+    return { blocks, problems: capped(problems) };
+  } catch (e) {
+    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(String((e as Error)?.message ?? e))}` }] };
+  }
+}
+
+/** At most MAX_PROBLEMS problems over the whole text (each scan caps its own), the rest counted in one last problem. */
+function capped(problems: PemProblem[]): PemProblem[] {
+  let more = 0;
+  const listed: PemProblem[] = [];
+  for (const p of problems) {
+    const summary = /^(\d+) more PEM problems? not listed/.exec(p.message);
+    if (summary) more += Number(summary[1]);
+    else if (listed.length < MAX_PROBLEMS) listed.push(p);
+    else more++;
+  }
+  if (more > 0) listed.push({ severity: 'error', message: `${more} more PEM problem${more === 1 ? '' : 's'} not listed` });
+  return listed;
+}
+
+/** Plain and escaped blocks of `text`, with the text's ranges and line numbers. */
+function blocksOfView(text: string): { blocks: TextPemBlock[]; problems: PemProblem[] } {
+  const view = unescapedView(text);
+  const { blocks, problems } = findPemBlocks(view);
+  const pemOf = (b: PemBlock): string => view.slice(b.range.startOffset, b.range.endOffset);
+  if (view === text) return { blocks: blocks.map((b) => ({ ...b, form: 'pem', pem: pemOf(b) })), problems };
+  // Same offsets, other line breaks: positions and "line N (column K)" in messages are worked out again in the text.
+  const viewLines = new Lines(view);
+  const textLines = new Lines(text);
+  const formAt = (r: SourceRange): PemForm => (view.slice(r.startOffset, r.endOffset) !== text.slice(r.startOffset, r.endOffset) ? 'escaped' : 'pem');
+  return {
+    blocks: blocks.map((b) => ({ ...b, range: textLines.range(b.range.startOffset, b.range.endOffset), form: formAt(b.range), pem: pemOf(b) })),
+    problems: problems.map((p) => {
+      const out: PemProblem = { ...p, message: remapLines(p.message, viewLines, textLines) };
+      if (p.range) {
+        out.range = textLines.range(p.range.startOffset, p.range.endOffset);
+        out.form = formAt(p.range);
+      }
+      return out;
+    }),
+  };
+}
+
+/**
+ * `text` with every one-line escaped PEM turned into real lines, keeping every offset: from a `-----BEGIN ` to
+ * the end of its line, a run of backslashes and `n` becomes spaces and a line feed, `\r` and `\t` spaces, `\/` a
+ * space and `/` (the base64 reader takes spaces inside lines). Other text is untouched.
+ */
+function unescapedView(text: string): string {
+  if (!text.includes('\\')) return text;
+  let out: string | undefined;
+  let pos = 0;
+  for (;;) {
+    const at = text.indexOf(BEGIN, pos);
+    if (at < 0) break;
+    let eol = at;
+    while (eol < text.length && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
+    const line = text.slice(at, eol);
+    if (/\\+n/.test(line)) {
+      const fixed = line.replace(/\\+([nrt/])/g, (m: string, c: string) => ' '.repeat(m.length - 1) + (c === 'n' ? '\n' : c === '/' ? '/' : ' '));
+      out = (out ?? text).slice(0, at) + fixed + (out ?? text).slice(eol);
+    }
+    pos = eol;
+  }
+  return out ?? text;
+}
+
+/** One-line base64 values of `text` outside `covered` that decode to text holding `-----BEGIN `, decoded. */
+function base64PemValues(text: string, covered: SourceRange[]): { start: number; end: number; inner: string }[] {
+  const out: { start: number; end: number; inner: string }[] = [];
+  let pos = 0;
+  for (;;) {
+    const at = text.indexOf(BASE64_BEGIN, pos);
+    if (at < 0) break;
+    let end = at;
+    while (end < text.length && isBase64OrPad(text.charCodeAt(end))) end++;
+    pos = end;
+    if (at > 0 && isBase64OrPad(text.charCodeAt(at - 1))) continue;
+    if (covered.some((r) => at >= r.startOffset && at < r.endOffset)) continue;
+    const inner = decodeText(new Uint8Array(Buffer.from(text.slice(at, end), 'base64')));
+    if (inner.includes(BEGIN)) out.push({ start: at, end, inner });
+  }
+  return out;
+}
+
+function isBase64OrPad(c: number): boolean {
+  return isBase64(c) || c === 61;
+}
+
+/** Offset ↔ (line, character) of a text; CRLF, LF and CR end lines (as the scanner counts them). */
+class Lines {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      } else if (c === 10) {
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  /** Offset where 0-based `line` starts, if the text has it. */
+  start(line: number): number | undefined {
+    return this.starts[line];
+  }
+
+  position(offset: number): { line: number; character: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - this.starts[lo] };
+  }
+
+  range(start: number, end: number): SourceRange {
+    const s = this.position(start);
+    const e = this.position(end);
+    return { startLine: s.line, startCharacter: s.character, endLine: e.line, endCharacter: e.character, startOffset: start, endOffset: end };
+  }
+}
+
+/** Rewrites `line N` (and a following `column K`) of a message about `view` into lines and columns of `text` (same offsets). */
+function remapLines(message: string, view: Lines, text: Lines): string {
+  let lastLineStart: number | undefined;
+  return message.replace(/\b(line|column) (\d+)/g, (m: string, word: string, num: string) => {
+    const n = Number(num);
+    if (word === 'line') {
+      lastLineStart = view.start(n - 1);
+      return lastLineStart === undefined ? m : `line ${text.position(lastLineStart).line + 1}`;
+    }
+    if (lastLineStart === undefined) return m;
+    return `column ${text.position(lastLineStart + n - 1).character + 1}`;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -245,7 +484,7 @@ type BodyResult =
 
 class Scanner {
   private readonly blocks: PemBlock[] = [];
-  private readonly problems: Problem[] = [];
+  private readonly problems: PemProblem[] = [];
   private suppressed = 0;
   private readonly loc: Locator;
   private blockCount = 0;
@@ -254,7 +493,7 @@ class Scanner {
     this.loc = new Locator(text);
   }
 
-  run(): { blocks: PemBlock[]; problems: Problem[] } {
+  run(): { blocks: PemBlock[]; problems: PemProblem[] } {
     const t = this.text;
     let pos = 0;
     while (pos < t.length) {
@@ -266,7 +505,7 @@ class Scanner {
       } else if (t.startsWith(END, d)) {
         const end = this.marker(d, END.length);
         if (end?.closed) {
-          this.problem(() => this.range(end.start, end.end), (r) => `line ${r.startLine + 1}: ${DASHES}END ${end.label}${DASHES} without a matching BEGIN line`);
+          this.problem(() => this.range(end.start, end.end), (r) => `line ${r.startLine + 1}: ${DASHES}END ${end.label}${DASHES} without a matching BEGIN line`, { label: end.label });
           pos = end.end;
         } else {
           pos = afterDashes(t, d);
@@ -348,7 +587,7 @@ class Scanner {
       }, () => {
         const before = nextBegin >= 0 ? `before the next BEGIN line (line ${this.loc.at(nextBegin).line + 1})` : 'before the end of the text';
         return `${where}: ${issues.map((s) => s + '; ').join('')}missing END line: expected '-----END ${begin.label}-----' ${before}`;
-      });
+      }, { label: begin.label, blockNumber: number });
       return stop;
     }
 
@@ -360,7 +599,7 @@ class Scanner {
     const body = this.body(begin.end, endMarker.start, beginPos.line, beginPos.lineStart);
     if (!body.ok) issues.push(body.message);
     if (issues.length > 0) {
-      for (const issue of issues) this.problem(() => range, () => `${where}: ${issue}`);
+      for (const issue of issues) this.problem(() => range, () => `${where}: ${issue}`, { label: begin.label, blockNumber: number });
     } else if (body.ok) {
       this.blocks.push({ label: begin.label, headers: body.headers, der: body.der, range, blockNumber: number });
     }
@@ -471,13 +710,15 @@ class Scanner {
    * Records a problem; range and message are only worked out while the list is not full, range first (the
    * Locator is fast only when asked for increasing offsets).
    */
-  private problem(range: () => SourceRange, message: (range: SourceRange) => string): void {
+  private problem(range: () => SourceRange, message: (range: SourceRange) => string, about: { label: string; blockNumber?: number }): void {
     if (this.problems.length >= MAX_PROBLEMS) {
       this.suppressed++;
       return;
     }
     const r = range();
-    this.problems.push({ severity: 'error', message: message(r), range: r });
+    const p: PemProblem = { severity: 'error', message: message(r), range: r, label: about.label };
+    if (about.blockNumber !== undefined) p.blockNumber = about.blockNumber;
+    this.problems.push(p);
   }
 }
 

@@ -3,27 +3,36 @@
 // malformed), plus the short and long summaries the host shows (CodeLens title, hover markdown).
 // Host-neutral: works on a string, never on files, never imports `vscode`, never throws.
 //
-// Three ways a block can be written are understood, all with ranges in the original text:
-//  - plain PEM, at any indentation (a YAML block scalar, a Kubernetes Secret's `stringData`);
-//  - escaped PEM on one line: `"-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n"` as JSON,
-//    YAML double-quoted strings and .env files write it (`\n`, `\r`, `\t`, `\/`, also double-escaped `\\n`);
-//  - base64 of a PEM file, as in a Kubernetes Secret's `data:` (`tls.crt: LS0tLS1CRUdJTi…`): every block inside
-//    has the base64 value's range.
+// Three ways a block can be written are understood (plain, escaped in a string, base64-encoded as in a
+// Kubernetes Secret's `data:`), all with ranges in the original text: pem.ts findPemBlocksInText finds them, for
+// this and for readObjects alike.
 
 import { children, readRoot } from './asn1';
-import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SourceRange } from './model';
-import { DEFAULT_WARN_DAYS } from './model';
-import { decodeText, findPemBlocks } from './pem';
+import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from './model';
+import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from './model';
+import { BASE64_BEGIN, findPemBlocksInText, type PemForm } from './pem';
 import { readObjects } from './read';
 import { signatureHash as algorithmHash } from './x509';
 
-export type PemForm = 'pem' | 'escaped' | 'base64';
+export type { PemForm };
 
 /**
  * `expired`, `not-yet-valid` and `malformed` are errors/warnings about the block's validity; `expiring` follows the
- * warning window; `rsa-too-small`, `sha1-signature` and `md5-signature` (MD2/MD4/MD5) flag weak cryptography.
+ * warning window; `rsa-too-small`, `sha1-signature` and `md5-signature` (MD2/MD4/MD5) flag weak cryptography;
+ * `invalid-signature` (a certificate, CSR or CRL whose signature encoding makes it invalid), `explicit-ec-parameters`
+ * and `san-not-ia5string` flag what clients reject although the object decodes.
  */
-export type PemFindingCode = 'expired' | 'expiring' | 'not-yet-valid' | 'rsa-too-small' | 'sha1-signature' | 'md5-signature' | 'malformed';
+export type PemFindingCode =
+  | 'expired'
+  | 'expiring'
+  | 'not-yet-valid'
+  | 'rsa-too-small'
+  | 'sha1-signature'
+  | 'md5-signature'
+  | 'malformed'
+  | 'invalid-signature'
+  | 'explicit-ec-parameters'
+  | 'san-not-ia5string';
 
 export interface PemFinding {
   code: PemFindingCode;
@@ -63,9 +72,6 @@ export interface PemInsights {
 }
 
 const BEGIN = '-----BEGIN ';
-const END = '-----END ';
-/** base64 of `-----BEGIN ` (its first 14 characters, whatever the label). */
-const BASE64_BEGIN = 'LS0tLS1CRUdJTi';
 const DAY_MS = 86_400_000;
 
 /** PEM labels of the objects TLS Workbench reads. Blocks with other labels (PGP, OpenSSH…) are left alone unless their body is DER we recognise. */
@@ -85,6 +91,8 @@ const KNOWN_LABELS = new Set([
   'RSA PUBLIC KEY',
   'DH PARAMETERS',
   'X9.42 DH PARAMETERS',
+  'DSA PUBLIC KEY',
+  'DSA PARAMETERS',
   'PKCS12',
 ]);
 
@@ -102,21 +110,7 @@ export function analyzePemText(text: string, opts: PemInsightOptions = {}): PemI
     return { blocks: [], skipped: 'too-large', now };
   }
   try {
-    const lines = new Lines(text);
-    const found = scanText(text, { now, warnDays });
-    const blocks: Omit<PemBlockInsight, 'number'>[] = found.map((f) => ({ label: f.label, form: f.form, object: f.object, findings: f.findings, range: lines.range(f.start, f.end) }));
-    const covered = (offset: number) => found.some((f) => offset >= f.start && offset < f.end);
-    for (const token of base64Tokens(text)) {
-      if (covered(token.start)) continue;
-      const inner = decodeText(new Uint8Array(Buffer.from(text.slice(token.start, token.end), 'base64')));
-      if (!inner.includes(BEGIN)) continue;
-      const range = lines.range(token.start, token.end);
-      for (const f of scanText(inner, { now, warnDays })) {
-        const findings = f.findings.map((x) => (x.code === 'malformed' ? { ...x, message: `${x.message.replace(/\.$/, '')} (in the base64-encoded value).` } : x));
-        blocks.push({ label: f.label, form: 'base64', object: f.object, findings, range });
-      }
-    }
-    blocks.sort((a, b) => a.range.startOffset - b.range.startOffset);
+    const blocks = scanText(text, { now, warnDays });
     return { blocks: blocks.map((b, i) => tidy({ ...b, number: i + 1 })), now };
   } catch (e) {
     // Not expected (the readers report through problems); still, an editor feature must not throw.
@@ -145,29 +139,17 @@ export function blocksAt(blocks: readonly PemBlockInsight[], line: number, chara
 // ---------------------------------------------------------------------------------------------------------
 // Scanning
 
-interface Found {
-  label?: string;
-  form: PemForm;
-  start: number;
-  end: number;
-  object?: PkiObject;
-  findings: PemFinding[];
-}
+type Found = Omit<PemBlockInsight, 'number'>;
 
-/** Plain and escaped blocks of `text`, with offsets into it. */
+/** Every block of `text` (plain, escaped and base64-encoded), read, with findings, in the order of the text. */
 function scanText(text: string, opts: { now: Date; warnDays: number }): Found[] {
-  const view = unescapedView(text);
-  const escaped = view !== text;
-  const viewLines = escaped ? new Lines(view) : undefined;
-  const textLines = escaped ? new Lines(text) : undefined;
-  const fixLines = (message: string) => (viewLines && textLines ? remapLines(message, viewLines, textLines) : message);
-  const formAt = (start: number, end: number): PemForm => (escaped && view.slice(start, end) !== text.slice(start, end) ? 'escaped' : 'pem');
-
-  const { blocks, problems } = findPemBlocks(view);
+  const { blocks, problems } = findPemBlocksInText(text);
   const out: Found[] = [];
+  /** Block numbers, to keep the blocks of one base64 value (which share its range) in their order. */
+  const numbers = new Map<Found, number>();
 
-  // Framing problems, grouped by block (one block may have several).
-  const broken = new Map<number, Found>();
+  // Framing problems, grouped by block (one block may have several; a base64 value may hold several blocks).
+  const broken = new Map<string, Found>();
   let lastRanged: Found | undefined;
   for (const p of problems) {
     if (!p.range) {
@@ -175,90 +157,43 @@ function scanText(text: string, opts: { now: Date; warnDays: number }): Found[] 
       if (lastRanged) lastRanged.findings.push({ code: 'malformed', severity: 'error', message: sentence(p.message) });
       continue;
     }
-    const label = labelAt(view, p.range.startOffset);
+    const label = p.label;
     if (!label || !KNOWN_LABELS.has(label)) continue;
-    let f = broken.get(p.range.startOffset);
+    const key = `${p.range.startOffset}:${p.blockNumber ?? ''}`;
+    let f = broken.get(key);
     if (!f) {
-      f = { label, form: formAt(p.range.startOffset, p.range.endOffset), start: p.range.startOffset, end: p.range.endOffset, findings: [] };
-      broken.set(p.range.startOffset, f);
+      f = { label, form: p.form ?? 'pem', range: p.range, findings: [] };
+      broken.set(key, f);
+      numbers.set(f, p.blockNumber ?? 0);
       out.push(f);
     }
-    f.findings.push({ code: 'malformed', severity: 'error', message: `Malformed ${label} block: ${sentence(fixLines(stripBlockPrefix(p.message)))}` });
+    f.findings.push({ code: 'malformed', severity: 'error', message: `Malformed ${label} block: ${sentence(stripBlockPrefix(p.message))}` });
     lastRanged = f;
   }
 
   for (const block of blocks) {
-    const { startOffset: start, endOffset: end } = block.range;
     const known = KNOWN_LABELS.has(block.label);
-    const read = readObjects(new Uint8Array(Buffer.from(view.slice(start, end), 'utf8')), { now: opts.now, warnDays: opts.warnDays });
+    const read = readObjects(new Uint8Array(Buffer.from(block.pem, 'utf8')), { now: opts.now, warnDays: opts.warnDays });
     const object = read.objects[0];
-    const base: Found = { label: block.label, form: formAt(start, end), start, end, findings: [] };
+    const base: Found = { label: block.label, form: block.form, range: block.range, findings: [] };
     if (object) {
-      delete object.range; // relative to the slice read, not to the text
-      out.push({ ...base, object, findings: findingsOf(object, block.der, opts.now) });
+      delete object.range; // relative to the block read, not to the text
+      const f: Found = { ...base, object, findings: findingsOf(object, block.der, opts.now) };
+      numbers.set(f, block.blockNumber);
+      out.push(f);
     } else if (known) {
       const errors = read.problems.filter((p) => p.severity === 'error');
       if (errors.length === 0) continue; // e.g. EC PARAMETERS: read, but nothing to show
-      out.push({
+      const where = block.form === 'base64' ? ' (in the base64-encoded value)' : '';
+      const f: Found = {
         ...base,
-        findings: errors.map((p) => ({ code: 'malformed' as const, severity: 'error' as const, message: `Malformed ${block.label} block: ${sentence(stripBlockPrefix(p.message))}` })),
-      });
+        findings: errors.map((p) => ({ code: 'malformed' as const, severity: 'error' as const, message: `Malformed ${block.label} block: ${sentence(stripBlockPrefix(p.message) + where)}` })),
+      };
+      numbers.set(f, block.blockNumber);
+      out.push(f);
     }
   }
-  return out.sort((a, b) => a.start - b.start);
-}
-
-/**
- * `text` with every one-line escaped PEM turned into real lines, keeping every offset: from a `-----BEGIN ` to
- * the end of its line, a run of backslashes and `n` becomes spaces and a line feed, `\r` and `\t` spaces, `\/` a
- * space and `/` (the base64 reader takes spaces inside lines). Other text is untouched.
- */
-function unescapedView(text: string): string {
-  if (!text.includes('\\')) return text;
-  let out: string | undefined;
-  let pos = 0;
-  for (;;) {
-    const at = text.indexOf(BEGIN, pos);
-    if (at < 0) break;
-    let eol = at;
-    while (eol < text.length && text.charCodeAt(eol) !== 10 && text.charCodeAt(eol) !== 13) eol++;
-    const line = text.slice(at, eol);
-    if (/\\+n/.test(line)) {
-      const fixed = line.replace(/\\+([nrt/])/g, (m: string, c: string) => ' '.repeat(m.length - 1) + (c === 'n' ? '\n' : c === '/' ? '/' : ' '));
-      out = (out ?? text).slice(0, at) + fixed + (out ?? text).slice(eol);
-    }
-    pos = eol;
-  }
-  return out ?? text;
-}
-
-/** Base64 values that decode to text starting with `-----BEGIN ` (one line each). */
-function base64Tokens(text: string): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  let pos = 0;
-  for (;;) {
-    const at = text.indexOf(BASE64_BEGIN, pos);
-    if (at < 0) break;
-    let end = at;
-    while (end < text.length && isBase64Char(text.charCodeAt(end))) end++;
-    if (at === 0 || !isBase64Char(text.charCodeAt(at - 1))) out.push({ start: at, end });
-    pos = end;
-  }
-  return out;
-}
-
-function isBase64Char(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61;
-}
-
-/** The label of a `-----BEGIN X-----` or `-----END X-----` line starting at `offset`. */
-function labelAt(text: string, offset: number): string | undefined {
-  const keyword = text.startsWith(BEGIN, offset) ? BEGIN : text.startsWith(END, offset) ? END : undefined;
-  if (!keyword) return undefined;
-  const from = offset + keyword.length;
-  let to = from;
-  while (to < text.length && to - from < 128 && text.charCodeAt(to) !== 10 && text.charCodeAt(to) !== 13 && !text.startsWith('-----', to)) to++;
-  return text.slice(from, to).replace(/[\s-]+$/, '') || undefined;
+  return out.sort((a, b) => a.range.startOffset - b.range.startOffset || (numbers.get(a) ?? 0) - (numbers.get(b) ?? 0));
 }
 
 function stripBlockPrefix(message: string): string {
@@ -285,6 +220,10 @@ function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
         break;
     }
     weakKey(out, o.publicKey, name);
+    badSignature(out, o.signatureDefect, name);
+    for (const s of o.subjectAltNames) {
+      if (s.invalidIa5String) out.push({ code: 'san-not-ia5string', severity: 'error', message: `${name}: SAN is not valid IA5String: ${sanText(s)} holds bytes outside ASCII.` });
+    }
     const hash = signatureHash(der);
     // A root's self-signature is never checked by clients: a SHA-1 root in a trust bundle is not a problem.
     if (hash !== undefined && /^(sha1|md[245])$/.test(hash) && !(o.isCA && o.selfSigned)) {
@@ -297,6 +236,9 @@ function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
     }
   } else if (o.kind === 'csr') {
     weakKey(out, o.publicKey, `Certificate request "${displayName(o.subject)}"`);
+    badSignature(out, o.signatureDefect, `Certificate request "${displayName(o.subject)}"`);
+  } else if (o.kind === 'crl') {
+    badSignature(out, o.signatureDefect, `CRL of "${displayName(o.issuer)}"`);
   } else if (o.kind === 'private-key' && o.publicKey) {
     weakKey(out, o.publicKey, 'Private key');
   } else if (o.kind === 'public-key') {
@@ -305,7 +247,14 @@ function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
   return out;
 }
 
+function badSignature(out: PemFinding[], defect: SignatureDefect | undefined, what: string): void {
+  if (defect) out.push({ code: 'invalid-signature', severity: 'error', message: `${what}: ${SIGNATURE_DEFECT_TEXT[defect]}.` });
+}
+
 function weakKey(out: PemFinding[], k: PublicKeyInfo, what: string): void {
+  if (k.explicitParameters) {
+    out.push({ code: 'explicit-ec-parameters', severity: 'warning', message: `${what} has explicit EC parameters: rejected by modern TLS libraries.` });
+  }
   if (k.algorithm !== 'RSA' || k.size >= 2048) return;
   out.push({ code: 'rsa-too-small', severity: 'warning', message: `${what} has an RSA key of ${k.size} bits: keys under 2048 bits are rejected by current TLS libraries.` });
 }
@@ -348,6 +297,8 @@ function shortStatus(b: PemBlockInsight, now: Date): string {
     }
     case 'dh-parameters':
       return `DH parameters (${o.primeBits} bits)`;
+    case 'dsa-parameters':
+      return `DSA parameters (${o.primeBits} bits)`;
     case 'pkcs12':
       return 'PKCS#12 keystore';
   }
@@ -398,6 +349,10 @@ export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
       case 'dh-parameters':
         title = '**DH parameters**';
         rows.push(['Prime', `${o.primeBits} bits${o.namedGroup ? ` (${md(o.namedGroup)})` : ''}`]);
+        break;
+      case 'dsa-parameters':
+        title = '**DSA parameters**';
+        rows.push(['Prime p', `${o.primeBits} bits`], ['Subgroup order q', `${o.subgroupBits} bits`]);
         break;
       case 'pkcs12':
         title = '**PKCS#12 keystore**';
@@ -498,60 +453,4 @@ function tidy(b: PemBlockInsight): PemBlockInsight {
   if (b.label === undefined) delete b.label;
   if (b.object === undefined) delete b.object;
   return b;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Offsets and positions
-
-/** Offset ↔ (line, character) of a text; CRLF, LF and CR end lines (as the PEM scanner counts them). */
-class Lines {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
-      } else if (c === 10) {
-        this.starts.push(i + 1);
-      }
-    }
-  }
-
-  /** Offset where 0-based `line` starts, if the text has it. */
-  start(line: number): number | undefined {
-    return this.starts[line];
-  }
-
-  position(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.starts[lo] };
-  }
-
-  range(start: number, end: number): SourceRange {
-    const s = this.position(start);
-    const e = this.position(end);
-    return { startLine: s.line, startCharacter: s.character, endLine: e.line, endCharacter: e.character, startOffset: start, endOffset: end };
-  }
-}
-
-/** Rewrites `line N` (and a following `column K`) of a message about `view` into lines and columns of `text` (same offsets). */
-function remapLines(message: string, view: Lines, text: Lines): string {
-  let lastLineStart: number | undefined;
-  return message.replace(/\b(line|column) (\d+)/g, (m: string, word: string, num: string) => {
-    const n = Number(num);
-    if (word === 'line') {
-      lastLineStart = view.start(n - 1);
-      return lastLineStart === undefined ? m : `line ${text.position(lastLineStart).line + 1}`;
-    }
-    if (lastLineStart === undefined) return m;
-    return `column ${text.position(lastLineStart + n - 1).character + 1}`;
-  });
 }

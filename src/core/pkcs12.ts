@@ -8,9 +8,14 @@
 // (UTF-16BE) with a trailing 00 00; PBES2/PBKDF2 takes the UTF-8 bytes. For an empty password OpenSSL also
 // accepts the "absent" password (zero bytes for the KDF), and for non-ASCII passwords files written by old
 // OpenSSL versions used each UTF-8 byte as one BMP character: both are tried when opening.
+//
+// One reader for every entry point (tlsw inspect / readObjects, tlsw p12 import, the inspector, the scanner):
+// `looksLikePkcs12` routes a PFX here before anyone DER-checks it (keytool and Windows write BER), and
+// `readPkcs12` opens it — with the caller's password, or without one by trying the empty password, which is
+// what a keystore exported "without a password" carries.
 
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { forge } from './keys';
+import { forge, pkcs12Kdf as kdf } from './keys';
 import type { Tlv } from './asn1';
 import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_DEPTH } from './asn1';
 import type { Pkcs12BagType } from './model';
@@ -28,8 +33,11 @@ export interface RawPkcs12Bag {
 }
 
 export interface Pkcs12Info {
-  /** MAC digest (`sha256`, `sha1`…) and iteration count, when the file has a MAC. */
-  mac?: { algorithm: string; iterations: number };
+  /**
+   * MAC digest (`sha256`, `sha1`…) and iteration count, when the file has a MAC. `verified: false` when the
+   * bags were listed without checking it (nothing in them is encrypted and no password was given).
+   */
+  mac?: { algorithm: string; iterations: number; verified?: boolean };
   /** `PBES2/aes-256-cbc`, `pbeWithSHAAnd40BitRC2-CBC`, `none`… (several, comma-separated, if parts differ). */
   certEncryption?: string;
   keyEncryption?: string;
@@ -62,74 +70,144 @@ export const DEFAULT_PKCS12_ITERATIONS = 2048;
 /** Total key-derivation work one openPkcs12 call may do (many safes × huge counts must not add up to a hang). */
 const KDF_BUDGET = 5 * MAX_PKCS12_KDF_ITERATIONS;
 const PBKDF2_BUDGET = 3 * MAX_PBKDF2_ITERATIONS;
+/**
+ * Work allowed for trying the empty password when none was given (about a second at most; real keystores
+ * need a few thousand iterations: OpenSSL 2048, keytool 10 000, old Java 50 000 for its PBE).
+ */
+const PROBE_BUDGET = { kdf: 400_000, pbkdf2: 2_000_000 };
+
+function fullBudget(): WorkBudget {
+  return { kdf: KDF_BUDGET, pbkdf2: PBKDF2_BUDGET };
+}
+
+/** What the PKCS#12 reader gives: the outer facts, and the bags once it is open. */
+export interface Pkcs12Contents extends Pkcs12Info {
+  /** True when it was opened (the bags are then listed); false when it is locked by a password. */
+  decrypted: boolean;
+  bags: RawPkcs12Bag[];
+}
+
+/**
+ * True when `bytes` start like a PFX — SEQUENCE { INTEGER 3, SEQUENCE … — in DER or in BER (indefinite
+ * lengths, as Java keytool and Windows write). Only the first bytes are read (a definite length must span
+ * `size`, the whole input by default): every entry point hands such input to the PKCS#12 reader, which checks
+ * the rest, instead of DER-checking it first.
+ */
+export function looksLikePkcs12(bytes: Uint8Array, size = bytes.length): boolean {
+  if (bytes.length < 6 || bytes[0] !== Tag.Sequence) return false;
+  const first = bytes[1];
+  let p = 2;
+  if (first !== 0x80) {
+    let len = first;
+    if (first > 0x80) {
+      const n = first & 0x7f;
+      if (n > 4 || bytes.length < 2 + n + 4) return false;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + bytes[p++];
+    }
+    if (p + len !== size) return false;
+  }
+  return bytes[p] === Tag.Integer && bytes[p + 1] === 1 && bytes[p + 2] === 3 && bytes[p + 3] === Tag.Sequence;
+}
+
+/**
+ * The PKCS#12 reader (DER or BER). With a password: opens the keystore (wrong password → PkiError). Without
+ * one: tries the empty password in both forms OpenSSL and Windows use (BMPString "" with its 00 00, and no
+ * bytes at all); failing that, lists the bags anyway when none is encrypted (the MAC then reported
+ * `verified: false`); otherwise the keystore is locked: its outer facts, `decrypted: false`, no bags. Trying
+ * without a password is bounded (PROBE_BUDGET): a file demanding more work is simply reported locked.
+ */
+export function readPkcs12(der: Uint8Array, password?: string): Pkcs12Contents {
+  return guard(() => {
+    if (password !== undefined && typeof password !== 'string') throw new PkiError('PKCS#12: the password must be a string');
+    const pfx = parsePfx(der);
+    if (password !== undefined) return { ...openParsed(pfx, passwordCandidates(password, fullBudget())), decrypted: true };
+    try {
+      return { ...openParsed(pfx, passwordCandidates('', { ...PROBE_BUDGET })), decrypted: true };
+    } catch (e) {
+      if (!(e instanceof CannotOpen)) throw e;
+    }
+    const info = inspectParsed(pfx);
+    if (pfx.mac && pfx.safes.every((s) => s.kind === 'data' && !visibleBags(s.bytes, s.root, 0).some((b) => b.shrouded))) {
+      // Nothing is encrypted: the contents are there to read; only the MAC cannot be checked without the password.
+      const opened = readAllSafes(pfx, passwordCandidates('', { kdf: 0, pbkdf2: 0 })[0]);
+      return { ...info, mac: { ...info.mac!, verified: false }, decrypted: true, bags: opened.bags };
+    }
+    return { ...info, decrypted: false, bags: [] };
+  });
+}
 
 /** Outer structure only: MAC algorithm and iterations, how certificates and keys are protected. No password needed. */
 export function inspectPkcs12(der: Uint8Array): Pkcs12Info {
-  return guard(() => {
-    const pfx = parsePfx(der);
-    const info = baseInfo(pfx);
-    const certs = new Set<string>();
-    const keys = new Set<string>();
-    for (const safe of pfx.safes) {
-      if (safe.kind === 'encrypted') {
-        // Encrypted safes conventionally hold the certificates; what is inside is unknown without the password.
-        certs.add(safe.scheme.description);
-      } else if (safe.kind === 'enveloped') {
-        certs.add('envelopedData');
-      } else {
-        for (const bag of visibleBags(safe.bytes, safe.root, 0)) {
-          if (bag.type === 'certificate') certs.add('none');
-          else if (bag.type === 'private-key') keys.add(bag.shrouded ?? 'none');
-        }
+  return guard(() => inspectParsed(parsePfx(der)));
+}
+
+function inspectParsed(pfx: Pfx): Pkcs12Info {
+  const info = baseInfo(pfx);
+  const certs = new Set<string>();
+  const keys = new Set<string>();
+  for (const safe of pfx.safes) {
+    if (safe.kind === 'encrypted') {
+      // Encrypted safes conventionally hold the certificates; what is inside is unknown without the password.
+      certs.add(safe.scheme.description);
+    } else if (safe.kind === 'enveloped') {
+      certs.add('envelopedData');
+    } else {
+      for (const bag of visibleBags(safe.bytes, safe.root, 0)) {
+        if (bag.type === 'certificate') certs.add('none');
+        else if (bag.type === 'private-key') keys.add(bag.shrouded ?? 'none');
       }
     }
-    if (certs.size) info.certEncryption = [...certs].join(', ');
-    if (keys.size) info.keyEncryption = [...keys].join(', ');
-    return info;
-  });
+  }
+  if (certs.size) info.certEncryption = [...certs].join(', ');
+  if (keys.size) info.keyEncryption = [...keys].join(', ');
+  return info;
 }
 
 /**
  * Verifies the MAC (wrong password → PkiError), decrypts every safe and returns the bags with certificate
- * DER and plain PKCS#8 key DER.
+ * DER and plain PKCS#8 key DER. The same reader as readPkcs12 with a password.
  */
 export function openPkcs12(der: Uint8Array, password: string): Pkcs12Info & { bags: RawPkcs12Bag[] } {
   return guard(() => {
     if (typeof password !== 'string') throw new PkiError('PKCS#12: a password is required (it may be empty)');
-    const pfx = parsePfx(der);
-    const candidates = passwordCandidates(password, { kdf: KDF_BUDGET, pbkdf2: PBKDF2_BUDGET });
-    let result: Opened | undefined;
-    if (pfx.mac) {
-      const mac = pfx.mac;
-      const hash = hashByOid(mac.oid);
-      if (!hash) throw new PkiError(`PKCS#12: unsupported MAC algorithm ${mac.name}`);
-      checkIterations(mac.iterations, MAX_PKCS12_KDF_ITERATIONS, 'MAC');
-      const secret = candidates.find((c) => verifyMac(pfx, hash, c));
-      if (!secret) throw new PkiError('wrong PKCS#12 password (MAC verification failed)');
+    return openParsed(parsePfx(der), passwordCandidates(password, fullBudget()));
+  });
+}
+
+/** Opens a parsed PFX with the first candidate that verifies the MAC (or, without a MAC, decrypts every safe). */
+function openParsed(pfx: Pfx, candidates: Secret[]): Pkcs12Info & { bags: RawPkcs12Bag[] } {
+  let result: Opened | undefined;
+  if (pfx.mac) {
+    const mac = pfx.mac;
+    const hash = hashByOid(mac.oid);
+    if (!hash) throw new CannotOpen(`PKCS#12: unsupported MAC algorithm ${mac.name}`);
+    checkIterations(mac.iterations, MAX_PKCS12_KDF_ITERATIONS, 'MAC');
+    const secret = candidates.find((c) => verifyMac(pfx, hash, c));
+    if (!secret) throw new CannotOpen('wrong PKCS#12 password (MAC verification failed)');
+    try {
+      result = readAllSafes(pfx, secret);
+    } catch (e) {
+      if (e instanceof BadDecrypt) {
+        throw new PkiError(`PKCS#12: the MAC is valid but the ${e.what} could not be decrypted (corrupt file?)`);
+      }
+      throw e;
+    }
+  } else {
+    for (const secret of candidates) {
       try {
         result = readAllSafes(pfx, secret);
+        break;
       } catch (e) {
-        if (e instanceof BadDecrypt) {
-          throw new PkiError(`PKCS#12: the MAC is valid but the ${e.what} could not be decrypted (corrupt file?)`);
-        }
-        throw e;
+        if (!(e instanceof BadDecrypt)) throw e;
       }
-    } else {
-      for (const secret of candidates) {
-        try {
-          result = readAllSafes(pfx, secret);
-          break;
-        } catch (e) {
-          if (!(e instanceof BadDecrypt)) throw e;
-        }
-      }
-      if (!result) throw new PkiError('wrong PKCS#12 password (decryption failed)');
     }
-    const info = baseInfo(pfx);
-    if (result.certProtection.size) info.certEncryption = [...result.certProtection].join(', ');
-    if (result.keyProtection.size) info.keyEncryption = [...result.keyProtection].join(', ');
-    return { ...info, bags: result.bags };
-  });
+    if (!result) throw new CannotOpen('wrong PKCS#12 password (decryption failed)');
+  }
+  const info = baseInfo(pfx);
+  if (result.certProtection.size) info.certEncryption = [...result.certProtection].join(', ');
+  if (result.keyProtection.size) info.keyEncryption = [...result.keyProtection].join(', ');
+  return { ...info, bags: result.bags };
 }
 
 /** Builds a PFX (DER) holding the leaf certificate, the chain and the private key. */
@@ -283,6 +361,12 @@ const OTHER_ALG_NAMES: Record<string, string> = {
 
 // ───────────────────────────── errors and guards ─────────────────────────────
 
+/**
+ * The keystore cannot be opened with the password(s) tried — wrong password, unsupported protection, or
+ * more key-derivation work than allowed — as opposed to a broken file. Without a password it means "locked".
+ */
+class CannotOpen extends PkiError {}
+
 /** Decryption produced garbage (bad padding or not DER): usually a wrong password. */
 class BadDecrypt extends Error {
   constructor(readonly what: string) {
@@ -307,9 +391,9 @@ function guard<T>(fn: () => T): T {
 function checkIterations(n: number, max: number, what: string): void {
   if (n > max) {
     const shown = Number.isFinite(n) ? String(n) : 'beyond 2^48';
-    throw new PkiError(`PKCS#12: ${what} iteration count ${shown} exceeds the supported maximum of ${max.toLocaleString('en-US')}`);
+    throw new CannotOpen(`PKCS#12: ${what} iteration count ${shown} exceeds the supported maximum of ${max.toLocaleString('en-US')}`);
   }
-  if (!Number.isInteger(n) || n < 1) throw new PkiError(`PKCS#12: invalid ${what} iteration count ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new CannotOpen(`PKCS#12: invalid ${what} iteration count ${n}`);
 }
 
 /** An iteration count; Infinity when it does not fit (refused later by checkIterations, not while inspecting). */
@@ -560,7 +644,7 @@ interface Opened {
 function readAllSafes(pfx: Pfx, secret: Secret): Opened {
   const out: Opened = { bags: [], certProtection: new Set(), keyProtection: new Set() };
   for (const safe of pfx.safes) {
-    if (safe.kind === 'enveloped') throw new PkiError('PKCS#12: public-key privacy mode (envelopedData) is not supported');
+    if (safe.kind === 'enveloped') throw new CannotOpen('PKCS#12: public-key privacy mode (envelopedData) is not supported');
     if (safe.kind === 'data') {
       readBags(safe.bytes, safe.root, secret, 'none', out, 0);
     } else {
@@ -649,7 +733,7 @@ interface WorkBudget {
 
 function charge(budget: WorkBudget, kind: keyof WorkBudget, iterations: number): void {
   budget[kind] -= iterations;
-  if (budget[kind] < 0) throw new PkiError('PKCS#12: the file asks for too much key-derivation work in total (refusing to continue)');
+  if (budget[kind] < 0) throw new CannotOpen('PKCS#12: the file asks for too much key-derivation work in total (refusing to continue)');
 }
 
 function bmp(s: string): Buffer {
@@ -674,38 +758,10 @@ function verifyMac(pfx: Pfx, hash: HashSpec, secret: Secret): boolean {
   return actual.length === mac.digest.length && timingSafeEqual(actual, mac.digest);
 }
 
-/** RFC 7292 appendix B.2: derive `n` bytes of key (id 1), IV (id 2) or MAC key (id 3). */
+/** The PKCS#12 KDF (keys.ts), charged to the call's work budget when there is one. */
 function pkcs12Kdf(hash: HashSpec, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, n: number, budget?: WorkBudget): Buffer {
-  const v = hash.block;
-  const u = hash.size;
-  if (budget) charge(budget, 'kdf', iterations * Math.ceil(n / u));
-  const stretch = (src: Uint8Array, len: number): Buffer => {
-    const out = Buffer.alloc(len);
-    for (let i = 0; i < len; i++) out[i] = src[i % src.length];
-    return out;
-  };
-  const D = Buffer.alloc(v, id);
-  const I = Buffer.concat([
-    stretch(salt, v * Math.ceil(salt.length / v)),
-    stretch(password, v * Math.ceil(password.length / v)),
-  ]);
-  const out = Buffer.alloc(n);
-  for (let off = 0; ; ) {
-    let A = createHash(hash.name).update(D).update(I).digest();
-    for (let r = 1; r < iterations; r++) A = createHash(hash.name).update(A).digest();
-    A.copy(out, off, 0, Math.min(u, n - off));
-    off += u;
-    if (off >= n) return out;
-    const B = stretch(A, v);
-    for (let j = 0; j < I.length; j += v) {
-      let carry = 1;
-      for (let k = v - 1; k >= 0; k--) {
-        const s = I[j + k] + B[k] + carry;
-        I[j + k] = s & 0xff;
-        carry = s >>> 8;
-      }
-    }
-  }
+  if (budget) charge(budget, 'kdf', iterations * Math.ceil(n / hash.size));
+  return kdf(hash, password, salt, id, iterations, n);
 }
 
 // ───────────────────────────── encryption schemes ─────────────────────────────
@@ -723,7 +779,7 @@ function unsupported(description: string): Scheme {
   return {
     description,
     decrypt: () => {
-      throw new PkiError(`PKCS#12: unsupported encryption algorithm ${description}`);
+      throw new CannotOpen(`PKCS#12: unsupported encryption algorithm ${description}`);
     },
   };
 }

@@ -2,12 +2,13 @@
 // model, plus problems. Never throws, never hangs: every decoder failure becomes a Problem.
 
 import { Tag, children, readRoot, readTlv, validateTree, type Tlv } from './asn1';
-import { decodeDhParameters } from './dh';
+import { decodeDhParameters, decodeDsaParameters, dsaShape } from './dh';
 import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from './keys';
-import type { Decoded, PkiObject, PrivateKeyModel, Problem, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from './model';
+import type { Decoded, PkiObject, PrivateKeyModel, Problem, PublicKeyFormat, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from './model';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
-import { decodeText, findPemBlocks, looksLikePem } from './pem';
-import { inspectPkcs12, openPkcs12 } from './pkcs12';
+import { decodeText, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from './pem';
+import { decodeDsaPublicKey } from './publicKey';
+import { looksLikePkcs12, readPkcs12 } from './pkcs12';
 import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from './x509';
 
 /** What a DER structure is, judged from its shape alone (no full decode). */
@@ -16,8 +17,9 @@ export type DerKind =
   | { kind: 'csr' }
   | { kind: 'crl' }
   | { kind: 'private-key'; hint: PrivateKeyHint }
-  | { kind: 'public-key'; format: 'spki' | 'pkcs1' }
+  | { kind: 'public-key'; format: PublicKeyFormat }
   | { kind: 'dh-parameters'; format: 'pkcs3' | 'x942' }
+  | { kind: 'dsa-parameters' }
   | { kind: 'pkcs12' };
 
 /** What each PEM label holds (shared with the scanner). */
@@ -35,6 +37,8 @@ export const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
   'DSA PRIVATE KEY': 'legacy-key',
   'PUBLIC KEY': { kind: 'public-key', format: 'spki' },
   'RSA PUBLIC KEY': { kind: 'public-key', format: 'pkcs1' },
+  'DSA PUBLIC KEY': { kind: 'public-key', format: 'traditional-dsa' },
+  'DSA PARAMETERS': { kind: 'dsa-parameters' },
   'DH PARAMETERS': { kind: 'dh-parameters', format: 'pkcs3' },
   'X9.42 DH PARAMETERS': { kind: 'dh-parameters', format: 'x942' },
   'PKCS12': { kind: 'pkcs12' },
@@ -48,6 +52,7 @@ const KIND_WORDS: Record<DerKind['kind'], string> = {
   'private-key': 'private key',
   'public-key': 'public key',
   'dh-parameters': 'DH parameters',
+  'dsa-parameters': 'DSA parameters',
   'pkcs12': 'PKCS#12',
 };
 
@@ -59,7 +64,8 @@ export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResu
   }
   if (bytes.length === 0) return fail('file is empty');
   try {
-    return looksLikePem(bytes) ? readPem(bytes, opts) : readDer(bytes, opts);
+    // PEM as it is, escaped in a JSON/YAML string, or base64-encoded (a Kubernetes Secret's `data:`).
+    return looksLikePemInText(bytes) ? readPem(bytes, opts) : readDer(bytes, opts);
   } catch (e) {
     // Decoders report through PkiError; anything else is a bug, still reported as one clear line.
     return fail(e instanceof PkiError ? e.message : `internal error while reading: ${String((e as Error)?.message ?? e)}`);
@@ -67,7 +73,7 @@ export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResu
 }
 
 function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
-  const { blocks, problems } = findPemBlocks(decodeText(bytes));
+  const { blocks, problems } = findPemBlocksInText(decodeText(bytes));
   const objects: PkiObject[] = [];
   if (blocks.length === 0 && problems.length === 0) problems.push({ severity: 'error', message: 'no PEM block found' });
   blocks.forEach((block) => {
@@ -78,7 +84,9 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
       return;
     }
     try {
-      checkDer(block.der);
+      // Not for a legacy encrypted key (its body is ciphertext until decrypted) nor a PFX (BER is fine there):
+      // their readers check their own input.
+      if (entry !== 'legacy-key' && !looksLikePkcs12(block.der)) checkDer(block.der);
       let decoded: Decoded<PkiObject>;
       if (entry === 'legacy-key') {
         const isEncrypted = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
@@ -104,12 +112,13 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
 function readDer(bytes: Uint8Array, opts: ReadOptions): ReadResult {
   let kind: DerKind | undefined;
   try {
-    checkDer(bytes);
+    // A PFX goes to the PKCS#12 reader unchecked: keytool and Windows write BER, which it reads.
+    if (!looksLikePkcs12(bytes)) checkDer(bytes);
     kind = sniffDer(bytes);
   } catch (e) {
     return fail(`not a PEM file, and not valid DER: ${messageOf(e)}`);
   }
-  if (!kind) return fail('not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH parameters or PKCS#12');
+  if (!kind) return fail('not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH or DSA parameters or PKCS#12');
   try {
     return { objects: [place(decodeAs(kind, bytes, opts), 0, 'der')], problems: [] };
   } catch (e) {
@@ -134,9 +143,11 @@ function decodeAs(kind: DerKind, der: Uint8Array, opts: ReadOptions): Decoded<Pk
     case 'crl':
       return decodeCrl(der);
     case 'public-key':
-      return decodePublicKey(der, kind.format);
+      return kind.format === 'traditional-dsa' ? decodeDsaPublicKey(der) : decodePublicKey(der, kind.format);
     case 'dh-parameters':
       return decodeDhParameters(der, kind.format);
+    case 'dsa-parameters':
+      return decodeDsaParameters(der);
     case 'private-key': {
       const key = decodePrivateKey(der, kind.hint);
       return key.encrypted && opts.password !== undefined ? unlockKey(key, der, opts.password) : key;
@@ -159,10 +170,8 @@ function unlockKey(
 }
 
 function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: string | undefined): Decoded<PkiObject> {
-  if (password === undefined) {
-    return { kind: 'pkcs12', ...inspectPkcs12(der), decrypted: false, bags: [] };
-  }
-  const opened = openPkcs12(der, password);
+  // Without a password the reader tries the empty one; a keystore it cannot open comes back locked, without bags.
+  const opened = readPkcs12(der, password);
   const bags: Pkcs12Bag[] = opened.bags.map((raw, i) => {
     const bag: Pkcs12Bag = { type: raw.type, friendlyName: raw.friendlyName, localKeyId: raw.localKeyId };
     if (raw.der) {
@@ -175,7 +184,7 @@ function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: stri
     }
     return bag;
   });
-  return { kind: 'pkcs12', mac: opened.mac, certEncryption: opened.certEncryption, keyEncryption: opened.keyEncryption, decrypted: true, bags };
+  return { kind: 'pkcs12', mac: opened.mac, certEncryption: opened.certEncryption, keyEncryption: opened.keyEncryption, decrypted: opened.decrypted, bags };
 }
 
 /**
@@ -183,6 +192,7 @@ function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: stri
  * Throws PkiError only for structurally broken DER.
  */
 export function sniffDer(der: Uint8Array): DerKind | undefined {
+  if (looksLikePkcs12(der)) return { kind: 'pkcs12' }; // DER or BER
   const root = readRoot(der, false);
   if (root.tag !== Tag.Sequence) return undefined;
   const top = children(der, root);
@@ -214,6 +224,9 @@ export function sniffDer(der: Uint8Array): DerKind | undefined {
   if (tags.every((t) => t === Tag.Integer)) {
     // RSAPrivateKey { 0, n, e, d, p, q, dP, dQ, qInv } or the traditional DSA key { 0, p, q, g, y, x }
     if ((top.length >= 9 || top.length === 6) && smallInt(der, top[0]) === 0) return { kind: 'private-key', hint: 'pkcs1' };
+    // DSA { p, q, g } and OpenSSL's DSA public key { y, p, q, g }, told from X9.42 DH by arithmetic (q divides p − 1).
+    const dsa = dsaShape(der, top);
+    if (dsa) return dsa === 'parameters' ? { kind: 'dsa-parameters' } : { kind: 'public-key', format: 'traditional-dsa' };
     // DHParameter { p, g, privateValueLength? } vs RSAPublicKey { n, e } vs X9.42 DomainParameters { p, g, q, … }
     if (top.length === 2 || top.length === 3) {
       const second = smallInt(der, top[1]);
@@ -256,6 +269,7 @@ export function sniff(bytes: Uint8Array): 'pem' | DerKind['kind'] | undefined {
   if (bytes.length === 0) return undefined;
   if (looksLikePem(bytes)) return 'pem';
   if (bytes[0] !== Tag.Sequence) return undefined;
+  if (looksLikePkcs12(bytes)) return 'pkcs12';
   try {
     readTlv(bytes, 0);
     return sniffDer(bytes)?.kind;
@@ -307,7 +321,7 @@ export interface RawObject {
 /** The raw DER of every object in `bytes` (PEM blocks in order, or the one DER structure). Throws PkiError on unreadable input. */
 export function rawObjects(bytes: Uint8Array): RawObject[] {
   if (!looksLikePem(bytes)) {
-    checkDer(bytes);
+    if (!looksLikePkcs12(bytes)) checkDer(bytes);
     return [{ kind: sniffDer(bytes)?.kind ?? 'unknown', der: bytes }];
   }
   const { blocks, problems } = findPemBlocks(decodeText(bytes));

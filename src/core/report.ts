@@ -7,14 +7,17 @@ import type {
   CsrModel,
   DhParametersModel,
   DistinguishedName,
+  DsaParametersModel,
   ExtensionInfo,
   Pkcs12Model,
   PkiObject,
   PrivateKeyModel,
   PublicKeyInfo,
   PublicKeyModel,
+  SignatureDefect,
   SubjectAltName,
 } from './model';
+import { SIGNATURE_DEFECT_TEXT } from './model';
 
 const TITLES: Record<PkiObject['kind'], string> = {
   'certificate': 'Certificate',
@@ -22,6 +25,7 @@ const TITLES: Record<PkiObject['kind'], string> = {
   'private-key': 'Private Key',
   'public-key': 'Public Key',
   'dh-parameters': 'DH Parameters',
+  'dsa-parameters': 'DSA Parameters',
   'pkcs12': 'PKCS#12 Keystore',
   'crl': 'Certificate Revocation List',
 };
@@ -57,6 +61,9 @@ export function formatObject(o: PkiObject, prefix = ''): string {
     case 'dh-parameters':
       dh(o, add);
       break;
+    case 'dsa-parameters':
+      dsa(o, add);
+      break;
     case 'crl':
       crl(o, add, lines);
       break;
@@ -77,7 +84,7 @@ function certificate(c: CertificateModel, add: Add, lines: string[]): void {
   add('Valid until', c.notAfter);
   add('Names (SAN)', sans(c.subjectAltNames));
   add('Public key', keyInfo(c.publicKey));
-  add('Signature', c.signatureAlgorithm);
+  add('Signature', signature(c.signatureAlgorithm, c.signatureDefect));
   add('Serial', colonHex(c.serialNumber));
   add('CA', c.isCA ? `yes${c.pathLength !== undefined ? `, path length ${c.pathLength}` : ''}` : 'no');
   add('Key usage', c.keyUsage.join(', '));
@@ -95,8 +102,17 @@ function csr(c: CsrModel, add: Add, lines: string[]): void {
   add('Subject', name(c.subject));
   add('Names (SAN)', sans(c.subjectAltNames));
   add('Public key', keyInfo(c.publicKey));
-  add('Signature', `${c.signatureAlgorithm} (${c.signatureValid ? 'valid' : 'INVALID'})`);
+  add('Signature', c.signatureDefect ? signature(c.signatureAlgorithm, c.signatureDefect) : `${c.signatureAlgorithm} (${c.signatureValid ? 'valid' : 'INVALID'})`);
+  if (c.attributes.length > 0) {
+    lines.push('  Attributes:');
+    for (const a of c.attributes) lines.push(`    ${a.name ? `${a.name} (${a.oid})` : a.oid}: ${a.values.join(', ')}`);
+  }
   extensions(c.extensions, lines);
+}
+
+/** The signature algorithm, and what is wrong with the signature when its encoding alone says so. */
+function signature(algorithm: string, defect: SignatureDefect | undefined): string {
+  return defect ? `${algorithm} — INVALID: ${SIGNATURE_DEFECT_TEXT[defect]}` : algorithm;
 }
 
 function privateKey(k: PrivateKeyModel, add: Add): void {
@@ -124,7 +140,7 @@ function privateKey(k: PrivateKeyModel, add: Add): void {
 }
 
 function publicKey(k: PublicKeyModel, add: Add): void {
-  add('Format', k.format === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key');
+  add('Format', k.format === 'spki' ? 'SubjectPublicKeyInfo' : k.format === 'traditional-dsa' ? 'traditional DSA public key (y, p, q, g)' : 'PKCS#1 RSA public key');
   add('Key', keyInfo(k.publicKey));
   add('Public key SHA-256', k.publicKey.spkiSha256);
 }
@@ -135,19 +151,25 @@ function dh(d: DhParametersModel, add: Add): void {
   add('Generator', d.generator);
 }
 
+function dsa(d: DsaParametersModel, add: Add): void {
+  add('Prime p', `${d.primeBits} bits`);
+  add('Subgroup order q', `${d.subgroupBits} bits`);
+  add('Generator g', `${d.generatorBits} bits`);
+}
+
 function crl(c: CrlModel, add: Add, lines: string[]): void {
   add('Issuer', name(c.issuer));
   add('This update', c.thisUpdate);
   add('Next update', c.nextUpdate);
   add('CRL number', c.crlNumber);
-  add('Signature', c.signatureAlgorithm);
+  add('Signature', signature(c.signatureAlgorithm, c.signatureDefect));
   add('Revoked', `${c.revoked.length} certificate${c.revoked.length === 1 ? '' : 's'}`);
   for (const r of c.revoked) lines.push(`    ${colonHex(r.serialNumber)}  ${r.revocationDate}${r.reason ? `  ${r.reason}` : ''}`);
   add('SHA-256 fingerprint', c.fingerprints.sha256);
 }
 
 function pkcs12(p: Pkcs12Model, add: Add, lines: string[]): void {
-  add('MAC', p.mac ? `${p.mac.algorithm}, ${p.mac.iterations} iterations` : 'none');
+  add('MAC', p.mac ? `${p.mac.algorithm}, ${p.mac.iterations} iterations${p.mac.verified === false ? ' (not verified: no password given)' : ''}` : 'none');
   add('Certificates protected', p.certEncryption);
   add('Keys protected', p.keyEncryption);
   if (!p.decrypted) {
@@ -186,7 +208,8 @@ function status(c: CertificateModel): string {
 }
 
 export function keyInfo(k: PublicKeyInfo): string {
-  if (k.algorithm === 'EC') return `EC ${k.curve ?? ''} (${k.size} bits)`;
+  if (k.algorithm === 'EC') return `EC ${k.curve ?? ''} (${k.size} bits${k.explicitParameters ? ', explicit parameters' : ''})`;
+  if (k.algorithm === 'DSA' && k.subgroupBits !== undefined) return `DSA (${k.size} bits, q ${k.subgroupBits} bits)`;
   if (k.algorithm === 'RSA') return `RSA ${k.size} bits${k.exponent !== undefined ? `, e=${k.exponent}` : ''}`;
   if (k.algorithm === 'unknown') return `unknown algorithm ${k.oid}`;
   return k.size ? `${k.algorithm} (${k.size} bits)` : k.algorithm;
@@ -197,7 +220,7 @@ function name(n: DistinguishedName): string {
 }
 
 function sans(list: SubjectAltName[]): string {
-  return list.map((s) => `${s.type === 'dns' ? 'DNS' : s.type === 'ip' ? 'IP' : s.type}:${s.value}`).join(', ');
+  return list.map((s) => `${s.type === 'dns' ? 'DNS' : s.type === 'ip' ? 'IP' : s.type}:${s.value}${s.invalidIa5String ? ' (not IA5String)' : ''}`).join(', ');
 }
 
 export function colonHex(hex: string): string {

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
 import { decodeName } from './names';
 import { decodeText, findPemBlocks, looksLikePem, plainPemBlocks, type PemBlock } from './pem';
 import { OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS, OID_X25519, OID_X448, curveByOid } from './publicKey';
+import { looksLikePkcs12, readPkcs12 } from './pkcs12';
 import { PEM_LABELS, formatSize, sniffDer, type DerKind } from './read';
 import { decodeCrl } from './x509';
 
@@ -244,7 +245,7 @@ function classified(file: string, head: Uint8Array, size: number, accessor: File
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const complete = head.length >= size;
   const pem = looksLikePem(head);
-  const der = !pem && (complete ? sniffDerSafe(head) !== undefined : derHeaderSpans(head, size));
+  const der = !pem && (complete ? sniffDerSafe(head) !== undefined : derHeaderSpans(head, size) || looksLikePkcs12(head, size));
   if (!pem && !der) {
     return size > maxBytes && opts.candidate?.(file) ? tooLarge(file, size, maxBytes, false) : undefined;
   }
@@ -326,6 +327,8 @@ function derHeaderSpans(head: Uint8Array, size: number): boolean {
 }
 
 function sniffDerSafe(bytes: Uint8Array): DerKind | undefined {
+  // A PFX (DER or BER, as keytool and Windows write) is the PKCS#12 reader's to check.
+  if (looksLikePkcs12(bytes)) return { kind: 'pkcs12' };
   // The header first: most binaries that start like a SEQUENCE do not span their length (no exception to build).
   if (!derHeaderSpans(bytes, bytes.length)) return undefined;
   try {
@@ -647,15 +650,19 @@ function summarise(kind: DerKind, der: Uint8Array, ctx: DecodeContext, o: Scanne
     case 'public-key': {
       if (kind.format === 'pkcs1') {
         o.algorithm = rsaPublicAlgorithm(der);
+      } else if (kind.format === 'traditional-dsa') {
+        o.algorithm = 'DSA';
       } else {
         o.algorithm = spkiAlgorithm(der, expectTag(readRoot(der, true), Tag.Sequence, 'SubjectPublicKeyInfo'));
       }
       return;
     }
     case 'dh-parameters':
+    case 'dsa-parameters':
       return;
     case 'pkcs12':
-      o.encrypted = true;
+      // The one PKCS#12 reader: a keystore that opens without a password (empty password, nothing encrypted) is not locked.
+      o.encrypted = !readPkcs12(der).decrypted;
       return;
   }
 }
@@ -1063,6 +1070,7 @@ export const KIND_WORDS: Record<ObjectKind, string> = {
   'private-key': 'private key',
   'public-key': 'public key',
   'dh-parameters': 'DH parameters',
+  'dsa-parameters': 'DSA parameters',
   'pkcs12': 'PKCS#12 keystore',
   'crl': 'CRL',
 };

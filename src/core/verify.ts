@@ -652,13 +652,3 @@ export function orderChain(ders: Uint8Array[]): Uint8Array[] {
   }
   return out.map((c) => c.der);
 }
-
-/**
- * @deprecated TEMPORARY while the extension moves to validatePath (remove when no caller is left): the old
- * shape, with the certificates given treated as untrusted intermediates and no anchor, so it never says "ok"
- * from a file's own certificates.
- */
-export function verifyChain(leaf: Uint8Array, cas: Uint8Array[], opts: { now?: Date } = {}): Omit<ChainCheck, 'errors'> & { errors: string[] } {
-  const r = validatePath(leaf, { anchors: [], intermediates: cas, now: opts.now });
-  return { ...r, errors: r.errors.map((e) => e.message) };
-}

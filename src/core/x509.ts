@@ -11,23 +11,27 @@ import {
   decodeOid,
   decodeString,
   decodeTime,
+  ia5Text,
   integerHex,
   integerNumber,
   isoSeconds,
   readRoot,
   readTlv,
+  tagText,
   toHex,
 } from './asn1';
 import type {
   AccessDescription,
   CertificateModel,
   CrlModel,
+  CsrAttribute,
   CsrModel,
   Decoded,
   Expiry,
   ExtensionInfo,
   RevokedEntry,
   SanType,
+  SignatureDefect,
 } from './model';
 import { PkiError } from './model';
 import { decodeName } from './names';
@@ -155,6 +159,8 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
   };
 
   signatureBits(der, sigValue);
+  const defect = signatureDefect(der, sigValue);
+  if (defect) model.signatureDefect = defect;
   if (sameBytes(der, issuerTlv, subjectTlv)) {
     // Verifying costs far more than decoding (≈0.7-0.9 ms for a P-384 root), so it is done on first read of
     // `selfSigned` and remembered per certificate (by SHA-256 of the DER). The closure keeps its own copy of
@@ -339,16 +345,24 @@ function csr(der: Uint8Array): Decoded<CsrModel> {
   const { oid: signatureAlgorithmOid, name: signatureAlgorithm } = algorithm(der, sigAlg);
   const ext = newExtFields();
   let extensions: ExtensionInfo[] = [];
+  const attributes: CsrAttribute[] = [];
   if (attrs) {
     if (attrs.tag !== 0xa0) throw new PkiError(`expected the attributes ([0]), found tag 0x${attrs.tag.toString(16)}`);
     for (const attr of children(der, attrs)) {
       const [typeTlv, values] = children(der, seq(attr, 'Attribute'));
       if (!typeTlv || !values) throw new PkiError('incomplete attribute');
       const oid = decodeOid(der, typeTlv);
+      const name = oidName(oid);
       if (oid === OID_EXTENSION_REQUEST || oid === OID_MS_EXTENSION_REQUEST) {
         if (values.tag !== Tag.Set) throw new PkiError('extensionRequest values must be a SET');
         const [exts] = children(der, values);
         if (exts) extensions = extensions.concat(decodeExtensions(der, exts, ext));
+      } else {
+        // Listed, not interpreted: an unknown attribute (or one whose values are not even a SET) is shown as it is.
+        const list = values.tag === Tag.Set && values.highTagNumber === undefined ? children(der, values) : [values];
+        const a: CsrAttribute = { oid, values: list.map((v) => attributeValue(der, v)) };
+        if (name !== undefined) a.name = name;
+        attributes.push(a);
       }
     }
   }
@@ -358,7 +372,7 @@ function csr(der: Uint8Array): Decoded<CsrModel> {
   } catch {
     signatureValid = false;
   }
-  return {
+  const model: Decoded<CsrModel> = {
     kind: 'csr',
     subject,
     publicKey,
@@ -366,8 +380,22 @@ function csr(der: Uint8Array): Decoded<CsrModel> {
     signatureAlgorithmOid,
     subjectAltNames: ext.subjectAltNames,
     extensions,
+    attributes,
     signatureValid,
   };
+  const defect = signatureDefect(der, sigValue);
+  if (defect) {
+    model.signatureDefect = defect;
+    model.signatureValid = false;
+  }
+  return model;
+}
+
+/** A CSR attribute value: text for the string types, else `#` and its DER in hex (the way OpenSSL shows unknown values). */
+function attributeValue(b: Uint8Array, v: Tlv): string {
+  if (isStringTag(v.tag)) return v.tag === Tag.Ia5String ? ia5Text(b.subarray(v.contentStart, v.end)).text : decodeString(b, v);
+  const hex = '#' + toHex(b.subarray(v.start, v.end));
+  return v.highTagNumber === undefined ? hex : `${tagText(v)} ${hex}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -443,6 +471,7 @@ function crl(der: Uint8Array): Decoded<CrlModel> {
   }
   const { oid: signatureAlgorithmOid, name: signatureAlgorithm } = algorithm(der, sigAlg);
   signatureBits(der, sigValue);
+  const defect = signatureDefect(der, sigValue);
   const whole = der.subarray(root.start, root.end);
   const model: Decoded<CrlModel> = {
     kind: 'crl',
@@ -460,6 +489,7 @@ function crl(der: Uint8Array): Decoded<CrlModel> {
   if (nextUpdate !== undefined) model.nextUpdate = nextUpdate;
   if (ext.crlNumber !== undefined) model.crlNumber = ext.crlNumber;
   if (ext.authorityKeyIdentifier !== undefined) model.authorityKeyIdentifier = ext.authorityKeyIdentifier;
+  if (defect) model.signatureDefect = defect;
   return model;
 }
 
@@ -548,7 +578,7 @@ const EXTENSION_PARSERS: Record<string, ExtParser> = {
   // subjectAltName
   '2.5.29.17': (b, v, out) => {
     const names = generalNames(b, v);
-    for (const n of names) out.subjectAltNames.push({ type: n.type, value: n.value });
+    for (const n of names) out.subjectAltNames.push(n.invalidIa5String ? { type: n.type, value: n.value, invalidIa5String: true } : { type: n.type, value: n.value });
     return names.map(labelled).join(', ');
   },
   // issuerAltName
@@ -618,7 +648,7 @@ const EXTENSION_PARSERS: Record<string, ExtParser> = {
         if (quals) {
           for (const q of children(b, seq(quals, 'policyQualifiers'))) {
             const [qid, qv] = children(b, seq(q, 'PolicyQualifierInfo'));
-            if (decodeOid(b, qid) === '1.3.6.1.5.5.7.2.1' && qv && qv.tag === Tag.Ia5String) s += ` CPS: ${decodeString(b, qv)}`;
+            if (decodeOid(b, qid) === '1.3.6.1.5.5.7.2.1' && qv && qv.tag === Tag.Ia5String) s += ` CPS: ${ia5Text(b.subarray(qv.contentStart, qv.end)).text}`;
           }
         }
         return s;
@@ -762,6 +792,8 @@ interface GeneralNameValue {
   value: string;
   /** The openssl-style label for `text` (`DNS`, `IP Address`, `email`, `URI`, `DirName`, `othername`…). */
   label: string;
+  /** An IA5String name (email, DNS, URI) holding bytes over 0x7f: `value` shows them as `\xNN`. */
+  invalidIa5String?: true;
 }
 
 function labelled(n: GeneralNameValue): string {
@@ -791,9 +823,9 @@ function generalName(b: Uint8Array, t: Tlv, constraint = false): GeneralNameValu
       return { type: 'other', value: `${oidName(oid) ?? oid};${text}`, label: 'othername' };
     }
     case 0x81:
-      return { type: 'email', value: latin1(c), label: 'email' };
+      return ia5Name('email', c, 'email');
     case 0x82:
-      return { type: 'dns', value: latin1(c), label: 'DNS' };
+      return ia5Name('dns', c, 'DNS');
     case 0xa3:
       return { type: 'other', value: '#' + toHex(c), label: 'X400Name' };
     case 0xa4: {
@@ -804,7 +836,7 @@ function generalName(b: Uint8Array, t: Tlv, constraint = false): GeneralNameValu
     case 0xa5:
       return { type: 'other', value: '#' + toHex(c), label: 'EdiPartyName' };
     case 0x86:
-      return { type: 'uri', value: latin1(c), label: 'URI' };
+      return ia5Name('uri', c, 'URI');
     case 0x87:
       return { type: 'ip', value: constraint ? ipConstraint(c) : ipAddress(c), label: 'IP Address' };
     case 0x88:
@@ -814,12 +846,14 @@ function generalName(b: Uint8Array, t: Tlv, constraint = false): GeneralNameValu
   }
 }
 
-function isStringTag(tag: number): boolean {
-  return tag === 0x0c || tag === 0x12 || tag === 0x13 || tag === 0x14 || tag === 0x16 || tag === 0x1a || tag === 0x1c || tag === 0x1e;
+/** An IA5String GeneralName: never shown as other characters (see ia5Text), flagged when it is not IA5 at all. */
+function ia5Name(type: SanType, c: Uint8Array, label: string): GeneralNameValue {
+  const { text, valid } = ia5Text(c);
+  return valid ? { type, value: text, label } : { type, value: text, label, invalidIa5String: true };
 }
 
-function latin1(c: Uint8Array): string {
-  return Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('latin1');
+function isStringTag(tag: number): boolean {
+  return tag === 0x0c || tag === 0x12 || tag === 0x13 || tag === 0x14 || tag === 0x16 || tag === 0x1a || tag === 0x1c || tag === 0x1e;
 }
 
 /** IPv4 dotted, IPv6 in RFC 5952 form; anything else as hex. */
@@ -878,6 +912,11 @@ function signatureBits(b: Uint8Array, t: Tlv): Uint8Array {
   if (t.end - t.contentStart < 1 || b[t.contentStart] > 7) throw new PkiError('malformed signature BIT STRING');
   if (b[t.contentStart] !== 0) return new Uint8Array(0);
   return b.subarray(t.contentStart + 1, t.end);
+}
+
+/** What the signature BIT STRING's encoding alone says is wrong with it (call after signatureBits accepted it). */
+function signatureDefect(b: Uint8Array, t: Tlv): SignatureDefect | undefined {
+  return b[t.contentStart] !== 0 ? 'unused-bits' : undefined;
 }
 
 /**

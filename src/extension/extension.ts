@@ -16,8 +16,8 @@ export interface TlsWorkbenchApi {
 
 export function activate(context: vscode.ExtensionContext): TlsWorkbenchApi {
   const started = performance.now();
-  InspectCommand.register(context);
-  PkiCommands.register(context);
+  const inspect = InspectCommand.register(context);
+  PkiCommands.register(context, { reports: inspect.reports });
   PemEditor.register(context);
   CertificateExplorer.register(context);
   EcflowView.register(context);

@@ -15,7 +15,8 @@ export class InspectCommand {
   static readonly commandId = 'tlsWorkbench.inspectFile';
 
   constructor(
-    private readonly reports: ReportDocuments,
+    /** The read-only report documents (shared with the commands' "Show Details"). */
+    readonly reports: ReportDocuments,
     readonly inspector: InspectorProvider,
   ) {}
 

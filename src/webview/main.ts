@@ -146,41 +146,63 @@ function contents(view: InspectorView): DomElement {
   );
 }
 
+/** How long "Verify against a trust anchor…" may wait: the host shows pickers, and the user takes their time. */
+const VERIFY_TIMEOUT_MS = 30 * 60_000;
+
 function chain(c: ChainView, view: InspectorView): DomElement {
-  const section = h('section', { class: 'chain card', 'aria-labelledby': 'chain-title' });
+  const tone: Tone = c.status === 'trusted' ? 'ok' : c.status === 'failed' ? 'error' : 'info';
+  const section = h('section', { class: `chain card chain-${c.status}`, 'aria-labelledby': 'chain-title' });
   section.append(
-    h('h2', { id: 'chain-title' }, icon('link'), c.links.length ? (c.ok ? 'Chain: verified' : 'Chain: problems') : 'Chain'),
+    h('h2', { id: 'chain-title' }, icon('link'), 'Chain'),
+    h('p', { class: `chain-status tone-${tone}` }, icon(c.status === 'trusted' ? 'verified' : toneIcon(tone)), c.headline),
   );
   if (c.note) section.append(h('p', { class: 'note' }, c.note));
   if (c.links.length) {
     const list = h('ol', { class: 'chain-links' });
     c.links.forEach((l, i) => {
-      const last = i === c.links.length - 1;
-      const signedBy = last ? 'its own key' : c.links[i + 1].subject;
       const target = l.objectId ? view.objects.find((o) => o.id === l.objectId) : undefined;
       list.append(
         h(
           'li',
-          { class: `chain-link tone-${l.signatureValid ? 'ok' : 'error'}` },
+          { class: `chain-link tone-${l.signature.tone}` },
           h('span', { class: 'chain-depth', 'aria-hidden': 'true' }, String(i)),
           h(
             'div',
             { class: 'chain-body' },
             target ? jumpButton(target.id, l.subject || '(empty subject)') : h('span', { class: 'chain-subject' }, l.subject || '(empty subject)'),
+            l.anchor ? h('span', { class: 'badge' }, 'trust anchor') : null,
             h('div', { class: 'chain-detail' }, `expires ${l.notAfter}`),
-            h(
-              'div',
-              { class: `chain-signature tone-${l.signatureValid ? 'ok' : 'error'}` },
-              icon(toneIcon(l.signatureValid ? 'ok' : 'error')),
-              l.signatureValid ? `signature verified with ${signedBy === 'its own key' ? 'its own key' : `the key of “${signedBy}”`}` : `signature does NOT verify with ${signedBy === 'its own key' ? 'its own key' : `the key of “${signedBy}”`}`,
-            ),
+            h('div', { class: `chain-signature tone-${l.signature.tone}` }, icon(toneIcon(l.signature.tone)), l.signature.text),
           ),
         ),
       );
     });
     section.append(list);
   }
-  if (c.errors.length) section.append(h('ul', { class: 'chain-errors' }, ...c.errors.map((e) => h('li', { class: 'tone-warning' }, icon(toneIcon('warning')), h('span', {}, e)))));
+  if (c.errors.length) {
+    const errorTone: Tone = c.status === 'failed' ? 'error' : 'warning';
+    section.append(
+      h(
+        'ul',
+        { class: `chain-errors tone-${errorTone}`, 'aria-label': c.status === 'failed' ? 'Why the chain does not verify' : 'Problems seen without a trust anchor' },
+        ...c.errors.map((e) => h('li', {}, icon(toneIcon(errorTone)), h('span', {}, h('code', { class: 'chain-code' }, e.code), ' ', e.message))),
+      ),
+    );
+  }
+  if (c.verifiable) {
+    const verify = button(c.status === 'ordered' ? 'Verify against a trust anchor…' : 'Verify again…', c.status === 'ordered' ? 'primary' : 'secondary', async (b) => {
+      b.disabled = true;
+      announce('Choose the trust anchors in the picker at the top of the window.');
+      const r = await client.request({ type: MessageType.VerifyChain }, VERIFY_TIMEOUT_MS);
+      b.disabled = false;
+      if (!r.ok && r.message) announce(r.message);
+    });
+    verify.prepend(icon('verified'));
+    verify.id = 'verify-chain';
+    verify.dataset.focusKey = 'verify-chain';
+    verify.title = 'Choose trust anchors (a CA certificate of the workspace or the system trust store) and an optional CRL, and validate this chain against them';
+    section.append(h('div', { class: 'chain-actions' }, verify));
+  }
   return section;
 }
 

@@ -13,6 +13,7 @@ export enum MessageType {
   Unlock = 'unlock',
   Copy = 'copy',
   ShowReport = 'showReport',
+  VerifyChain = 'verifyChain',
   // host → webview
   Render = 'render',
   Response = 'response',
@@ -45,7 +46,17 @@ export interface ShowReportRequest {
   requestId: number;
 }
 
-export type InspectorRequest = UnlockRequest | CopyRequest | ShowReportRequest;
+/**
+ * Verify this file's chain against trust anchors the user chooses (the host runs Verify Certificate Chain…
+ * with the certificates the inspector shows). The host renders the result in the chain section; the response
+ * says whether a verification ran (not whether the chain is trusted: the view says that).
+ */
+export interface VerifyChainRequest {
+  type: MessageType.VerifyChain;
+  requestId: number;
+}
+
+export type InspectorRequest = UnlockRequest | CopyRequest | ShowReportRequest | VerifyChainRequest;
 export type WebviewToHost = ReadyMessage | InspectorRequest;
 
 // ───────────────────────────── host → webview ─────────────────────────────
@@ -85,10 +96,11 @@ export class RequestClient {
     private readonly timeoutMs = 120_000,
   ) {}
 
-  request(body: RequestBody): Promise<ResponseMessage> {
+  /** `timeoutMs` replaces the client's for this request (one that waits for the user, e.g. Verify's pickers). */
+  request(body: RequestBody, timeoutMs = this.timeoutMs): Promise<ResponseMessage> {
     const requestId = this.nextId++;
     return new Promise<ResponseMessage>((resolve) => {
-      const timer = setTimeout(() => this.settle({ type: MessageType.Response, requestId, ok: false, message: 'No answer from the extension.' }), this.timeoutMs);
+      const timer = setTimeout(() => this.settle({ type: MessageType.Response, requestId, ok: false, message: 'No answer from the extension.' }), timeoutMs);
       this.pending.set(requestId, { resolve, timer });
       try {
         this.post({ ...body, requestId } as InspectorRequest);
@@ -150,6 +162,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
         : undefined;
     case MessageType.ShowReport:
       return validId ? { type: MessageType.ShowReport, requestId: m.requestId as number } : undefined;
+    case MessageType.VerifyChain:
+      return validId ? { type: MessageType.VerifyChain, requestId: m.requestId as number } : undefined;
     default:
       return undefined;
   }

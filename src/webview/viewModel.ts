@@ -11,13 +11,15 @@ import { lintCertificate } from '../core/lint';
 import { encodePem, decodeText, findPemBlocks, looksLikePem } from '../core/pem';
 import { openPkcs12 } from '../core/pkcs12';
 import { readObjects } from '../core/read';
-import { orderChain, verifyChain } from '../core/verify';
+import type { ChainCheck } from '../core/verify';
+import { orderChain, validatePath } from '../core/verify';
 import type {
   CertificateModel,
   CrlModel,
   CsrModel,
   DhParametersModel,
   DistinguishedName,
+  DsaParametersModel,
   ExpiryStatus,
   ExtensionInfo,
   Pkcs12Model,
@@ -105,16 +107,38 @@ export interface ChainLinkView {
   notAfter: string;
   /** Its signature verifies with the next link's key (the last link: with its own key). */
   signatureValid: boolean;
+  /** The signature check in words, and its tone: `signature verified with the key of “…”`, `issued by “…”, not in this file`. */
+  signature: { text: string; tone: Tone };
+  /** A trust anchor the user chose (only after "Verify against a trust anchor…"). */
+  anchor: boolean;
   fingerprintSha256: string;
 }
 
+/** One failure of path validation: the depth (0 = leaf), OpenSSL's name for it, and the sentence naming the certificate. */
+export interface ChainErrorView {
+  depth: number;
+  code: string;
+  message: string;
+}
+
+/**
+ * The chain section. `ordered`: the file's own certificates put in order, each signature checked — information,
+ * never a verdict, since a file cannot vouch for itself. `trusted` / `failed`: validated (src/core/verify.ts)
+ * against trust anchors the user chose.
+ */
+export type ChainStatus = 'ordered' | 'trusted' | 'failed';
+
 export interface ChainView {
-  ok: boolean;
+  status: ChainStatus;
+  /** The verdict line: `Ordered, not verified against a trust anchor`, `Chain complete to an anchor you trust`… */
+  headline: string;
   links: ChainLinkView[];
-  /** One sentence per failure. */
-  errors: string[];
-  /** Set when the certificates do not form one chain (a trust bundle, unrelated certificates). */
+  /** `failed`: why, with codes. `ordered`: problems seen even without an anchor (an expired or wrongly signed link). */
+  errors: ChainErrorView[];
+  /** A sentence under the headline (what `ordered` means; which anchor; why the certificates are not one chain). */
   note?: string;
+  /** "Verify against a trust anchor…" applies: the certificates form one chain (or there is one certificate). */
+  verifiable: boolean;
 }
 
 export interface LockView {
@@ -161,6 +185,8 @@ export interface BuildOutput {
   view: InspectorView;
   /** The core result the view was built from (for the text report). No key bytes, no password. */
   result: ReadResult;
+  /** The certificates of the chain section, leaf first (DER), for "Verify against a trust anchor…". Host only. */
+  chain?: Uint8Array[];
 }
 
 /** Objects beyond this many are summarised (a bundle of thousands must not flood the webview). */
@@ -233,7 +259,9 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
   if (chainInfo.view) view.chain = chainInfo.view;
   const lock = lockOf(result);
   if (lock) view.lock = lock;
-  return { view, result };
+  const out: BuildOutput = { view, result };
+  if (chainInfo.ders) out.chain = chainInfo.ders;
+  return out;
 }
 
 // ───────────────────────────── entries: objects with their DER ─────────────────────────────
@@ -274,9 +302,19 @@ function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
 
 interface ChainInfo {
   view?: ChainView;
-  /** Certificate id → the id of its issuer in this file. */
+  /** Certificate id → the id of its issuer in this file (by name and key identifier: for lint, not a trust decision). */
   issuerOf: Map<string, string>;
+  /** The chain's certificates, leaf first, when they form one chain. */
+  ders?: Uint8Array[];
 }
+
+/** Codes that only say no anchor ended the path: always so before the user chose one, so not shown then. */
+const UNANCHORED = new Set(['unable_to_get_issuer_cert', 'self_signed_cert_in_chain', 'depth_zero_self_signed_cert']);
+
+const ORDERED_HEADLINE = 'Ordered, not verified against a trust anchor';
+const ORDERED_NOTE =
+  'The certificates of this file, put in order with each signature checked. A file cannot vouch for itself: whether the chain is trusted depends on the trust anchor you verify it against.';
+const SINGLE_NOTE = 'A certificate cannot vouch for itself: whether it is trusted depends on the trust anchor you verify it against.';
 
 function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): ChainInfo {
   const issuerOf = new Map<string, string>();
@@ -291,33 +329,112 @@ function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): Ch
     );
     if (issuer) issuerOf.set(c.id, issuer.id);
   }
-  if (withDer.length < 2) return { issuerOf };
+  if (withDer.length === 0) return { issuerOf };
   const ders = withDer.map((c) => c.der as Uint8Array);
-  const idByFingerprint = new Map(withDer.map((c) => [c.object.fingerprints.sha256, c.id]));
   let ordered: Uint8Array[];
   try {
-    ordered = orderChain(ders);
+    ordered = ders.length === 1 ? ders : orderChain(ders);
   } catch (e) {
-    return { issuerOf, view: { ok: false, links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${oneLine(e)}.` } };
+    return {
+      issuerOf,
+      view: { status: 'ordered', headline: 'Not one chain', links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${oneLine(e)}.`, verifiable: false },
+    };
   }
+  const byFingerprint = new Map(withDer.map((c) => [c.object.fingerprints.sha256, c]));
   try {
-    const check = verifyChain(ordered[0], ordered.slice(1), { now });
-    const links = check.chain.map((l) => {
+    // No anchors: the engine builds the path through the file's certificates and checks each signature, and
+    // nothing here can end it as trusted.
+    const check = validatePath(ordered[0], { anchors: [], intermediates: ordered.slice(1), now });
+    const links = check.chain.map((l, i): ChainLinkView => {
+      const next = check.chain[i + 1];
+      const selfSigned = byFingerprint.get(l.fingerprints.sha256)?.object.selfSigned ?? false;
+      const namesake = withDer.some((c) => c.object.fingerprints.sha256 !== l.fingerprints.sha256 && c.object.subject.text === l.issuer);
       const link: ChainLinkView = {
         subject: visible(l.subject),
         issuer: visible(l.issuer),
         notAfter: l.notAfter,
         signatureValid: l.signatureValid,
-        fingerprintSha256: l.fingerprintSha256,
+        signature: namesake && !next && !selfSigned
+          ? { text: `issued by “${visible(l.issuer)}”, but the certificate of that name in this file did not sign it (same name, different key?)`, tone: 'error' }
+          : signatureOf(l.signatureValid, next ? visible(next.subject) : undefined, selfSigned, visible(l.issuer), 'which is not in this file'),
+        anchor: false,
+        fingerprintSha256: l.fingerprints.sha256,
       };
-      const objectId = idByFingerprint.get(l.fingerprintSha256);
+      const objectId = byFingerprint.get(l.fingerprints.sha256)?.id;
       if (objectId) link.objectId = objectId;
       return link;
     });
-    return { issuerOf, view: { ok: check.ok, links, errors: check.errors.map(visible) } };
+    const errors = check.errors.filter((e) => !UNANCHORED.has(e.code)).map(errorView);
+    return { issuerOf, ders: ordered, view: { status: 'ordered', headline: ORDERED_HEADLINE, note: ordered.length === 1 ? SINGLE_NOTE : ORDERED_NOTE, links, errors, verifiable: true } };
   } catch (e) {
-    return { issuerOf, view: { ok: false, links: [], errors: [`The chain could not be checked: ${oneLine(e)}.`] } };
+    return {
+      issuerOf,
+      ders: ordered,
+      view: { status: 'ordered', headline: ORDERED_HEADLINE, links: [], errors: [], note: `The chain could not be read: ${oneLine(e)}.`, verifiable: false },
+    };
   }
+}
+
+/** The signature check of one link, in words: with the next link's key, with its own (self-signed), or why there is no signer. */
+function signatureOf(valid: boolean, signer: string | undefined, selfSigned: boolean, issuer: string, noSigner: string): ChainLinkView['signature'] {
+  if (signer !== undefined) {
+    return valid ? { text: `signature verified with the key of “${signer}”`, tone: 'ok' } : { text: `signature does NOT verify with the key of “${signer}”`, tone: 'error' };
+  }
+  if (selfSigned) return valid ? { text: 'self-signed: signature verified with its own key', tone: 'ok' } : { text: 'self-signed, but its signature does NOT verify with its own key', tone: 'error' };
+  return { text: `issued by “${issuer || '(empty issuer)'}”, ${noSigner}`, tone: 'info' };
+}
+
+function errorView(e: { depth: number; code: string; message: string }): ChainErrorView {
+  return { depth: e.depth, code: visible(e.code), message: visible(e.message) };
+}
+
+/**
+ * The chain section once the user verified the file's chain against trust anchors of their choice (the
+ * Verify Certificate Chain command): complete to an anchor you trust, or the errors with their codes.
+ * Links that are objects of this file keep their jump links.
+ */
+export function withVerification(view: InspectorView, check: ChainCheck): InspectorView {
+  const known = new Map((view.chain?.links ?? []).map((l) => [l.fingerprintSha256, l.objectId]));
+  const links = check.chain.map((l, i): ChainLinkView => {
+    const next = check.chain[i + 1];
+    const link: ChainLinkView = {
+      subject: visible(l.subject),
+      issuer: visible(l.issuer),
+      notAfter: l.notAfter,
+      signatureValid: l.signatureValid,
+      signature: l.anchor
+        ? { text: 'a trust anchor you chose', tone: 'ok' }
+        : next
+          ? signatureOf(l.signatureValid, visible(next.subject), false, '', '')
+          : l.subject === l.issuer
+            ? { text: 'self-signed, and not a trust anchor you chose', tone: 'error' }
+            : { text: `its issuer “${visible(l.issuer) || '(empty issuer)'}” is neither a trust anchor you chose nor among the certificates offered`, tone: 'error' },
+      anchor: l.anchor,
+      fingerprintSha256: l.fingerprints.sha256,
+    };
+    const objectId = known.get(l.fingerprints.sha256);
+    if (objectId) link.objectId = objectId;
+    return link;
+  });
+  const anchor = check.anchored ? check.chain[check.chain.length - 1] : undefined;
+  const chain: ChainView = check.ok
+    ? {
+        status: 'trusted',
+        headline: 'Chain complete to an anchor you trust',
+        note: `Validated against the trust anchors you chose${anchor ? `; it ends at “${visible(anchor.subject)}”` : ''}.`,
+        links,
+        errors: [],
+        verifiable: true,
+      }
+    : {
+        status: 'failed',
+        headline: `Chain does not verify: ${check.errors.length} problem${check.errors.length === 1 ? '' : 's'}`,
+        note: check.anchored ? 'A path to a trust anchor you chose was found, but it fails the checks below.' : 'No path to any of the trust anchors you chose: the best attempt is shown.',
+        links,
+        errors: check.errors.map(errorView),
+        verifiable: true,
+      };
+  return { ...view, chain };
 }
 
 function lintOf(c: Entry & { object: CertificateModel }, certs: Entry[], issuerId: string | undefined, now: Date): FieldView[] | string {
@@ -347,6 +464,7 @@ const KIND_LABELS: Record<PkiObject['kind'], string> = {
   'private-key': 'Private key',
   'public-key': 'Public key',
   'dh-parameters': 'DH parameters',
+  'dsa-parameters': 'DSA parameters',
   'pkcs12': 'PKCS#12 keystore',
   'crl': 'Certificate revocation list',
 };
@@ -356,6 +474,7 @@ const PEM_LABELS: Partial<Record<PkiObject['kind'], string>> = {
   'csr': 'CERTIFICATE REQUEST',
   'crl': 'X509 CRL',
   'dh-parameters': 'DH PARAMETERS',
+  'dsa-parameters': 'DSA PARAMETERS',
 };
 
 function objectView(e: Entry, ctx: Ctx): ObjectView {
@@ -377,6 +496,9 @@ function objectView(e: Entry, ctx: Ctx): ObjectView {
       break;
     case 'dh-parameters':
       dhView(base, o);
+      break;
+    case 'dsa-parameters':
+      dsaView(base, o);
       break;
     case 'crl':
       crlView(base, o, ctx);
@@ -504,6 +626,16 @@ function publicKeyView(v: ObjectView, k: PublicKeyModel, e: Entry, ctx: Ctx): vo
   v.subtitle = k.format === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key';
   v.chips.push(...keyChips(e, k.publicKey, ctx));
   v.sections.push(keySection(`${e.id}.key`, k.publicKey));
+}
+
+function dsaView(v: ObjectView, d: DsaParametersModel): void {
+  v.title = `${d.primeBits}-bit DSA parameters`;
+  const fields: FieldView[] = [
+    { label: 'Prime p', value: `${d.primeBits} bits` },
+    { label: 'Subgroup order q', value: `${d.subgroupBits} bits` },
+    { label: 'Generator g', value: `${d.generatorBits} bits` },
+  ];
+  v.sections.push({ id: `${v.id}.parameters`, title: 'Parameters', help: SECTION_HELP.parameters, fields });
 }
 
 function dhView(v: ObjectView, d: DhParametersModel): void {
@@ -794,6 +926,7 @@ function summaryOf(objects: PkiObject[], total: number): string {
     'private-key': ['private key', 'private keys'],
     'public-key': ['public key', 'public keys'],
     'dh-parameters': ['DH parameters', 'DH parameters'],
+    'dsa-parameters': ['DSA parameters', 'DSA parameters'],
     'pkcs12': ['PKCS#12 keystore', 'PKCS#12 keystores'],
     'crl': ['CRL', 'CRLs'],
   };

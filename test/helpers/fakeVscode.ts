@@ -15,6 +15,8 @@ export interface FakeVscode {
   inputBoxOptions: Record<string, unknown>[];
   /** Commands run with vscode.commands.executeCommand (the inspector opens files with `vscode.openWith`). */
   executed: { command: string; args: unknown[] }[];
+  /** What executeCommand answers for a command (undefined for the others), e.g. a stand-in for Verify. */
+  commandResults: Map<string, (...args: unknown[]) => unknown>;
   /** Custom editor providers (the inspector) by view type. */
   customEditors: Map<string, FakeCustomEditorProvider>;
   /** Texts written with vscode.env.clipboard.writeText. */
@@ -68,6 +70,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     inputBoxAnswers: [],
     inputBoxOptions: [],
     executed: [],
+    commandResults: new Map(),
     customEditors: new Map(),
     clipboard: [],
     watchers: [],
@@ -143,7 +146,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       },
       executeCommand: async (command: string, ...args: unknown[]) => {
         fake.executed.push({ command, args });
-        return undefined;
+        return fake.commandResults.get(command)?.(...args);
       },
     },
     workspace: {

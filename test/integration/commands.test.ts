@@ -10,13 +10,16 @@
 // wizards' own validation, Back button, step counter and prefilled values are exercised too.
 
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openPkcs12 } from '../../src/core/pkcs12';
 import { rawObjects, readObjects } from '../../src/core/read';
-import { EXTENSION_ID, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
+import type { ChainCheck } from '../../src/core/verify';
+import { EXTENSION_ID, REPORT_SCHEME, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
 
 // ------------------------------------------------------------------------------------------------------
 // Scripted quick inputs
@@ -133,6 +136,17 @@ class FakeQuickPick extends FakeQuickInput {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `get` until it returns something (or fails after a few seconds, saying what was awaited). */
+async function until<T>(what: string, get: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
 
 /** Answers the wizards' quick inputs from a script; records what each input showed. */
 class QuickInputs {
@@ -556,9 +570,14 @@ suite('PKI commands', function () {
     const web = new X509Certificate(fs.readFileSync(o('web.crt')));
     assert.ok(web.verify(ica.publicKey));
     assert.deepEqual(web.keyUsage, ['1.3.6.1.5.5.7.3.1'], 'serverAuth');
-    const chain = await run<{ ok: boolean; chain: unknown[] }>('tlsWorkbench.verifyChain', u(o('web.crt')), []);
-    assert.equal(chain.result.ok, true, JSON.stringify(chain.messages.all()));
-    assert.equal(chain.result.chain.length, 3);
+    // Verified against the root: the intermediate comes from the workspace as an untrusted intermediate.
+    const chain = await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('web.crt')), ['commands-it/it-ca.crt', 'No revocation check']);
+    assert.equal(chain.result.ok, true, JSON.stringify([chain.result.errors, chain.messages.all()]));
+    assert.deepEqual(chain.result.chain.map((l) => [l.fingerprints.sha256, l.anchor]), [
+      [sha256Of(o('web.crt')), false],
+      [sha256Of(o('intermediate-ca.crt')), false],
+      [sha256Of(o('it-ca.crt')), true],
+    ]);
   });
 
   test('subject fields from tlsWorkbench.defaults.subject surround a plain common name; a full subject replaces them', async () => {
@@ -648,17 +667,173 @@ suite('PKI commands', function () {
     for (const r of [added, changed, removed]) assertNoSecret(r, 'pp-pass-1', 'pp-pass-2', 'bad');
   });
 
-  test('Verify Certificate Chain: against the CA certificates of the workspace; a self-signed leaf is reported', async () => {
-    const ok = await run<{ ok: boolean; chain: { subject: string }[] }>('tlsWorkbench.verifyChain', u(fx.uri('pem').fsPath), []);
+  // ---- Verify Certificate Chain: only the trust anchors the user chooses end a path (issue 11) ----
+
+  /** A CA outside the workspace (a "private CA" the system store cannot know) and a certificate it issued, in the workspace. */
+  function privateCa(): { rootFile: string; leaf: string; cleanup: () => void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsw-private-ca-'));
+    const sh = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    sh(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.crt', '-days', '30',
+      '-subj', '/O=Elsewhere/CN=Private Root CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    sh(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=private.example']);
+    fs.writeFileSync(path.join(dir, 'leaf.ext'), 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:private.example\nextendedKeyUsage=serverAuth\n');
+    sh(['x509', '-req', '-in', 'leaf.csr', '-CA', 'root.crt', '-CAkey', 'root.key', '-CAcreateserial', '-days', '10', '-extfile', 'leaf.ext', '-out', 'leaf.crt']);
+    fs.copyFileSync(path.join(dir, 'leaf.crt'), o('private.crt'));
+    return { rootFile: path.join(dir, 'root.crt'), leaf: o('private.crt'), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  test('Verify Certificate Chain with a chosen anchor: the CA file of the workspace; the answers are remembered', async () => {
+    const ok = await run<ChainCheck>('tlsWorkbench.verifyChain', fx.uri('pem'), ['ca.crt', 'No revocation check']);
     assert.equal(ok.result?.ok, true, JSON.stringify([ok.result, ok.messages.all()]));
-    assert.equal(ok.result.chain.length, 2);
-    assert.match(ok.messages.infos[0], /^server\.crt: the chain verifies \(server\.example\.test ← TLS Workbench Test CA\)/);
-    const client = await run<{ ok: boolean }>('tlsWorkbench.verifyChain', u(o('alice-imported.crt')), []);
-    assert.equal(client.result.ok, true);
-    const bad = await run<{ ok: boolean }>('tlsWorkbench.verifyChain', u(o('dev.example.test.crt')), []);
-    assert.equal(bad.result.ok, false);
-    assert.equal(bad.messages.errors.length, 1);
-    assert.match(bad.messages.errors[0], /^dev\.example\.test\.crt: .*self-signed/);
+    assert.equal(ok.result.anchored, true);
+    assert.deepEqual(ok.result.chain.map((l) => [l.fingerprints.sha256, l.anchor]), [[sha256Of(fx.uri('pem').fsPath), false], [sha256Of(fx.uri('ca').fsPath), true]]);
+    assert.deepEqual(ok.messages.errors, []);
+    assert.equal(ok.messages.infos.length, 1);
+    assert.match(ok.messages.infos[0], /^server\.crt: the chain verifies to TLS Workbench Test CA \(server\.example\.test ← TLS Workbench Test CA; anchor from ca\.crt; no revocation check\)\.$/);
+    const [anchors, revocation] = ok.inputs.inputs;
+    assert.deepEqual([anchors.step, anchors.totalSteps, revocation.step], [1, 2, 2], 'anchors, then revocation');
+    assert.ok(anchors.items.includes('ca.crt') && anchors.items.includes('commands-it/it-ca.crt'), anchors.items.join(', '));
+    assert.ok(anchors.items.some((i) => /System trust store/.test(i)) && anchors.items.some((i) => /Browse…/.test(i)), anchors.items.join(', '));
+    assert.ok(!anchors.items.includes('server.crt') && !anchors.items.includes('server.key'), 'only CA certificate files are offered as anchors');
+    assert.match(revocation.items[0], /No revocation check/);
+    // Next time the same answers are the defaults.
+    const again = await run<ChainCheck>('tlsWorkbench.verifyChain', fx.uri('pem'), [ACCEPT, ACCEPT]);
+    assert.equal(again.inputs.inputs[0].active, 'ca.crt');
+    assert.match(again.inputs.inputs[1].active ?? '', /No revocation check/);
+    assert.equal(again.result.ok, true);
+    // The client certificate issued through the commands verifies to the commands' own root.
+    const client = await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('alice-imported.crt')), ['commands-it/it-ca.crt', ACCEPT]);
+    assert.equal(client.result.ok, true, JSON.stringify(client.result.errors));
+  });
+
+  test('Verify Certificate Chain with the system trust store: a certificate from a private CA does not verify', async () => {
+    const ca = privateCa();
+    try {
+      const r = await run<ChainCheck>('tlsWorkbench.verifyChain', u(ca.leaf), ['System trust store', 'No revocation check']);
+      assert.equal(r.result.ok, false);
+      assert.equal(r.result.anchored, false);
+      assert.equal(r.result.errors[0]?.code, 'unable_to_get_issuer_cert', JSON.stringify(r.result.errors));
+      assert.equal(r.messages.errors.length, 1);
+      assert.ok(r.messages.errors[0].startsWith('private.crt: '), r.messages.errors[0]);
+      // The workspace's own root is not trusted because it is in the workspace: it is an untrusted intermediate.
+      const own = await run<ChainCheck>('tlsWorkbench.verifyChain', fx.uri('pem'), ['System trust store', 'No revocation check']);
+      assert.equal(own.result.ok, false);
+      assert.ok(own.result.errors.length > 0 && own.result.chain.every((l) => !l.anchor), JSON.stringify(own.result));
+    } finally {
+      ca.cleanup();
+    }
+  });
+
+  test('Verify Certificate Chain with a wrong anchor, or none: the root inside the certificate’s own file never makes it pass', async () => {
+    const ca = privateCa();
+    // The certificate with its own root beside it: what a careless "full chain" file looks like.
+    fs.writeFileSync(o('smuggled.pem'), pemOf(ca.leaf) + pemOf(ca.rootFile));
+    try {
+      // The file's own root is not offered as an anchor, and browsing to the file itself is refused.
+      const dialogs = [[u(o('smuggled.pem'))]];
+      const restore = stub(vscode.window, 'showOpenDialog', async () => dialogs.shift());
+      let wrong: Run<ChainCheck>;
+      try {
+        wrong = await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('smuggled.pem')), ['private.example', 'Browse…', 'ca.crt', 'No revocation check']);
+      } finally {
+        restore();
+      }
+      const anchors = wrong.inputs.inputs[1];
+      assert.ok(!anchors.items.includes('commands-it/smuggled.pem'), `the certificate's own file is not an anchor: ${anchors.items.join(', ')}`);
+      assert.match(wrong.messages.errors[0], /^smuggled\.pem is the file being verified: its own certificates cannot vouch for it/);
+      assert.equal(wrong.result.ok, false);
+      assert.equal(wrong.result.anchored, false);
+      assert.ok(wrong.result.chain.every((l) => !l.anchor));
+      assert.ok(wrong.result.errors.some((e) => e.code === 'self_signed_cert_in_chain' || e.code === 'unable_to_get_issuer_cert'), JSON.stringify(wrong.result.errors));
+      assert.equal(wrong.messages.errors.length, 2, JSON.stringify(wrong.messages.errors));
+      assert.ok(wrong.messages.errors[1].startsWith('smuggled.pem: '), wrong.messages.errors[1]);
+      // No anchor chosen (the picker dismissed): nothing is verified, nothing is claimed.
+      const none = await run<ChainCheck | undefined>('tlsWorkbench.verifyChain', u(o('smuggled.pem')), ['private.example'], [], { allowLeftover: true });
+      assert.equal(none.result, undefined);
+      assert.equal(none.inputs.inputs.length, 2);
+      assert.deepEqual(none.messages.all(), []);
+      // The real root, browsed for outside the workspace ("Browse…" is how any CA file is chosen): it verifies.
+      const restore2 = stub(vscode.window, 'showOpenDialog', async () => [u(ca.rootFile)]);
+      let right: Run<ChainCheck>;
+      try {
+        right = await run<ChainCheck>('tlsWorkbench.verifyChain', u(ca.leaf), ['Browse…', 'No revocation check']);
+      } finally {
+        restore2();
+      }
+      assert.equal(right.result.ok, true, JSON.stringify(right.result.errors));
+      assert.match(right.messages.infos[0], /^private\.crt: the chain verifies to Private Root CA \(private\.example ← Private Root CA; anchor from root\.crt;/);
+    } finally {
+      ca.cleanup();
+      fs.rmSync(o('smuggled.pem'), { force: true });
+    }
+  });
+
+  test('Verify Certificate Chain: "Show Details" opens the report, one line of checks per link and the errors with their codes', async () => {
+    const ca = privateCa();
+    const inputs = new QuickInputs(['ca.crt', 'No revocation check']);
+    const shown: string[] = [];
+    const restore = stub(vscode.window, 'showErrorMessage', (async (m: string, ...items: string[]) => {
+      shown.push(m);
+      return items.includes('Show Details') ? 'Show Details' : undefined;
+    }) as unknown as typeof vscode.window.showErrorMessage);
+    let check: ChainCheck | undefined;
+    try {
+      check = await vscode.commands.executeCommand<ChainCheck>('tlsWorkbench.verifyChain', u(ca.leaf));
+    } finally {
+      inputs.restore();
+      restore();
+      ca.cleanup();
+    }
+    assert.deepEqual(inputs.problems, []);
+    assert.equal(check?.ok, false);
+    assert.equal(shown.length, 1);
+    const report = await until('the chain report', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === REPORT_SCHEME && d.uri.path.endsWith('/private.crt.chain.report')));
+    const text = report.getText();
+    assert.match(text, /^Chain verification of private\.crt\n/);
+    assert.match(text, /Trust anchors: +ca\.crt \(1 certificate\)/);
+    assert.match(text, /\[0\] private\.example \(leaf\)\n/);
+    assert.match(text, /checks: /);
+    for (const e of check!.errors) assert.ok(text.includes(`depth ${e.depth}  ${e.code}  ${e.message}`), text);
+  });
+
+  test('Verify Chain Against This CA (Certificate Authorities row): the CA is the anchor, the certificate is asked', async () => {
+    const r = await run<ChainCheck>('tlsWorkbench.explorer.verifyWithCa', { resourceUri: fx.uri('ca'), sha256: sha256Of(fx.uri('ca').fsPath) }, ['server.crt', 'No revocation check']);
+    const [pick, revocation] = r.inputs.inputs;
+    assert.match(pick.placeholder ?? '', /against TLS Workbench Test CA in ca\.crt/);
+    const at = (name: string) => pick.items.indexOf(name);
+    assert.ok(at('server.crt') >= 0 && at('server.crt') < at('commands-it/alice.crt'), `certificates this CA issued come first: ${pick.items.join(', ')}`);
+    assert.match(revocation.placeholder ?? '', /CRL/);
+    assert.equal(r.result.ok, true, JSON.stringify(r.result.errors));
+    assert.match(r.messages.infos[0], /^server\.crt: the chain verifies to TLS Workbench Test CA \(.*anchor from TLS Workbench Test CA in ca\.crt;/);
+    // Not the CA of this certificate: it fails, naming it.
+    const other = await run<ChainCheck>('tlsWorkbench.explorer.verifyWithCa', { resourceUri: u(o('it-ca.crt')) }, ['server.crt', 'No revocation check']);
+    assert.equal(other.result.ok, false);
+    assert.ok(other.messages.errors[0].startsWith('server.crt: '), other.messages.errors[0]);
+  });
+
+  test('Verify Certificate Chain with a CRL: a revoked certificate fails with cert_revoked, another one passes', async () => {
+    const sh = (args: string[]) => execFileSync('openssl', args, { cwd: out, stdio: 'pipe' });
+    sh(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'crl-ca.key', '-out', 'crl-ca.crt', '-days', '30',
+      '-subj', '/CN=CRL Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    for (const name of ['revoked', 'kept']) {
+      sh(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}.example`]);
+      sh(['x509', '-req', '-in', `${name}.csr`, '-CA', 'crl-ca.crt', '-CAkey', 'crl-ca.key', '-CAcreateserial', '-days', '10', '-out', `${name}.crt`]);
+    }
+    fs.writeFileSync(o('crl-ca.cnf'), '[ca]\ndefault_ca=d\n[d]\ndatabase=crl-index.txt\ndefault_md=sha256\ndefault_crl_days=30\n');
+    fs.writeFileSync(o('crl-index.txt'), '');
+    sh(['ca', '-config', 'crl-ca.cnf', '-keyfile', 'crl-ca.key', '-cert', 'crl-ca.crt', '-revoke', 'revoked.crt', '-crl_reason', 'keyCompromise']);
+    sh(['ca', '-config', 'crl-ca.cnf', '-keyfile', 'crl-ca.key', '-cert', 'crl-ca.crt', '-gencrl', '-out', 'crl-ca.crl']);
+    const revoked = await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('revoked.crt')), ['commands-it/crl-ca.crt', 'commands-it/crl-ca.crl']);
+    assert.ok(revoked.inputs.inputs[1].items.includes('commands-it/crl-ca.crl'), revoked.inputs.inputs[1].items.join(', '));
+    assert.equal(revoked.result.ok, false);
+    assert.ok(revoked.result.errors.some((e) => e.code === 'cert_revoked' && e.depth === 0), JSON.stringify(revoked.result.errors));
+    assert.ok(revoked.messages.errors[0].startsWith('revoked.crt: '), revoked.messages.errors[0]);
+    const kept = await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('kept.crt')), ['commands-it/crl-ca.crt', ACCEPT]);
+    assert.match(kept.inputs.inputs[1].active ?? '', /crl-ca\.crl$/, 'the CRL chosen last time is the default');
+    assert.equal(kept.result.ok, true, JSON.stringify(kept.result.errors));
+    assert.match(kept.messages.infos[0], /revocation checked with crl-ca\.crl \(the certificate only\)/);
+    // Back to no revocation check for the tests that follow.
+    await run<ChainCheck>('tlsWorkbench.verifyChain', u(o('kept.crt')), ['commands-it/crl-ca.crt', 'No revocation check']);
   });
 
   test('Check Key Matches Certificate: from the certificate (its key offered first) and from a key', async () => {
@@ -749,5 +924,13 @@ suite('PKI commands', function () {
     const missing = await run('tlsWorkbench.copyThumbprint', u(path.join(fx.dir, 'nope.crt')), []);
     assert.equal(missing.messages.errors.length, 1);
     assert.match(missing.messages.errors[0], /^nope\.crt: cannot be read/);
+    // Verify Certificate Chain: a key, a corrupted certificate, a locked keystore.
+    const key = await run('tlsWorkbench.verifyChain', fx.uri('serverKey'), []);
+    assert.deepEqual([key.result, key.messages.errors], [undefined, ['server.key holds no certificate.']]);
+    const broken = await run('tlsWorkbench.verifyChain', fx.uri('broken'), []);
+    assert.equal(broken.messages.errors.length, 1);
+    assert.match(broken.messages.errors[0], /^broken\.pem: [^\n]+$/);
+    const p12 = await run('tlsWorkbench.verifyChain', fx.uri('p12'), []);
+    assert.match(p12.messages.errors[0] ?? '', /^server\.p12 holds no certificate that can be read without its password/);
   });
 });

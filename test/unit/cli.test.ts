@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { TRUST_BUNDLE, openssl, tempDir } from '../helpers/tools';
+import { TRUST_BUNDLE, openssl, opensslBytes, tempDir } from '../helpers/tools';
 
 const cli = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
@@ -150,6 +150,65 @@ describe('tlsw inspect reports', () => {
     noStack(r.err);
   });
 });
+
+describe('tlsw inspect: what OpenSSL reads (issue 12)', () => {
+  it('DSA parameters: their own kind in the report and in --json', () => {
+    const file = t.path('dsaparam.pem');
+    openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', 'dsa_paramgen_bits:1024', '-pkeyopt', 'dsa_paramgen_q_bits:160', '-out', file]);
+    const r = tlsw(['inspect', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /DSA Parameters \(line 1\)\n {2}Prime p: +1024 bits\n {2}Subgroup order q: +160 bits\n/);
+    const [item] = JSON.parse(tlsw(['inspect', '--json', file]).out);
+    assert.equal(item.kind, 'dsa-parameters');
+    assert.deepEqual([item.primeBits, item.subgroupBits], [1024, 160]);
+  });
+
+  it('a Kubernetes Secret (base64 data) and a JSON file with escaped PEM decode, with their line numbers', () => {
+    const crt = readFileSync(t.path('a.crt'), 'utf8');
+    const secret = t.path('secret.yaml');
+    writeFileSync(secret, `apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${Buffer.from(crt).toString('base64')}\n  tls.key: ${Buffer.from(readFileSync(t.path('a.key'), 'utf8')).toString('base64')}\n`);
+    const json = t.path('tls.json');
+    writeFileSync(json, JSON.stringify({ tls: { cert: crt } }, null, 2));
+    const r = tlsw(['inspect', '--json', secret, json]);
+    assert.equal(r.code, 0, r.err);
+    const items = JSON.parse(r.out) as { file: string; kind: string; range: { startLine: number } }[];
+    assert.deepEqual(items.map((i) => [i.file, i.kind, i.range.startLine]), [[secret, 'certificate', 4], [secret, 'private-key', 5], [json, 'certificate', 2]]);
+    const text = tlsw(['inspect', secret]);
+    assert.match(text.out, /#1 Certificate \(line 5\)\n {2}Subject: +O=Any Org, CN=cli\.example/);
+  });
+
+  it('a certificate with a UTF-8 DNS name and a broken signature: shown escaped and marked invalid, exit 0', () => {
+    const cnf = t.path('u.cnf');
+    writeFileSync(cnf, '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:b\u00fccher.example\n');
+    const der = opensslBytes(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('u.key'), '-subj', '/CN=u', '-config', cnf, '-extensions', 'ext', '-outform', 'DER']);
+    // Its signature BIT STRING declares one unused bit.
+    const bytes = Buffer.from(der);
+    bytes[sigStart(bytes)] = 1;
+    const file = t.path('u.der');
+    writeFileSync(file, bytes);
+    const r = tlsw(['inspect', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Names \(SAN\): +DNS:b\\xc3\\xbccher\.example \(not IA5String\)\n/);
+    assert.match(r.out, /Signature: +ecdsa-with-SHA256 — INVALID: signature BIT STRING has unused bits: the signature is invalid\n/);
+  });
+});
+
+/** Offset of the unused-bits octet of a certificate's signature (the last element of the outer SEQUENCE). */
+function sigStart(der: Buffer): number {
+  // Outer SEQUENCE header, then the TBSCertificate and the AlgorithmIdentifier, each skipped by its length.
+  const skip = (pos: number): number => {
+    const len = der[pos + 1];
+    if (len < 0x80) return pos + 2 + len;
+    const n = len & 0x7f;
+    let l = 0;
+    for (let i = 0; i < n; i++) l = l * 256 + der[pos + 2 + i];
+    return pos + 2 + n + l;
+  };
+  const header = der[1] < 0x80 ? 2 : 2 + (der[1] & 0x7f);
+  const sig = skip(skip(header));
+  assert.equal(der[sig], 0x03, 'the signature BIT STRING');
+  return sig + (der[sig + 1] < 0x80 ? 2 : 2 + (der[sig + 1] & 0x7f));
+}
 
 describe('tlsw verify: arguments', () => {
   const leaf = t.path('v-leaf.pem');

@@ -2,11 +2,13 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { FFDHE, decodeDhParameters, encodeDhParameters, namedDhGroup } from '../../src/core/dh';
+import { readRoot, children } from '../../src/core/asn1';
+import { FFDHE, decodeDhParameters, decodeDsaParameters, dsaShape, encodeDhParameters, namedDhGroup } from '../../src/core/dh';
+import { decodeDsaPublicKey } from '../../src/core/publicKey';
 import { PkiError } from '../../src/core/model';
-import { openssl, opensslBytes, tempDir, write } from '../helpers/tools';
+import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-dh-');
 after(() => tmp.cleanup());
@@ -171,5 +173,62 @@ describe('encodeDhParameters', () => {
     // A prime whose top bit is set gets its sign octet; an odd-length hex string is accepted.
     assert.equal(Buffer.from(encodeDhParameters('fb', 2)).toString('hex'), '3007020200fb020102');
     assert.equal(Buffer.from(encodeDhParameters('17b', 2)).toString('hex'), '30070202017b020102');
+  });
+});
+
+describe('DSA parameters and OpenSSL\'s DSA public key (issue 12: not DH parameters)', () => {
+  /** Bit lengths of the top-level INTEGERs of a DER structure, as `openssl asn1parse` prints them. */
+  function opensslIntegerBits(der: Uint8Array): number[] {
+    return [...openssl(['asn1parse', '-inform', 'DER'], der).matchAll(/d=1 .*prim: INTEGER +:([0-9A-F]+)/g)].map((m) => BigInt(`0x${m[1]}`).toString(2).length);
+  }
+
+  for (const [bits, qbits] of [[1024, 160], [2048, 256]] as const) {
+    it(`\`openssl dsaparam ${bits}\`: p, q and g sizes, told from X9.42 DH by structure`, () => {
+      const file = tmp.path(`dsa${bits}.pem`);
+      openssl(['genpkey', '-genparam', '-algorithm', 'DSA', '-pkeyopt', `dsa_paramgen_bits:${bits}`, '-pkeyopt', `dsa_paramgen_q_bits:${qbits}`, '-out', file]);
+      assert.match(read(file).toString(), /^-----BEGIN DSA PARAMETERS-----/);
+      const der = opensslBytes(['dsaparam', '-in', file, '-outform', 'DER']);
+      const [p, q, g] = opensslIntegerBits(der);
+      assert.deepEqual([p, q], [bits, qbits]);
+      assert.deepEqual(decodeDsaParameters(der), { kind: 'dsa-parameters', primeBits: p, subgroupBits: q, generatorBits: g });
+      assert.equal(dsaShape(der, children(der, readRoot(der))), 'parameters');
+    });
+  }
+
+  it('a `DSA PUBLIC KEY` { y, p, q, g } built from an openssl key: its SPKI digest is the one openssl derives from it', () => {
+    const key = tmp.path('dsa.key');
+    openssl(['genpkey', '-paramfile', tmp.path('dsa2048.pem'), '-out', key]);
+    const spki = opensslBytes(['pkey', '-in', key, '-pubout', '-outform', 'DER']);
+    // SPKI { { dsa, { p, q, g } }, BIT STRING { y } } → { y, p, q, g }, with openssl's own bytes.
+    const [algId, bits] = children(spki, readRoot(spki));
+    const params = children(spki, algId)[1];
+    const y = spki.subarray(bits.contentStart + 1, bits.end);
+    const body = Buffer.concat([y, spki.subarray(params.contentStart, params.end)]);
+    const traditional = Buffer.concat([Buffer.from([0x30, 0x82, body.length >> 8, body.length & 0xff]), body]);
+    const pemFile = tmp.path('dsa.pub.pem');
+    write(pemFile, `-----BEGIN DSA PUBLIC KEY-----\n${traditional.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END DSA PUBLIC KEY-----\n`);
+    const fromOpenssl = opensslBytes(['pkey', '-pubin', '-in', pemFile, '-pubout', '-outform', 'DER']);
+    assert.ok(fromOpenssl.equals(spki), 'openssl reads the DSA PUBLIC KEY as the same key');
+
+    const m = decodeDsaPublicKey(traditional);
+    assert.equal(m.kind, 'public-key');
+    assert.equal(m.format, 'traditional-dsa');
+    assert.equal(m.publicKey.algorithm, 'DSA');
+    assert.equal(m.publicKey.size, 2048);
+    assert.equal(m.publicKey.subgroupBits, 256);
+    assert.equal(m.publicKey.spkiSha256, createHash('sha256').update(spki).digest('hex'));
+    assert.equal(dsaShape(traditional, children(traditional, readRoot(traditional))), 'public-key');
+  });
+
+  it('X9.42 DH { p, g, q } and PKCS#3 { p, g } are not DSA; bad DSA input is a one-line PkiError naming the field', () => {
+    const x942 = derOf(genparam(['-algorithm', 'DHX', '-pkeyopt', 'dh_paramgen_prime_len:1024', '-pkeyopt', 'dh_paramgen_subprime_len:160']));
+    assert.equal(dsaShape(x942, children(x942, readRoot(x942))), undefined);
+    assert.equal(decodeDhParameters(x942, 'x942').format, 'x942');
+    const pkcs3 = encodeDhParameters(FFDHE.ffdhe2048.prime, 2);
+    assert.equal(dsaShape(pkcs3, children(pkcs3, readRoot(pkcs3))), undefined);
+    assert.match(pkiError(() => decodeDsaParameters(pkcs3)), /^DSA parameters: DSA parameters are SEQUENCE \{ p, q, g \} \(3 integers\), found 2 elements$/);
+    assert.match(pkiError(() => decodeDsaParameters(Buffer.from([0x30, 0x09, 0x02, 0x01, 0x05, 0x02, 0x01, 0x00, 0x02, 0x01, 0x02]))), /^DSA parameters: the subgroup order q is zero$/);
+    assert.match(pkiError(() => decodeDsaPublicKey(pkcs3)), /^public key: a DSA public key is SEQUENCE \{ y, p, q, g \} \(4 integers\), found 2 elements$/);
+    assert.match(pkiError(() => decodeDsaPublicKey(Buffer.from([0x30, 0x0c, 0x02, 0x01, 0x05, 0x02, 0x01, 0x07, 0x02, 0x01, 0x03, 0x04, 0x01, 0x02]))), /^public key: ASN.1: expected the generator g \(INTEGER\)/);
   });
 });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openssl, tempDir } from '../helpers/tools';
+import { createHash } from 'node:crypto';
+import { validatePath } from '../../src/core/verify';
+import { openssl, opensslBytes, tempDir } from '../helpers/tools';
 import { FakeUri, fakeContext, installFakeVscode } from '../helpers/fakeVscode';
 
 const root = join(__dirname, '..', '..', '..');
@@ -24,6 +26,7 @@ interface Posted {
     problems: { severity: string; message: string }[];
     lock?: { what: string };
     unlocked: boolean;
+    chain?: { status: string; headline: string; verifiable: boolean; links: { anchor: boolean; objectId?: string }[]; errors: { code: string }[] };
   };
 }
 
@@ -256,6 +259,65 @@ describe('extension bundle', () => {
       assert.equal(await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(t.path('missing.pem'))), undefined);
       assert.equal(fake.executed.length, count);
       assert.match(fake.messages.at(-1)!.text, /^missing\.pem: cannot be read/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('"Verify against a trust anchor…" runs Verify Certificate Chain with the chain it shows, and renders the verdict', async () => {
+    const t = tempDir();
+    try {
+      const root = (name: string, cn: string) =>
+        openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path(`${name}.key`), '-out', t.path(`${name}.crt`),
+          '-days', '30', '-subj', `/CN=${cn}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+      root('root', 'Host Root');
+      root('other', 'Other Root');
+      openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('leaf.key'), '-out', t.path('leaf.csr'), '-subj', '/CN=host.example']);
+      openssl(['x509', '-req', '-in', t.path('leaf.csr'), '-CA', t.path('root.crt'), '-CAkey', t.path('root.key'), '-CAcreateserial', '-days', '10', '-out', t.path('leaf.crt')]);
+      const file = t.path('fullchain.pem');
+      writeFileSync(file, readFileSync(t.path('leaf.crt'), 'utf8') + readFileSync(t.path('root.crt'), 'utf8'));
+      const der = (f: string) => new Uint8Array(opensslBytes(['x509', '-in', f, '-outform', 'DER']));
+      const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex');
+      const p = await openInspector(file);
+      assert.equal(p.render.view?.chain?.status, 'ordered');
+      assert.equal(p.render.view?.chain?.verifiable, true);
+
+      // Cancelled in the pickers: nothing changes.
+      fake.commandResults.set('tlsWorkbench.verifyChain', () => undefined);
+      let from = p.posted.length;
+      p.send({ type: 'verifyChain', requestId: 1 });
+      assert.equal((await p.next((m) => m.requestId === 1)).ok, false);
+      assert.ok(!p.posted.slice(from).some((m) => m.type === 'render'));
+
+      // Verified against the root the user picked: the command gets this file's certificates, leaf first.
+      const calls: unknown[][] = [];
+      const against = (anchor: string) => (...args: unknown[]) => {
+        calls.push(args);
+        const a = args[0] as { certificates: Uint8Array[] };
+        return validatePath(a.certificates[0], { anchors: [der(t.path(anchor))], intermediates: a.certificates.slice(1) });
+      };
+      fake.commandResults.set('tlsWorkbench.verifyChain', against('root.crt'));
+      from = p.posted.length;
+      p.send({ type: 'verifyChain', requestId: 2 });
+      assert.equal((await p.next((m) => m.requestId === 2, from)).ok, true);
+      const arg = calls[0][0] as { uri: FakeUri; certificates: Uint8Array[] };
+      assert.equal(arg.uri.fsPath, file);
+      assert.deepEqual(arg.certificates.map(sha), [sha(der(t.path('leaf.crt'))), sha(der(t.path('root.crt')))]);
+      const trusted = (await p.next((m) => m.type === 'render', from)).view?.chain;
+      assert.equal(trusted?.status, 'trusted');
+      assert.equal(trusted?.headline, 'Chain complete to an anchor you trust');
+      assert.deepEqual(trusted?.links.map((l) => [l.anchor, l.objectId]), [[false, 'o0'], [true, 'o1']]);
+
+      // Against another anchor: the errors, with their codes (the file's own root does not make it pass).
+      fake.commandResults.set('tlsWorkbench.verifyChain', against('other.crt'));
+      from = p.posted.length;
+      p.send({ type: 'verifyChain', requestId: 3 });
+      assert.equal((await p.next((m) => m.requestId === 3, from)).ok, true);
+      const failed = (await p.next((m) => m.type === 'render', from)).view?.chain;
+      assert.equal(failed?.status, 'failed');
+      assert.ok(failed.errors.length > 0 && failed.errors.every((e) => /^[a-z_]+$/.test(e.code)), JSON.stringify(failed.errors));
+      fake.commandResults.delete('tlsWorkbench.verifyChain');
+      p.close();
     } finally {
       t.cleanup();
     }

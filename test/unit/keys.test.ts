@@ -15,6 +15,7 @@ import {
 } from '../../src/core/keys';
 import type { PrivateKeyHint } from '../../src/core/keys';
 import { PkiError } from '../../src/core/model';
+import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
 const WRONG = 'wrong passphrase (or the key is corrupted)';
@@ -175,7 +176,8 @@ describe('plain private keys', () => {
       const spki = opensslBytes(['pkey', '-in', file, '-pubout', '-outform', 'DER']);
       const m = decodePrivateKey(der, 'sec1');
       assert.equal(m.publicKey?.algorithm, 'EC');
-      assert.equal(m.publicKey?.curve, `${curve} (explicit parameters)`);
+      assert.equal(m.publicKey?.curve, curve);
+      assert.equal(m.publicKey?.explicitParameters, true);
       assert.equal(m.publicKey?.size, Number(curve.slice(2)));
       assert.equal(m.publicKey?.spkiSha256, sha256(spki));
       const pkcs8 = toPkcs8(der, 'sec1');
@@ -387,6 +389,12 @@ describe('legacy PEM encryption (Proc-Type: 4,ENCRYPTED)', () => {
     { key: 'rsa2048', cmd: 'rsa', flag: '-aes256', cipher: 'aes-256-cbc' },
     { key: 'rsa2048', cmd: 'rsa', flag: '-aes128', cipher: 'aes-128-cbc' },
     { key: 'rsa2048', cmd: 'rsa', flag: '-des', cipher: 'des-cbc', extra: LEGACY },
+    { key: 'rsa2048', cmd: 'rsa', flag: '-aes192', cipher: 'aes-192-cbc' },
+    // OpenSSL 3 keeps RC2 in its legacy provider too (node-forge decrypts it, like single DES).
+    { key: 'p256', cmd: 'ec', flag: '-rc2', cipher: 'rc2-cbc', extra: LEGACY },
+    { key: 'p256', cmd: 'ec', flag: '-rc2-40-cbc', cipher: 'rc2-40-cbc', extra: LEGACY },
+    { key: 'p256', cmd: 'ec', flag: '-rc2-64-cbc', cipher: 'rc2-64-cbc', extra: LEGACY },
+    { key: 'p256', cmd: 'ec', flag: '-camellia256', cipher: 'camellia-256-cbc' },
     { key: 'p256', cmd: 'ec', flag: '-aes256', cipher: 'aes-256-cbc' },
     { key: 'p384', cmd: 'ec', flag: '-des3', cipher: 'des-ede3-cbc' },
     { key: 'dsa1024', cmd: 'dsa', flag: '-des3', cipher: 'des-ede3-cbc' },
@@ -414,6 +422,14 @@ describe('legacy PEM encryption (Proc-Type: 4,ENCRYPTED)', () => {
     }
   });
 
+  it('a cipher neither Node nor node-forge has (Blowfish) is named, not taken for a wrong passphrase', () => {
+    const c = byName('p256');
+    const p = pem(openssl(['ec', '-in', c.file, '-bf', '-passout', `pass:${PASS}`, ...LEGACY]));
+    assert.equal(decodeLegacyEncryptedKey(p.der, p.headers, p.label).encryption?.cipher, 'bf-cbc');
+    const input = { der: p.der, format: 'legacy-encrypted-pem' as const, headers: p.headers, label: p.label };
+    assert.equal(pkiError(() => decryptPrivateKey(input, PASS)), 'encrypted private key: unsupported cipher bf-cbc');
+  });
+
   it('header and label problems are clear errors', () => {
     const der = randomBytes(64);
     const ok = { 'Proc-Type': '4,ENCRYPTED', 'DEK-Info': 'AES-256-CBC,00112233445566778899AABBCCDDEEFF' };
@@ -436,6 +452,52 @@ describe('legacy PEM encryption (Proc-Type: 4,ENCRYPTED)', () => {
       assert.equal(d.model.encrypted, false);
       assert.equal(d.model.format, c.traditional);
       assert.equal(d.model.publicKey?.spkiSha256, c.ref.spkiSha256);
+    }
+  });
+});
+
+describe('legacy encrypted keys through tlsw inspect (the bundled CLI)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  before(() => {
+    dir = tempDir('tlsw-keys-cli-');
+    write(dir.path('pass'), `${PASS}\n`);
+    write(dir.path('wrong'), `${BAD_PASS}\n`);
+  });
+  after(() => dir.cleanup());
+
+  /** `tlsw inspect --json --password-file F KEY`: the one key's public key hash. */
+  async function inspectedSpki(file: string, passFile: string): Promise<string | undefined> {
+    const r = await tlswOk(['inspect', '--json', '--password-file', passFile, file]);
+    const [item] = JSON.parse(r.stdout) as { kind: string; format: string; publicKey?: { spkiSha256: string } }[];
+    assert.equal(item.kind, 'private-key');
+    assert.equal(item.format, 'legacy-encrypted-pem');
+    return item.publicKey?.spkiSha256;
+  }
+
+  const opensslSpki = (file: string, extra: string[] = []): string =>
+    sha256(opensslBytes(['pkey', '-in', file, '-passin', `file:${dir.path('pass')}`, '-pubout', '-outform', 'DER', ...extra]));
+
+  it("tlsw's own legacy key (tlsw key --legacy) opens with its passphrase; a wrong one is one line", async () => {
+    const k = dir.path('own.pem');
+    await tlswOk(['key', '--type', 'rsa', '--passphrase-file', dir.path('pass'), '--legacy', '-o', k]);
+    assert.match(read(k).toString(), /Proc-Type: 4,ENCRYPTED\r?\nDEK-Info: DES-EDE3-CBC,/);
+    assert.equal(await inspectedSpki(k, dir.path('pass')), opensslSpki(k));
+    assertOneLineFailure(await tlsw(['inspect', '--password-file', dir.path('wrong'), k]), /own\.pem:1: block 1 \(RSA PRIVATE KEY\): wrong passphrase \(or the key is corrupted\)$/, { secrets: [PASS, BAD_PASS] });
+  });
+
+  it('openssl genrsa -des3 (traditional), openssl ec -des3 / -aes256, openssl dsa -des3 and single DES', async () => {
+    const made: { file: string; args: string[]; extra?: string[] }[] = [
+      { file: 'genrsa-des3.pem', args: ['genrsa', '-traditional', '-des3', '-passout', `file:${dir.path('pass')}`, '2048'] },
+      { file: 'ec-des3.pem', args: ['ec', '-in', byName('p384').file, '-des3', '-passout', `file:${dir.path('pass')}`] },
+      { file: 'ec-aes256.pem', args: ['ec', '-in', byName('p256').file, '-aes256', '-passout', `file:${dir.path('pass')}`] },
+      { file: 'dsa-des3.pem', args: ['dsa', '-in', byName('dsa1024').file, '-des3', '-passout', `file:${dir.path('pass')}`] },
+      { file: 'rsa-des.pem', args: ['rsa', '-in', byName('rsa2048').file, '-traditional', '-des', '-passout', `file:${dir.path('pass')}`, ...LEGACY], extra: LEGACY },
+    ];
+    for (const m of made) {
+      const f = dir.path(m.file);
+      write(f, openssl(m.args));
+      assert.match(read(f).toString(), /Proc-Type: 4,ENCRYPTED/, m.file);
+      assert.equal(await inspectedSpki(f, dir.path('pass')), opensslSpki(f, m.extra), m.file);
     }
   });
 });

@@ -170,6 +170,26 @@ describe('lintCertificate', () => {
   });
 });
 
+describe('lintCertificate: what decodes but clients reject (issue 12)', () => {
+  it('explicit-ec-parameters, san-not-ia5string and invalid-signature-encoding, errors all', () => {
+    const explicit = tmp.path('explicit.key');
+    openssl(['ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-param_enc', 'explicit', '-out', explicit]);
+    const cnf = tmp.path(`c${n++}.cnf`);
+    write(cnf, '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:ok.example,DNS:d\u00e9j\u00e0.example\n');
+    const der = opensslBytes(['req', '-x509', '-new', '-key', explicit, '-subj', '/CN=odd', '-days', '90', '-config', cnf, '-extensions', 'ext', '-outform', 'DER']);
+    const f = lintCertificate(der);
+    assert.deepEqual(f.map((x) => [x.code, x.severity]), [['explicit-ec-parameters', 'error'], ['san-not-ia5string', 'error']]);
+    assert.equal(f[0].message, 'explicit EC parameters: rejected by modern TLS libraries (the key spells out P-384 instead of naming it)');
+    assert.equal(f[1].message, 'SAN is not valid IA5String: DNS "d\\xc3\\xa9j\\xc3\\xa0.example" holds bytes outside ASCII (shown as \\xNN); clients reject or mismatch it');
+
+    const good = craft({ ext: SERVER });
+    const sig = children(good, readRoot(good))[2];
+    const bad = Uint8Array.from(good);
+    bad[sig.contentStart] = 3;
+    assert.deepEqual(lintCertificate(bad).map((x) => [x.code, x.severity, x.message]), [['invalid-signature-encoding', 'error', 'signature BIT STRING has unused bits: the signature is invalid']]);
+  });
+});
+
 describe('readCertificate (what lint and issue read)', () => {
   it('agrees with openssl on the fields they use', async () => {
     const der = craft({

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 
 import type { PemBlock } from '../../src/core/pem';
-import { decodeText, encodePem, findPemBlocks, looksLikePem } from '../../src/core/pem';
+import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/pem';
 import { PkiError } from '../../src/core/model';
 import { TRUST_BUNDLE, openssl, opensslBytes, read, tempDir } from '../helpers/tools';
 
@@ -458,5 +458,65 @@ describe('looksLikePem and decodeText', () => {
     assert.equal(decodeText(new Uint8Array(0)), '');
     const utf16File = new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(certPem.replace(/\n/g, '\r\n'), 'utf16le')]));
     assert.deepEqual(Buffer.from(only(decodeText(utf16File)).der), certDer);
+  });
+});
+
+describe('findPemBlocksInText: PEM escaped in strings and base64-encoded (issue 12)', () => {
+  it('plain PEM: the same blocks as findPemBlocks, each with form "pem" and its text', () => {
+    const text = `x: 1\n${certPem}${keyPem}`;
+    const plain = findPemBlocks(text);
+    const found = findPemBlocksInText(text);
+    assert.deepEqual(found.problems, []);
+    assert.deepEqual(found.blocks.map(({ label, der, range, blockNumber }) => ({ label, der, range, blockNumber })), plain.blocks.map(({ label, der, range, blockNumber }) => ({ label, der, range, blockNumber })));
+    assert.deepEqual(found.blocks.map((b) => b.form), ['pem', 'pem']);
+    assert.equal(found.blocks[0].pem, certPem.trim());
+  });
+
+  it('escaped and base64 blocks: the DER openssl wrote, forms, the text\'s ranges, numbered in order, headers kept', () => {
+    const text = `{"key": ${JSON.stringify(encPem)}}\ndata:\n  chain: ${Buffer.from(certPem + certPem).toString('base64')}\n`;
+    const { blocks, problems } = findPemBlocksInText(text);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(blocks.map((b) => [b.blockNumber, b.label, b.form, b.range.startLine, b.range.startCharacter]), [
+      [1, 'RSA PRIVATE KEY', 'escaped', 0, '{"key": "'.length],
+      [2, 'CERTIFICATE', 'base64', 2, 9],
+      [3, 'CERTIFICATE', 'base64', 2, 9],
+    ]);
+    assert.equal(blocks[0].headers['Proc-Type'], '4,ENCRYPTED');
+    assert.ok(Buffer.from(blocks[1].der).equals(certDer));
+    assert.ok(blocks[2].pem.startsWith('-----BEGIN CERTIFICATE-----\n'));
+    assert.equal(blocks[1].range.endOffset, text.length - 1);
+  });
+
+  it('problems: one line, label and block number, numbered with the other blocks, the base64 value named', () => {
+    const bad = certPem.replace(/\n-----END CERTIFICATE-----/, '\n-----END CERTIFICATE----');
+    const text = `a: ${Buffer.from(bad).toString('base64')}\n${certPem}b: ${JSON.stringify(certPem.replace('MII', 'M\u00e9I'))}\n`;
+    const { blocks, problems } = findPemBlocksInText(text);
+    assert.deepEqual(blocks.map((b) => [b.blockNumber, b.form]), [[2, 'pem']]);
+    assert.equal(problems.length, 2);
+    assert.deepEqual(problems.map((x) => [x.blockNumber, x.label, x.form, x.range?.startLine]), [[1, 'CERTIFICATE', 'base64', 0], [3, 'CERTIFICATE', 'escaped', lineIndex(text, '-----END CERTIFICATE-----') + 1]]);
+    assert.match(problems[0].message, /^block 1 \(CERTIFICATE\): END line at line \d+ is not closed by '-----' \(in the base64-encoded value\)$/);
+    const line = text.split('\n').findIndex((l) => l.includes('\u00e9'));
+    assert.equal(problems[1].message, `block 3 (CERTIFICATE): invalid base64 at line ${line + 1}: unexpected character U+00E9 (column ${text.split('\n')[line].indexOf('\u00e9') + 1})`);
+    for (const x of problems) assert.ok(!x.message.includes('\n'));
+  });
+
+  it('looksLikePemInText: PEM, escaped PEM and base64 of PEM; not DER or random text', () => {
+    assert.equal(looksLikePemInText(Buffer.from(certPem)), true);
+    assert.equal(looksLikePemInText(Buffer.from(JSON.stringify({ certPem }))), true);
+    assert.equal(looksLikePemInText(Buffer.from(`tls.crt: ${Buffer.from(certPem).toString('base64')}\n`)), true);
+    assert.equal(looksLikePem(Buffer.from(`tls.crt: ${Buffer.from(certPem).toString('base64')}\n`)), false);
+    assert.equal(looksLikePemInText(certDer), false);
+    assert.equal(looksLikePemInText(Buffer.from('just: yaml\n')), false);
+  });
+
+  it('never throws, and stays linear on many base64 markers', () => {
+    for (const t of ['', 'LS0tLS1CRUdJTi', 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUI=', '"-----BEGIN X-----\\n\\\\n"', undefined as unknown as string]) {
+      assert.doesNotThrow(() => findPemBlocksInText(t));
+    }
+    const many = `${'x: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\n'.repeat(20_000)}`;
+    const { blocks, problems } = findPemBlocksInText(many);
+    assert.equal(blocks.length, 0);
+    assert.equal(problems.length, 101, 'a hundred problems listed, the rest counted');
+    assert.equal(problems[100].message, '19900 more PEM problems not listed');
   });
 });

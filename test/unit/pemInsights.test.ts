@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PemBlockInsight, PemInsights } from '../../src/core/pemInsights';
 import { analyzePemText, blockAt, blocksAt, escapeMarkdown, hoverMarkdown, lensTitle, mayContainPem } from '../../src/core/pemInsights';
-import { openssl, read, tempDir } from '../helpers/tools';
+import { children, readRoot } from '../../src/core/asn1';
+import { openssl, read, tempDir, write } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-insights-');
 const DAY = 86_400_000;
@@ -336,6 +337,29 @@ describe('pemInsights: findings', () => {
       assert.doesNotThrow(() => analyzePemText(t));
     }
     assert.doesNotThrow(() => analyzePemText(undefined as unknown as string));
+  });
+});
+
+describe('pemInsights: what clients reject although it decodes (issue 12)', () => {
+  it('explicit EC parameters, a SAN that is not IA5String, a signature with unused bits: findings, still decoded', () => {
+    const key = tmp.path('explicit.key');
+    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-param_enc', 'explicit', '-out', key]);
+    const cnf = tmp.path('utf8.cnf');
+    write(cnf, '[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:bücher.example\n');
+    const cert = openssl(['req', '-x509', '-new', '-key', key, '-subj', '/CN=odd', '-days', '90', '-config', cnf, '-extensions', 'ext']);
+    const b = only(analyzePemText(cert));
+    assert.equal(b.object?.kind, 'certificate');
+    assert.deepEqual(codes(b), ['explicit-ec-parameters', 'san-not-ia5string']);
+    assert.equal(b.findings.find((f) => f.code === 'san-not-ia5string')?.message, 'Certificate "odd": SAN is not valid IA5String: DNS:b\\xc3\\xbccher.example holds bytes outside ASCII.');
+    assert.match(b.findings.find((f) => f.code === 'explicit-ec-parameters')?.message ?? '', /explicit EC parameters: rejected by modern TLS libraries\.$/);
+
+    // The same certificate with one unused bit declared in its signature.
+    const der = Buffer.from(cert.split('\n').filter((l) => l && !l.startsWith('-----')).join(''), 'base64');
+    const sig = children(der, readRoot(der))[2];
+    der[sig.contentStart] = 1;
+    const bad = only(analyzePemText(`-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`));
+    assert.ok(codes(bad).includes('invalid-signature'));
+    assert.equal(bad.findings.find((f) => f.code === 'invalid-signature')?.message, 'Certificate "odd": signature BIT STRING has unused bits: the signature is invalid.');
   });
 });
 

@@ -3,12 +3,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
-import { children, readRoot, readTlv, validateTree } from '../../src/core/asn1';
+import { children, readRoot } from '../../src/core/asn1';
 import { PkiError } from '../../src/core/model';
 import type { RawPkcs12Bag } from '../../src/core/pkcs12';
-import { exportPkcs12, inspectPkcs12, openPkcs12 } from '../../src/core/pkcs12';
+import { exportPkcs12, inspectPkcs12, looksLikePkcs12, openPkcs12, readPkcs12 } from '../../src/core/pkcs12';
+import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
+import { toBer } from '../helpers/ber';
 import { openssl, read, tempDir, write } from '../helpers/tools';
 
 type KeyType = 'rsa' | 'ec' | 'ed25519';
@@ -145,38 +149,6 @@ function pfxWithBags(...bags: Buffer[]): Buffer {
 
 function shroudedKeyBag(epki: Uint8Array): Buffer {
   return seq(oid('1.2.840.113549.1.12.10.1.2'), tlv(0xa0, epki));
-}
-
-/**
- * Re-encodes DER as BER: indefinite lengths everywhere, long OCTET STRINGs split into constructed chunks.
- * OCTET STRINGs whose content is itself a SEQUENCE are re-encoded too while `deep` > 0.
- */
-function toBer(bytes: Uint8Array, deep: number, pos = 0, end = bytes.length): Buffer {
-  const out: Buffer[] = [];
-  while (pos < end) {
-    const t = readTlv(bytes, pos, end);
-    const body = bytes.subarray(t.contentStart, t.end);
-    if (t.tag & 0x20) {
-      out.push(Buffer.from([t.tag, 0x80]), toBer(bytes, deep, t.contentStart, t.end), Buffer.from([0, 0]));
-    } else if (t.tag === 0x04 && body.length > 40) {
-      let inner: Buffer = Buffer.from(body);
-      if (deep > 0 && body[0] === 0x30) {
-        try {
-          validateTree(body, readRoot(body));
-          inner = toBer(body, deep - 1);
-        } catch {
-          /* not DER inside */
-        }
-      }
-      const chunks: Buffer[] = [];
-      for (let i = 0; i < inner.length; i += 37) chunks.push(tlv(0x04, inner.subarray(i, i + 37)));
-      out.push(Buffer.from([0x24, 0x80]), ...chunks, Buffer.from([0, 0]));
-    } else {
-      out.push(Buffer.from(bytes.subarray(t.start, t.end)));
-    }
-    pos = t.end;
-  }
-  return Buffer.concat(out);
 }
 
 // ───────── fixtures ─────────
@@ -355,6 +327,245 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
     const deep = toBer(plain, 2); // AuthenticatedSafe and SafeContents themselves BER too
     assert.deepEqual(inspectPkcs12(deep), { certEncryption: 'none', keyEncryption: 'none' });
     checkLeafBags(openPkcs12(deep, 'x').bags, 'rsa', {});
+  });
+});
+
+// ───────── one reader for every entry point: password-less and BER keystores ─────────
+
+/** Debian's python3-cryptography-vectors: PKCS#12 files written by other tools (the pkits and corpus tests use it too). */
+const VECTORS_P12 = '/usr/lib/python3/dist-packages/cryptography_vectors/pkcs12';
+
+/** A keystore made by Java keytool (key pair entry + trusted certificate entry), DER as keytool writes it. */
+function keytoolStore(name: string, password: string): Buffer {
+  const store = tmp.path(`${name}.p12`);
+  const pw = tmp.path(`${name}-pw`);
+  write(pw, `${password}\n`);
+  const kt = (args: string[]): void => {
+    execFileSync('keytool', [...JVM_FAST, ...args, '-storetype', 'PKCS12', '-keystore', store, '-storepass:file', pw], { stdio: ['pipe', 'pipe', 'pipe'] });
+  };
+  kt(['-genkeypair', '-alias', 'javakey', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=java', '-keypass:file', pw]);
+  kt(['-importcert', '-noprompt', '-alias', 'trusted-root', '-file', tmp.path('ca.pem')]);
+  return read(store);
+}
+
+/** Bags as comparable values (type, names, DER as hex). */
+function bagValues(bags: RawPkcs12Bag[]): { type: string; friendlyName?: string; localKeyId?: string; der?: string }[] {
+  return bags.map((b) => ({ type: b.type, friendlyName: b.friendlyName, localKeyId: b.localKeyId, der: b.der && Buffer.from(b.der).toString('hex') }));
+}
+
+describe('readPkcs12: without a password, the empty one is tried before reporting "locked"', () => {
+  it('openssl -passout pass: (modern and -legacy): opened without asking, as with the empty password given', () => {
+    for (const legacy of [false, true]) {
+      const der = opensslP12('rsa', `nopw-${legacy}`, [...(legacy ? ['-legacy'] : []), '-name', 'nopw', '-passout', 'pass:']);
+      const r = readPkcs12(der);
+      assert.equal(r.decrypted, true, `legacy ${legacy}`);
+      checkLeafBags(r.bags, 'rsa', { name: 'nopw' });
+      assert.equal(r.mac?.algorithm, legacy ? 'sha1' : 'sha256');
+      assert.equal(r.mac?.verified, undefined, 'the MAC was verified (with the empty password)');
+      assert.deepEqual(bagValues(readPkcs12(der, '').bags), bagValues(r.bags));
+      assertPkiError(() => readPkcs12(der, 'not empty'), /^wrong PKCS#12 password \(MAC verification failed\)$/);
+    }
+  });
+
+  it('the "absent" empty password (no bytes, not 00 00) of keystores written by other libraries, encrypted bags included', { skip: !existsSync(VECTORS_P12) && 'python3-cryptography-vectors is not installed' }, () => {
+    // no-password.p12: RC2-40 certificates and a 3DES key, MAC and keys derived from a zero-length password.
+    const der = read(join(VECTORS_P12, 'no-password.p12'));
+    assert.deepEqual(inspectPkcs12(der), { mac: { algorithm: 'sha1', iterations: 1 }, certEncryption: 'pbeWithSHAAnd40BitRC2-CBC', keyEncryption: 'pbeWithSHAAnd3-KeyTripleDES-CBC' });
+    const r = readPkcs12(der);
+    assert.equal(r.decrypted, true);
+    const cert = r.bags.find((b) => b.type === 'certificate');
+    const key = r.bags.find((b) => b.type === 'private-key');
+    assert.ok(cert?.der && key?.der);
+    assert.equal(spkiPem(key.der), new X509Certificate(Buffer.from(cert.der)).publicKey.export({ type: 'spki', format: 'pem' }).toString().trim());
+    assert.equal(readPkcs12(der, '').decrypted, true, 'an empty password file opens it too');
+    // openssl (referee) opens it with the empty password as well.
+    const pem = opensslAll(['pkcs12', '-in', join(VECTORS_P12, 'no-password.p12'), '-passin', 'pass:', '-nokeys', '-provider', 'legacy', '-provider', 'default']);
+    assert.deepEqual(pemBlocks(pem).map((b) => b.der.toString('hex')), [Buffer.from(cert.der).toString('hex')]);
+  });
+
+  it('-nomac with the empty password, and keystores whose bags are not encrypted', () => {
+    const nomac = opensslP12('ec', 'nopw-nomac', ['-nomac', '-passout', 'pass:']);
+    const a = readPkcs12(nomac);
+    assert.equal(a.decrypted, true);
+    assert.equal(a.mac, undefined);
+    checkLeafBags(a.bags, 'ec', {});
+
+    const open = opensslP12('ed25519', 'nopw-plain', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', `pass:${PASSWORD}`]);
+    const b = readPkcs12(open);
+    assert.equal(b.decrypted, true);
+    assert.deepEqual([b.certEncryption, b.keyEncryption], ['none', 'none']);
+    checkLeafBags(b.bags, 'ed25519', {});
+
+    // Plain bags under a MAC keyed by a real password (what -nomacver reads): listed, the MAC reported unverified.
+    const macd = opensslP12('ed25519', 'nopw-plain-mac', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-name', 'plain', '-passout', `pass:${PASSWORD}`]);
+    const c = readPkcs12(macd);
+    assert.equal(c.decrypted, true);
+    assert.deepEqual(c.mac, { algorithm: 'sha256', iterations: 2048, verified: false });
+    checkLeafBags(c.bags, 'ed25519', { name: 'plain' });
+    assert.equal(readPkcs12(macd, PASSWORD).mac?.verified, undefined, 'with its password the MAC is checked');
+    assertPkiError(() => readPkcs12(macd, 'wrong'), /MAC verification failed/);
+  });
+
+  it('a keystore with a real password stays locked: its outer facts, no bags; the password opens it', () => {
+    for (const legacy of [false, true]) {
+      const der = opensslP12('ec', `locked-${legacy}`, [...(legacy ? ['-legacy'] : []), '-passout', `pass:${PASSWORD}`]);
+      assert.deepEqual(readPkcs12(der), { ...inspectPkcs12(der), decrypted: false, bags: [] });
+      const r = readPkcs12(der, PASSWORD);
+      assert.equal(r.decrypted, true);
+      checkLeafBags(r.bags, 'ec', {});
+    }
+    const nomac = opensslP12('ec', 'locked-nomac', ['-nomac', '-passout', `pass:${PASSWORD}`]);
+    assert.equal(readPkcs12(nomac).decrypted, false);
+    assert.equal(readPkcs12(nomac).mac, undefined);
+  });
+
+  it('trying without a password is bounded: expensive or unsupported keystores come back locked, not failed', () => {
+    // A MAC with 2^31-1 iterations: locked (openPkcs12 with a password refuses it, see below).
+    const der = opensslP12('ec', 'probe-iter', ['-passout', 'pass:']);
+    const top = children(der, readRoot(der));
+    const [digestInfo, salt] = children(der, top[2]);
+    const evil = seq(der.subarray(top[0].start, top[0].end), der.subarray(top[1].start, top[1].end),
+      seq(der.subarray(digestInfo.start, digestInfo.end), der.subarray(salt.start, salt.end), intBytes('7fffffff')));
+    const r = readPkcs12(evil);
+    assert.equal(r.decrypted, false);
+    assert.equal(r.mac?.iterations, 0x7fffffff);
+    assertPkiError(() => readPkcs12(evil, ''), /MAC iteration count 2147483647 exceeds the supported maximum/);
+
+    // An empty-password keystore needing more key derivation than the probe allows: locked until the empty password is given.
+    const heavy = opensslP12('ec', 'probe-heavy', ['-iter', '500000', '-passout', 'pass:']);
+    assert.equal(readPkcs12(heavy).decrypted, false);
+    checkLeafBags(readPkcs12(heavy, '').bags, 'ec', {});
+
+    // An unsupported key protection (RC4) in a MAC-less keystore: locked, with the scheme named.
+    const rc4 = seq(oid('1.2.840.113549.1.12.1.1'), seq(octet(randomBytes(8)), intBytes('0800')));
+    const unsupported = pfxWithBags(shroudedKeyBag(seq(rc4, octet(randomBytes(64)))));
+    assert.deepEqual(readPkcs12(unsupported), { keyEncryption: 'pbeWithSHAAnd128BitRC4', decrypted: false, bags: [] });
+    assertPkiError(() => readPkcs12(unsupported, ''), /unsupported encryption algorithm pbeWithSHAAnd128BitRC4/);
+  });
+
+  it('a broken file is an error with or without a password, never "locked"', () => {
+    const der = opensslP12('ec', 'broken', ['-passout', 'pass:']);
+    for (const cut of [10, Math.floor(der.length / 2), der.length - 1]) {
+      assertPkiError(() => readPkcs12(der.subarray(0, cut)), /^PKCS#12: /);
+    }
+    assertPkiError(() => readPkcs12(new Uint8Array(0)), /empty/);
+    assertPkiError(() => readPkcs12(leafDer.ec), /PKCS#12/);
+  });
+});
+
+describe('BER keystores (indefinite lengths, chunked OCTET STRINGs): the same reader as DER', () => {
+  it('looksLikePkcs12: DER and BER PFX headers yes, other structures no', () => {
+    const der = opensslP12('ec', 'sniff', ['-passout', `pass:${PASSWORD}`]);
+    const ber = toBer(der, 0);
+    assert.equal(ber[1], 0x80, 'indefinite length at the top');
+    assert.equal(looksLikePkcs12(der), true);
+    assert.equal(looksLikePkcs12(ber), true);
+    assert.equal(looksLikePkcs12(ber.subarray(0, 64), ber.length), true, 'a BER head alone is enough');
+    assert.equal(looksLikePkcs12(der.subarray(0, 64), der.length), true, 'a DER head whose length spans the file');
+    assert.equal(looksLikePkcs12(der.subarray(0, 64), der.length + 1), false, 'a DER length that does not span the file');
+    assert.equal(looksLikePkcs12(Buffer.concat([der, Buffer.from([0])])), false);
+    assert.equal(looksLikePkcs12(leafDer.ec), false);
+    assert.equal(looksLikePkcs12(keyPkcs8.rsa), false);
+    assert.equal(looksLikePkcs12(Buffer.from('308002010230', 'hex')), false, 'version 2 is not a PFX');
+    assert.equal(looksLikePkcs12(new Uint8Array(0)), false);
+  });
+
+  it('a keytool keystore re-encoded as BER opens like the DER one, with the password and locked without', () => {
+    const der = keytoolStore('kt-ber', 'javapass');
+    const ber = toBer(der, 0);
+    assert.notDeepEqual(ber, der);
+    const fromDer = readPkcs12(der, 'javapass');
+    const fromBer = readPkcs12(ber, 'javapass');
+    assert.equal(fromBer.decrypted, true);
+    assert.deepEqual(bagValues(fromBer.bags), bagValues(fromDer.bags));
+    assert.ok(fromBer.bags.some((b) => b.type === 'private-key' && b.friendlyName === 'javakey' && b.der));
+    const locked = readPkcs12(ber);
+    assert.deepEqual(locked, { ...inspectPkcs12(der), decrypted: false, bags: [] });
+    assertPkiError(() => readPkcs12(ber, 'javapas'), /MAC verification failed/);
+  });
+
+  it('BER all the way down (AuthenticatedSafe and SafeContents too), password-less', () => {
+    const plain = opensslP12('rsa', 'ber-deep', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', 'pass:']);
+    const deep = toBer(plain, 2);
+    const r = readPkcs12(deep);
+    assert.equal(r.decrypted, true);
+    checkLeafBags(r.bags, 'rsa', {});
+  });
+});
+
+describe('through tlsw (the bundled CLI)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  before(() => {
+    dir = tempDir('tlsw-p12-cli-');
+    write(dir.path('empty.pw'), '');
+    write(dir.path('java.pw'), 'javapass\n');
+    write(dir.path('p12.pw'), `${PASSWORD}\n`);
+    write(dir.path('nopw.p12'), opensslP12('ec', 'cli-nopw', ['-name', 'nopw', '-passout', 'pass:']));
+    write(dir.path('locked.p12'), opensslP12('ec', 'cli-locked', ['-passout', `pass:${PASSWORD}`]));
+    write(dir.path('java-ber.p12'), toBer(keytoolStore('cli-kt', 'javapass'), 0));
+  });
+  after(() => dir.cleanup());
+
+  const json = (r: { stdout: string }): { kind: string; decrypted?: boolean; bags?: { type: string; friendlyName?: string }[] }[] => JSON.parse(r.stdout);
+
+  it('tlsw inspect opens a password-less keystore without --password-file, and accepts an empty password file', async () => {
+    const [a] = json(await tlswOk(['inspect', '--json', dir.path('nopw.p12')]));
+    assert.equal(a.kind, 'pkcs12');
+    assert.equal(a.decrypted, true);
+    assert.deepEqual(a.bags?.map((b) => b.type).sort(), ['certificate', 'private-key']);
+    const [b] = json(await tlswOk(['inspect', '--json', '--password-file', dir.path('empty.pw'), dir.path('nopw.p12')]));
+    assert.equal(b.decrypted, true);
+    const [c] = json(await tlswOk(['inspect', '--json', '--password-file', '-', dir.path('nopw.p12')], { input: '\n' }));
+    assert.equal(c.decrypted, true);
+    const [d] = json(await tlswOk(['inspect', '--json', dir.path('locked.p12')]));
+    assert.equal(d.decrypted, false);
+    const text = await tlswOk(['inspect', dir.path('locked.p12')]);
+    assert.match(text.stdout, /Contents:\s+locked/);
+    assertOneLineFailure(await tlsw(['inspect', '--password-file', dir.path('empty.pw'), dir.path('locked.p12')]), /locked\.p12: DER PKCS#12: wrong PKCS#12 password/);
+  });
+
+  it('tlsw inspect reads a BER keystore (keytool store re-encoded), like tlsw p12 import', async () => {
+    const [a] = json(await tlswOk(['inspect', '--json', '--password-file', dir.path('java.pw'), dir.path('java-ber.p12')]));
+    assert.equal(a.kind, 'pkcs12');
+    assert.equal(a.decrypted, true);
+    assert.ok(a.bags?.some((b) => b.type === 'private-key' && b.friendlyName === 'javakey'));
+    const [b] = json(await tlswOk(['inspect', '--json', dir.path('java-ber.p12')]));
+    assert.equal(b.decrypted, false);
+    await tlswOk(['p12', 'import', dir.path('java-ber.p12'), '--password-file', dir.path('java.pw'), '--out-dir', dir.dir]);
+    assert.match(openssl(['x509', '-in', dir.path('javakey.crt'), '-noout', '-subject']), /CN\s*=\s*java/);
+    assert.equal(openssl(['pkey', '-in', dir.path('javakey.key'), '-pubout']), openssl(['x509', '-in', dir.path('javakey.crt'), '-noout', '-pubkey']));
+  });
+
+  it('tlsw p12 import without --password-file opens a password-less keystore, refuses a protected one in one line', async () => {
+    const out = tempDir('tlsw-p12-imp-');
+    try {
+      await tlswOk(['p12', 'import', dir.path('nopw.p12'), '--out-dir', out.dir]);
+      assert.equal(openssl(['pkey', '-in', out.path('nopw.key'), '-pubout']).trim(), opensslPub('ec'));
+      await tlswOk(['p12', 'import', dir.path('nopw.p12'), '--password-file', dir.path('empty.pw'), '--out-dir', out.dir, '--force']);
+      assertOneLineFailure(await tlsw(['p12', 'import', dir.path('locked.p12'), '--out-dir', out.dir]), /locked\.p12: the keystore is password-protected; give its password with --password-file/);
+    } finally {
+      out.cleanup();
+    }
+  });
+
+  it('tlsw p12 export takes an empty password file (openssl opens the result with pass:); a new encrypted key still refuses one', async () => {
+    const out = dir.path('exported-nopw.p12');
+    await tlswOk(['p12', 'export', '--cert', tmp.path('leaf-ec.pem'), '--key', tmp.path('key-ec.pem'), '--password-file', dir.path('empty.pw'), '-o', out]);
+    const keyOut = opensslAll(['pkcs12', '-in', out, '-passin', 'pass:', '-nocerts', '-nodes']);
+    assert.equal(spkiPem(pemBlocks(keyOut)[0].der), opensslPub('ec'));
+    const [a] = json(await tlswOk(['inspect', '--json', out]));
+    assert.equal(a.decrypted, true, 'and tlsw opens it without asking');
+    assertOneLineFailure(await tlsw(['key', '--type', 'ec', '--passphrase-file', dir.path('empty.pw'), '-o', dir.path('new.key')]), /the passphrase file is empty/);
+  });
+
+  it('tlsw scan lists BER and password-less keystores, and only locked ones as encrypted', async () => {
+    const rows = JSON.parse((await tlswOk(['scan', '--json', dir.dir])).stdout) as { file: string; kind: string | null; encrypted?: boolean; problems?: string[] }[];
+    const byFile = (name: string) => rows.find((r) => r.file.endsWith(name));
+    assert.equal(byFile('java-ber.p12')?.kind, 'pkcs12', JSON.stringify(rows));
+    assert.equal(byFile('java-ber.p12')?.encrypted, true);
+    assert.equal(byFile('locked.p12')?.encrypted, true);
+    assert.equal(byFile('nopw.p12')?.kind, 'pkcs12');
+    assert.equal(byFile('nopw.p12')?.encrypted, false);
   });
 });
 

@@ -45,6 +45,14 @@ describe('RequestClient', () => {
     slow.dispose();
     assert.equal((await pending).ok, false);
     assert.equal(slow.pendingCount, 0);
+    // A request that waits for the user (Verify's pickers) gets its own, longer timeout; others keep the client's.
+    const patient = new RequestClient(() => undefined, 20);
+    const verify = patient.request({ type: MessageType.VerifyChain }, 60_000);
+    const copy = await patient.request({ type: MessageType.Copy, copyId: 'x' });
+    assert.equal(copy.ok, false);
+    assert.equal(patient.pendingCount, 1, 'the verification is still waiting');
+    patient.dispose();
+    assert.equal((await verify).ok, false);
     const broken = new RequestClient(() => {
       throw new Error('gone');
     });
@@ -59,6 +67,7 @@ describe('message validation', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'unlock', requestId: 4, password: '' }), { type: MessageType.Unlock, requestId: 4, password: '' });
     assert.deepEqual(parseWebviewMessage({ type: 'copy', requestId: 5, copyId: 'o0.sha1' }), { type: MessageType.Copy, requestId: 5, copyId: 'o0.sha1' });
     assert.deepEqual(parseWebviewMessage({ type: 'showReport', requestId: 6 }), { type: MessageType.ShowReport, requestId: 6 });
+    assert.deepEqual(parseWebviewMessage({ type: 'verifyChain', requestId: 7, anchors: '/etc/passwd' }), { type: MessageType.VerifyChain, requestId: 7 });
   });
 
   it('rejects malformed webview messages', () => {
@@ -75,6 +84,8 @@ describe('message validation', () => {
       { type: 'copy', requestId: 1 },
       { type: 'copy', requestId: 1, copyId: {} },
       { type: 'showReport', requestId: '1' },
+      { type: 'verifyChain' },
+      { type: 'verifyChain', requestId: -2 },
       { type: 'openFile', requestId: 1, path: '/etc/passwd' },
     ]) {
       assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 80));

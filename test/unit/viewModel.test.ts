@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
-import { buildInspectorView, neighboursOf, needsPassword, visible } from '../../src/webview/viewModel';
+import { buildInspectorView, neighboursOf, needsPassword, visible, withVerification } from '../../src/webview/viewModel';
+import { validatePath } from '../../src/core/verify';
 import { ICON_NAMES, sectionIcon, toneIcon } from '../../src/webview/icons';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
@@ -159,17 +160,25 @@ describe('buildInspectorView: certificates', () => {
 });
 
 describe('buildInspectorView: chains', () => {
-  it('links the certificates of a full chain, leaf first, each signature verified', () => {
-    const { view } = build(t.path('fullchain.pem'));
+  it('puts a full chain in order, leaf first, each signature checked: ordered, never "verified" without an anchor', () => {
+    const out = build(t.path('fullchain.pem'));
+    const { view } = out;
     assert.equal(view.objects.length, 2);
     assert.ok(view.chain);
-    assert.equal(view.chain.ok, true, view.chain.errors.join(' '));
+    assert.equal(view.chain.status, 'ordered');
+    assert.equal(view.chain.headline, 'Ordered, not verified against a trust anchor');
     assert.deepEqual(view.chain.links.map((l) => l.objectId), ['o0', 'o1']);
     assert.deepEqual(view.chain.links.map((l) => l.signatureValid), [true, true]);
+    assert.deepEqual(view.chain.links.map((l) => l.anchor), [false, false], 'the file’s own root is not an anchor');
+    assert.deepEqual(view.chain.links.map((l) => l.signature.text), ['signature verified with the key of “C=GB, O=Test Org, CN=Test Root CA”', 'self-signed: signature verified with its own key']);
     assert.equal(view.chain.links[0].fingerprintSha256, sha256Hex(t.path('server.crt')));
+    assert.deepEqual(view.chain.errors, [], 'the missing anchor is not reported as a problem before one is chosen');
+    assert.equal(view.chain.verifiable, true);
+    // What the host verifies (leaf first), never sent to the webview.
+    assert.deepEqual(out.chain?.map((d) => createHash('sha256').update(d).digest('hex')), [sha256Hex(t.path('server.crt')), sha256Hex(t.path('ca.crt'))]);
   });
 
-  it('shows a broken link: same issuer name, different key', () => {
+  it('a smuggled root with the issuer’s name but another key: the broken link shows, and nothing says verified', () => {
     openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('fake-ca.key'), '-out', t.path('fake-ca.crt'),
       '-days', '3650', '-subj', '/C=GB/O=Test Org/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
     // Without key identifiers to tell them apart, the impostor is tried as the issuer.
@@ -179,21 +188,86 @@ describe('buildInspectorView: chains', () => {
     write(t.path('badchain.pem'), readFileSync(t.path('noaki.crt'), 'utf8') + readFileSync(t.path('fake-ca.crt'), 'utf8'));
     const { view } = build(t.path('badchain.pem'));
     assert.ok(view.chain);
-    assert.equal(view.chain.ok, false);
+    assert.equal(view.chain.status, 'ordered');
     assert.equal(view.chain.links[0].signatureValid, false);
-    assert.ok(view.chain.errors.some((e) => /does not verify/.test(e)), view.chain.errors.join(' | '));
+    assert.equal(view.chain.links[0].signature.tone, 'error');
+    assert.match(view.chain.links[0].signature.text, /does NOT verify|did not sign/);
   });
 
-  it('says when the certificates are not one chain (a bundle)', () => {
+  it('a single certificate: its chain section says where it stands, and offers verification', () => {
+    const server = build(t.path('server.crt')).view.chain;
+    assert.ok(server);
+    assert.equal(server.status, 'ordered');
+    assert.equal(server.verifiable, true);
+    assert.equal(server.links.length, 1);
+    assert.deepEqual(server.links[0].signature, { text: 'issued by “C=GB, O=Test Org, CN=Test Root CA”, which is not in this file', tone: 'info' });
+    assert.match(server.note ?? '', /^A certificate cannot vouch for itself/);
+    const root = build(t.path('ca.crt')).view.chain;
+    assert.deepEqual(root?.links.map((l) => [l.signature.text, l.anchor]), [['self-signed: signature verified with its own key', false]]);
+    assert.deepEqual(root?.errors, [], 'self-signed is not a problem before an anchor is chosen');
+  });
+
+  it('says when the certificates are not one chain (a bundle): nothing to verify', () => {
     write(t.path('bundle.pem'), readFileSync(t.path('ca.crt'), 'utf8') + readFileSync(t.path('weak.crt'), 'utf8'));
-    const { view } = build(t.path('bundle.pem'));
-    assert.ok(view.chain);
-    assert.deepEqual(view.chain.links, []);
-    assert.match(view.chain.note ?? '', /not one chain/);
+    const out = build(t.path('bundle.pem'));
+    assert.ok(out.view.chain);
+    assert.deepEqual(out.view.chain.links, []);
+    assert.match(out.view.chain.note ?? '', /not one chain/);
+    assert.equal(out.view.chain.verifiable, false);
+    assert.equal(out.chain, undefined);
   });
 
-  it('a single certificate has no chain section', () => {
-    assert.equal(build(t.path('server.crt')).view.chain, undefined);
+  it('a file without certificates has no chain section', () => {
+    assert.equal(build(t.path('server.csr')).view.chain, undefined);
+    assert.equal(build(t.path('server.key')).view.chain, undefined);
+  });
+});
+
+describe('withVerification: the chain section after Verify against a trust anchor', () => {
+  const der = (file: string) => new Uint8Array(opensslBytes(['x509', '-in', file, '-outform', 'DER']));
+
+  it('complete to the anchor the user chose: "chain complete to an anchor you trust", the file’s objects still linked', () => {
+    const { view } = build(t.path('fullchain.pem'));
+    const check = validatePath(der(t.path('server.crt')), { anchors: [der(t.path('ca.crt'))], intermediates: [] });
+    assert.equal(check.ok, true, JSON.stringify(check.errors));
+    const after = withVerification(view, check);
+    assert.ok(after.chain);
+    assert.equal(after.chain.status, 'trusted');
+    assert.equal(after.chain.headline, 'Chain complete to an anchor you trust');
+    assert.deepEqual(after.chain.errors, []);
+    assert.deepEqual(after.chain.links.map((l) => l.anchor), [false, true]);
+    assert.deepEqual(after.chain.links.map((l) => l.objectId), ['o0', 'o1']);
+    assert.equal(after.chain.links[1].signature.text, 'a trust anchor you chose');
+    assert.equal(view.chain?.status, 'ordered', 'the view it was made from is left as it was');
+    assert.deepEqual(after.objects, view.objects);
+  });
+
+  it('a wrong anchor (the impostor root): the errors with their codes, and the smuggled root does not help', () => {
+    const { view } = build(t.path('badchain.pem'));
+    const check = validatePath(der(t.path('noaki.crt')), { anchors: [der(t.path('weak.crt'))], intermediates: [der(t.path('fake-ca.crt'))] });
+    assert.equal(check.ok, false);
+    const after = withVerification(view, check);
+    assert.ok(after.chain);
+    assert.equal(after.chain.status, 'failed');
+    assert.match(after.chain.headline, /^Chain does not verify: \d+ problems?$/);
+    assert.ok(after.chain.errors.length > 0);
+    assert.deepEqual(after.chain.errors.map((e) => e.code), check.errors.map((e) => e.code));
+    for (const e of after.chain.errors) assert.match(e.code, /^[a-z_]+$/);
+    assert.ok(after.chain.links.every((l) => !l.anchor));
+  });
+
+  it('certificate strings in the result stay visible text (no control or reordering characters)', () => {
+    const { view } = build(t.path('fullchain.pem'));
+    const check = validatePath(der(t.path('server.crt')), { anchors: [der(t.path('ca.crt'))], intermediates: [] });
+    const hostile = {
+      ...check,
+      ok: false,
+      errors: [{ depth: 0, code: 'cert_has_expired' as const, message: 'certificate 1 (CN=evil\u202egnp.exe): expired' }],
+      chain: check.chain.map((l) => ({ ...l, subject: `${l.subject}\u202e` })),
+    };
+    const after = withVerification(view, hostile);
+    assert.equal(after.chain?.errors[0].message, 'certificate 1 (CN=evil\\u{202E}gnp.exe): expired');
+    assert.ok(after.chain?.links.every((l) => l.subject.endsWith('\\u{202E}')));
   });
 });
 
@@ -279,8 +353,9 @@ describe('buildInspectorView: keys and matching', () => {
     assert.equal(field(leaf, 'fingerprints', 'SHA-256').value, colon(sha256Hex(t.path('server.crt'))));
     assert.ok(leaf.raw, 'certificates from the keystore get their PEM');
     assert.equal(key.raw, undefined);
-    assert.ok(view.chain?.ok, view.chain?.errors.join(' '));
+    assert.equal(view.chain?.status, 'ordered', JSON.stringify(view.chain?.errors));
     assert.deepEqual(view.chain?.links.map((l) => l.objectId), [leaf.id, ca.id]);
+    assert.deepEqual(view.chain?.links.map((l) => l.signatureValid), [true, true]);
     assert.ok(!JSON.stringify(view).includes(pass));
     assertNoKeyMaterial(view, readFileSync(t.path('server.key'), 'utf8'));
   });

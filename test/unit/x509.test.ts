@@ -3,13 +3,16 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CertificateModel, Decoded } from '../../src/core/model';
 import { PkiError } from '../../src/core/model';
 import { decodeName, escapeValue } from '../../src/core/names';
 import { OID_NAMES, oidName } from '../../src/core/oids';
-import { readRoot } from '../../src/core/asn1';
+import { children, readRoot, readTlv } from '../../src/core/asn1';
+import { lintCertificate } from '../../src/core/lint';
+import { explicitCurve, spkiInfo } from '../../src/core/publicKey';
+import { formatObject } from '../../src/core/report';
 import { clearSelfSignedCache, decodeCertificate, decodeCrl, decodeCsr } from '../../src/core/x509';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
@@ -548,5 +551,288 @@ describe('malformed input gives a clean PkiError, never a crash or a hang', () =
     t.diagnostic(`${models} models, ${errors} PkiErrors in ${Date.now() - start} ms`);
     assert.ok(models > 0 && errors > 0, `models ${models}, errors ${errors}`);
     assert.ok(Date.now() - start < 10_000, 'fuzzing took too long');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 12: what OpenSSL reads and this reader rejected, or showed as other characters.
+
+/** DER TLV with a one- or two-octet tag and any length (for hand-built structures). */
+function tlv(tag: number | number[], ...body: Buffer[]): Buffer {
+  const b = Buffer.concat(body);
+  const len = b.length < 0x80 ? [b.length] : b.length < 0x100 ? [0x81, b.length] : [0x82, b.length >> 8, b.length & 0xff];
+  return Buffer.concat([Buffer.from([...(Array.isArray(tag) ? tag : [tag]), ...len]), b]);
+}
+
+/** A copy of a SIGNED structure (certificate, CSR, CRL) whose signature BIT STRING claims `n` unused bits. */
+function withUnusedBits(der: Buffer, n = 1): Buffer {
+  const sig = children(der, readRoot(der))[2];
+  assert.equal(sig.tag, 0x03, 'the third element is the signature BIT STRING');
+  assert.equal(der[sig.contentStart], 0, 'openssl wrote no unused bits');
+  const out = Buffer.from(der);
+  out[sig.contentStart] = n;
+  return out;
+}
+
+const sha256Of = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+describe('explicit EC parameters (issue 12)', () => {
+  const cases: [string, string, number][] = [
+    ['prime256v1', 'P-256', 256],
+    ['secp384r1', 'P-384', 384],
+    ['secp521r1', 'P-521', 521],
+    ['secp256k1', 'secp256k1', 256],
+  ];
+
+  for (const [name, curve, size] of cases) {
+    it(`a certificate signed with an explicit-parameters ${name} key decodes in full, names the curve, and lints`, () => {
+      openssl(['ecparam', '-name', name, '-genkey', '-noout', '-param_enc', 'explicit', '-out', p(`x-${name}.key`)]);
+      assert.match(openssl(['ec', '-in', p(`x-${name}.key`), '-noout', '-text']), /Field Type: prime-field/, 'openssl wrote explicit parameters');
+      openssl(['req', '-x509', '-new', '-key', p(`x-${name}.key`), '-subj', `/CN=explicit ${name}`, '-days', '30', '-out', p(`x-${name}.crt`)]);
+      const der = certDer(p(`x-${name}.crt`));
+      const c = decodeCertificate(der, NOW);
+      assert.equal(c.subject.text, `CN=explicit ${name}`);
+      assert.equal(c.serialNumber, openssl(['x509', '-in', p(`x-${name}.crt`), '-noout', '-serial']).split('=')[1].trim().toLowerCase().replace(/^(00)+(?=.)/, ''));
+      assert.equal(c.fingerprints.sha256, fingerprint(p(`x-${name}.crt`), 'sha256'));
+      assert.equal(c.publicKey.algorithm, 'EC');
+      assert.equal(c.publicKey.curve, curve);
+      assert.equal(c.publicKey.size, size);
+      assert.equal(c.publicKey.explicitParameters, true);
+      const spki = opensslBytes(['pkey', '-pubin', '-outform', 'DER'], openssl(['x509', '-in', p(`x-${name}.crt`), '-noout', '-pubkey']));
+      assert.equal(c.publicKey.spkiSha256, sha256Of(spki));
+      assert.match(formatObject({ ...c, index: 0, encoding: 'der' }), new RegExp(`Public key: +EC ${curve} \\(${size} bits, explicit parameters\\)`));
+      const lint = lintCertificate(der).find((f) => f.code === 'explicit-ec-parameters');
+      assert.equal(lint?.severity, 'error');
+      assert.match(lint?.message ?? '', new RegExp(`^explicit EC parameters: rejected by modern TLS libraries \\(the key spells out ${curve} instead of naming it\\)$`));
+      // A CSR with the same key decodes too.
+      const csr = decodeCsr(opensslBytes(['req', '-new', '-key', p(`x-${name}.key`), '-subj', '/CN=x', '-outform', 'DER']));
+      assert.equal(csr.publicKey.curve, curve);
+      assert.equal(csr.publicKey.explicitParameters, true);
+      assert.equal(csr.signatureValid, true);
+    });
+  }
+
+  it('a compressed base point names the curve too; a named-curve key has no explicitParameters flag', () => {
+    openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-param_enc', 'explicit', '-out', p('xc.key')]);
+    const spki = opensslBytes(['ec', '-in', p('xc.key'), '-param_enc', 'explicit', '-conv_form', 'compressed', '-pubout', '-outform', 'DER']);
+    assert.match(openssl(['asn1parse', '-inform', 'DER'], spki), /d=3 .*OCTET STRING +\[HEX DUMP\]:0[23][0-9A-F]{64}\n/, 'G is compressed');
+    const info = spkiInfo(spki);
+    assert.equal(info.curve, 'P-256');
+    assert.equal(info.explicitParameters, true);
+    assert.equal(info.spkiSha256, sha256Of(spki));
+    const named = decodeCsr(read(p('csr-ec.der')));
+    assert.equal(named.publicKey.curve, 'P-384');
+    assert.equal('explicitParameters' in named.publicKey, false);
+  });
+
+  it('the named-curve table equals what openssl spells out for every curve; other parameters stay unnamed', () => {
+    const names: [string, string, number][] = [
+      ['prime256v1', 'P-256', 256], ['secp384r1', 'P-384', 384], ['secp521r1', 'P-521', 521], ['secp256k1', 'secp256k1', 256],
+      ['prime192v1', 'P-192', 192], ['secp224r1', 'P-224', 224],
+      ['brainpoolP256r1', 'brainpoolP256r1', 256], ['brainpoolP384r1', 'brainpoolP384r1', 384], ['brainpoolP512r1', 'brainpoolP512r1', 512],
+    ];
+    for (const [name, curve, size] of names) {
+      const der = opensslBytes(['ecparam', '-name', name, '-param_enc', 'explicit', '-outform', 'DER']);
+      assert.deepEqual(explicitCurve(der, readRoot(der)), { name: curve, size }, name);
+      const compressed = opensslBytes(['ecparam', '-name', name, '-param_enc', 'explicit', '-conv_form', 'compressed', '-outform', 'DER']);
+      assert.notEqual(compressed.length, der.length, `${name}: G compressed`);
+      assert.deepEqual(explicitCurve(compressed, readRoot(compressed)), { name: curve, size }, `${name}, G compressed`);
+      // The order n is the fifth element: change its last byte and the parameters name no curve.
+      const order = children(der, readRoot(der))[4];
+      const other = Buffer.from(der);
+      other[order.end - 1] ^= 0x02;
+      assert.deepEqual(explicitCurve(other, readRoot(other)), { name: 'explicit parameters', size }, `${name} with another order`);
+    }
+    // Malformed parameters: one line naming the field.
+    const der = opensslBytes(['ecparam', '-name', 'prime256v1', '-param_enc', 'explicit', '-outform', 'DER']);
+    const broken = Buffer.from(der);
+    broken[children(der, readRoot(der))[3].start] = 0x05;
+    assert.match(throwsPki(() => explicitCurve(broken, readRoot(broken)), 'bad G').message, /^explicit EC parameters: ASN\.1: expected the base point G \(OCTET STRING\)/);
+    // A binary-field curve: no named curve here, the size is the field degree.
+    const binary = opensslBytes(['ecparam', '-name', 'sect283k1', '-param_enc', 'explicit', '-outform', 'DER']);
+    assert.deepEqual(explicitCurve(binary, readRoot(binary)), { name: 'explicit parameters', size: 283 });
+  });
+});
+
+describe('a signature BIT STRING with unused bits (issue 12)', () => {
+  const DEFECT = 'signature BIT STRING has unused bits: the signature is invalid';
+
+  before(() => {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ub.key'), '-out', p('ub.crt'), '-subj', '/CN=unused bits', '-days', '30',
+      '-addext', 'subjectAltName=DNS:ub.example', '-addext', 'basicConstraints=critical,CA:TRUE']);
+    openssl(['req', '-new', '-key', p('ub.key'), '-subj', '/CN=unused bits csr', '-addext', 'subjectAltName=DNS:csr.ub.example', '-outform', 'DER', '-out', p('ub.csr.der')]);
+    write(p('ub-index.txt'), 'R\t301231235959Z\t240101000000Z,keyCompromise\t1234\tunknown\t/CN=one\n');
+    write(p('ub-crlnumber'), '07\n');
+    write(p('ub-ca.cnf'), `[ca]\ndefault_ca = c\n[c]\ndatabase = ${p('ub-index.txt')}\ncrlnumber = ${p('ub-crlnumber')}\ndefault_md = sha256\ndefault_crl_days = 7\n`);
+    openssl(['ca', '-gencrl', '-config', p('ub-ca.cnf'), '-keyfile', p('ub.key'), '-cert', p('ub.crt'), '-out', p('ub.crl')]);
+  });
+
+  it('a certificate: every field still decodes, the model, the report and the lint say the signature is invalid', () => {
+    const good = certDer(p('ub.crt'));
+    const bad = withUnusedBits(good);
+    const g = decodeCertificate(good, NOW);
+    const b = decodeCertificate(bad, NOW);
+    assert.equal(g.signatureDefect, undefined);
+    assert.equal(g.selfSigned, true);
+    assert.equal(b.signatureDefect, 'unused-bits');
+    assert.equal(b.selfSigned, false);
+    for (const f of ['subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'publicKey', 'signatureAlgorithm', 'subjectAltNames', 'isCA', 'extensions'] as const) {
+      assert.deepEqual(b[f], g[f], f);
+    }
+    const report = formatObject({ ...b, index: 0, encoding: 'der' });
+    assert.match(report, new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
+    assert.match(report, /Subject: +CN=unused bits/);
+    assert.ok(!formatObject({ ...g, index: 0, encoding: 'der' }).includes('INVALID'));
+    assert.deepEqual(lintCertificate(bad).filter((f) => f.code === 'invalid-signature-encoding').map((f) => [f.severity, f.message]), [['error', DEFECT]]);
+    assert.equal(lintCertificate(good).some((f) => f.code === 'invalid-signature-encoding'), false);
+    assert.equal(JSON.parse(JSON.stringify(b)).signatureDefect, 'unused-bits');
+  });
+
+  it('a CSR: decoded, signatureValid false with the reason (openssl refuses the bits left too)', () => {
+    const good = read(p('ub.csr.der'));
+    const bad = withUnusedBits(good);
+    write(p('ub-bad.csr.der'), bad);
+    const g = decodeCsr(good);
+    const b = decodeCsr(bad);
+    assert.equal(g.signatureValid, true);
+    assert.equal(g.signatureDefect, undefined);
+    assert.equal(b.signatureValid, false);
+    assert.equal(b.signatureDefect, 'unused-bits');
+    assert.deepEqual(b.subjectAltNames, [{ type: 'dns', value: 'csr.ub.example' }]);
+    assert.equal(b.subject.text, 'CN=unused bits csr');
+    assert.match(formatObject({ ...b, index: 0, encoding: 'der' }), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
+    const verdict = spawnSync('openssl', ['req', '-in', p('ub-bad.csr.der'), '-inform', 'DER', '-noout', '-verify'], { encoding: 'utf8' }).stderr;
+    assert.match(verdict, /invalid bit string bits left/);
+  });
+
+  it('a CRL: issuer, number and revoked entries decoded, the signature reported invalid', () => {
+    const good = opensslBytes(['crl', '-in', p('ub.crl'), '-outform', 'DER']);
+    const bad = withUnusedBits(good, 7);
+    const g = decodeCrl(good);
+    const b = decodeCrl(bad);
+    assert.equal(g.signatureDefect, undefined);
+    assert.equal(b.signatureDefect, 'unused-bits');
+    assert.equal(b.issuer.text, 'CN=unused bits');
+    assert.equal(b.crlNumber, '07');
+    assert.deepEqual(b.revoked, g.revoked);
+    assert.deepEqual(b.revoked.map((r) => r.serialNumber), ['1234']);
+    assert.match(formatObject({ ...b, index: 0, encoding: 'der' }), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
+  });
+});
+
+describe('IA5String names holding bytes outside ASCII (issue 12)', () => {
+  let der: Buffer;
+
+  before(() => {
+    // openssl copies the configuration's UTF-8 bytes into the IA5Strings as they are.
+    write(p('utf8-san.cnf'), Buffer.from('[req]\ndistinguished_name=dn\n[dn]\n[ext]\nsubjectAltName=DNS:biztosítás.hu,DNS:ok.example,email:jörg@example.com,URI:https://bücher.example/x\ncrlDistributionPoints=URI:http://crl.bücher.example/ca.crl\n', 'utf8'));
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', p('utf8-san.key'), '-subj', '/CN=utf8 san', '-config', p('utf8-san.cnf'), '-extensions', 'ext', '-days', '30', '-out', p('utf8-san.crt')]);
+    der = certDer(p('utf8-san.crt'));
+  });
+
+  it('SANs and CRL distribution points are shown escaped (\\xc3\\xad), never as other characters, and flagged', () => {
+    assert.match(openssl(['x509', '-in', p('utf8-san.crt'), '-noout', '-ext', 'subjectAltName']), /DNS:biztosítás\.hu/, 'the bytes are UTF-8');
+    const c = decodeCertificate(der, NOW);
+    assert.deepEqual(c.subjectAltNames, [
+      { type: 'dns', value: 'biztos\\xc3\\xadt\\xc3\\xa1s.hu', invalidIa5String: true },
+      { type: 'dns', value: 'ok.example' },
+      { type: 'email', value: 'j\\xc3\\xb6rg@example.com', invalidIa5String: true },
+      { type: 'uri', value: 'https://b\\xc3\\xbccher.example/x', invalidIa5String: true },
+    ]);
+    assert.deepEqual(c.crlDistributionPoints, ['http://crl.b\\xc3\\xbccher.example/ca.crl']);
+    assert.equal(c.extensions.find((e) => e.name === 'subjectAltName')?.text, 'DNS:biztos\\xc3\\xadt\\xc3\\xa1s.hu, DNS:ok.example, email:j\\xc3\\xb6rg@example.com, URI:https://b\\xc3\\xbccher.example/x');
+    const report = formatObject({ ...c, index: 0, encoding: 'der' });
+    assert.ok(report.includes('DNS:biztos\\xc3\\xadt\\xc3\\xa1s.hu (not IA5String), DNS:ok.example,'), report);
+    assert.ok(!/[^\x20-\x7e\n]/.test(report.replace(/—/g, '')), 'nothing but ASCII in the report');
+    const lint = lintCertificate(der).filter((f) => f.code === 'san-not-ia5string');
+    assert.deepEqual(lint.map((f) => f.message), [
+      'SAN is not valid IA5String: DNS "biztos\\xc3\\xadt\\xc3\\xa1s.hu" holds bytes outside ASCII (shown as \\xNN); clients reject or mismatch it',
+      'SAN is not valid IA5String: email "j\\xc3\\xb6rg@example.com" holds bytes outside ASCII (shown as \\xNN); clients reject or mismatch it',
+      'SAN is not valid IA5String: URI "https://b\\xc3\\xbccher.example/x" holds bytes outside ASCII (shown as \\xNN); clients reject or mismatch it',
+    ]);
+    assert.ok(lint.every((f) => f.severity === 'error'));
+  });
+
+  it('control characters are escaped and a backslash doubled, so the text is unambiguous (still valid IA5)', () => {
+    const good = certDer(p('rsa.crt'));
+    const at = good.indexOf(Buffer.from('\x82\x0bexample.com', 'latin1')) + 2;
+    assert.ok(at > 2, 'the DNS SAN example.com (11 bytes)');
+    const bad = Buffer.from(good);
+    Buffer.from([0x5c, 0x07, 0x7f, 0x41, 0x78, 0x5c, 0x78, 0x34, 0x31, 0x0a, 0x2e]).copy(bad, at);
+    const c = decodeCertificate(bad, NOW);
+    assert.deepEqual(c.subjectAltNames[0], { type: 'dns', value: '\\\\\\x07\\x7fAx\\\\x41\\x0a.' });
+    assert.equal(lintCertificate(bad).some((f) => f.code === 'san-not-ia5string'), false);
+  });
+});
+
+describe('ASN.1 high tag numbers (issue 12)', () => {
+  it('reads the long form, [APPLICATION 32] to tag numbers of four octets, with contextNumber and tagText', () => {
+    const t = readTlv(Buffer.from([0x7f, 0x20, 0x00]), 0);
+    assert.deepEqual(t, { tag: 0x7f, highTagNumber: 32, start: 0, contentStart: 3, end: 3 });
+    const ctx = readTlv(Buffer.from([0xbf, 0x81, 0x48, 0x01, 0x05]), 0);
+    assert.equal(ctx.highTagNumber, 200);
+    assert.equal(ctx.end, 5);
+    const big = readTlv(Buffer.from([0x5f, 0xff, 0xff, 0xff, 0x7f, 0x00]), 0);
+    assert.equal(big.highTagNumber, 2 ** 28 - 1);
+  });
+
+  it('stays strict: non-minimal, leading-zero, oversized and truncated tags are one-line PkiErrors', () => {
+    const cases: [number[], RegExp][] = [
+      [[0x1f, 0x1e, 0x00], /tag number 30 in the long form at offset 0 \(not DER\)/],
+      [[0x1f, 0x80, 0x21, 0x00], /leading zero octet at offset 0/],
+      [[0x1f, 0x81, 0x80, 0x80, 0x80, 0x00, 0x00], /tag number too large at offset 0/],
+      [[0x1f, 0x81], /truncated tag at offset 0/],
+      [[0x1f], /truncated tag at offset 0/],
+      [[0x7f, 0x20], /truncated length/],
+    ];
+    for (const [bytes, message] of cases) {
+      const e = throwsPki(() => readTlv(Buffer.from(bytes), 0), bytes.join(','));
+      assert.match(e.message, message);
+    }
+  });
+
+  it('a CSR whose attributes use a high tag number decodes, lists them, and verifies (as openssl says)', () => {
+    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ht.key'), '-subj', '/CN=high tag', '-addext', 'subjectAltName=DNS:ht.example', '-outform', 'DER', '-out', p('ht-base.csr')]);
+    const base = read(p('ht-base.csr'));
+    const info = children(base, readRoot(base))[0];
+    const [version, subject, spki, attrs] = children(base, info);
+    const exts = base.subarray(attrs.contentStart, attrs.end); // openssl's extensionRequest attribute
+    const oid = (hex: string) => tlv(0x06, Buffer.from(hex, 'hex'));
+    const attributes = tlv(0xa0,
+      tlv(0x30, oid('2a03040506'), tlv(0x31, tlv([0x7f, 0x20]))), // 1.2.3.4.5.6 { [APPLICATION 32] }
+      tlv(0x30, oid('2a864886f70d010907'), tlv(0x31, tlv(0x0c, Buffer.from('s3cret')))), // challengePassword
+      exts);
+    const whole = (t: { start: number; end: number }) => base.subarray(t.start, t.end);
+    const cri = tlv(0x30, whole(version), whole(subject), whole(spki), attributes);
+    const signature = sign('sha256', cri, read(p('ht.key')));
+    const csr = tlv(0x30, cri, tlv(0x30, oid('2a864886f70d01010b'), Buffer.from([0x05, 0x00])), tlv(0x03, Buffer.from([0]), signature));
+    write(p('ht.csr'), csr);
+    assert.match(spawnSync('openssl', ['req', '-in', p('ht.csr'), '-inform', 'DER', '-noout', '-verify'], { encoding: 'utf8' }).stderr, /verify OK/);
+
+    const r = decodeCsr(csr);
+    assert.equal(r.signatureValid, true);
+    assert.equal(r.subject.text, 'CN=high tag');
+    assert.deepEqual(r.subjectAltNames, [{ type: 'dns', value: 'ht.example' }]);
+    assert.deepEqual(r.attributes, [
+      { oid: '1.2.3.4.5.6', values: ['[APPLICATION 32] #7f2000'] },
+      { oid: '1.2.840.113549.1.9.7', name: 'challengePassword', values: ['s3cret'] },
+    ]);
+    const report = formatObject({ ...r, index: 0, encoding: 'der' });
+    assert.match(report, /Attributes:\n {4}1\.2\.3\.4\.5\.6: \[APPLICATION 32\] #7f2000\n {4}challengePassword \(1\.2\.840\.113549\.1\.9\.7\): s3cret\n/);
+  });
+});
+
+describe('truncated structures (found by the differential fuzz of issue 12)', () => {
+  it('an element missing from a SEQUENCE is a PkiError naming it, never a TypeError', () => {
+    assert.match(throwsPki(() => spkiInfo(Buffer.from([0x30, 0x05, 0x30, 0x00, 0x03, 0x01, 0x00])), 'empty algorithm').message, /^ASN\.1: expected an OBJECT IDENTIFIER, but the structure ends before it$/);
+    // A P-384 certificate whose SPKI AlgorithmIdentifier claims to be empty: its OID and curve become siblings.
+    const good = certDer(p('p384.crt'));
+    const at = good.indexOf(Buffer.from('30763010', 'hex'));
+    assert.ok(at > 0, 'the P-384 SubjectPublicKeyInfo');
+    const bad = Buffer.from(good);
+    bad[at + 3] = 0x00;
+    const e = throwsPki(() => decodeCertificate(bad, NOW), 'empty SPKI algorithm');
+    assert.doesNotMatch(e.message, /Cannot read|undefined/);
+    assert.match(e.message, /^certificate: /);
   });
 });

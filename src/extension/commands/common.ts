@@ -36,7 +36,7 @@ export class UserError extends Error {
 // The engine, loaded on first use (activation stays cheap).
 
 export async function loadCore() {
-  const [dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, verify, x509] = await Promise.all([
+  const [dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, trustStore, verify, x509] = await Promise.all([
     import('../../core/dn'),
     import('../../core/issue'),
     import('../../core/keygen'),
@@ -46,10 +46,11 @@ export async function loadCore() {
     import('../../core/pkcs12'),
     import('../../core/publicKey'),
     import('../../core/read'),
+    import('../../core/trustStore'),
     import('../../core/verify'),
     import('../../core/x509'),
   ]);
-  return { dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, verify, x509 };
+  return { dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, trustStore, verify, x509 };
 }
 
 export type Core = Awaited<ReturnType<typeof loadCore>>;
@@ -121,6 +122,10 @@ export interface Remembered {
   days?: number;
   profile?: string;
   p12Format?: 'modern' | 'legacy';
+  /** Verify Certificate Chain's trust anchors: `system`, or the URI of a CA file. */
+  verifyAnchor?: string;
+  /** Verify Certificate Chain's revocation source: `none`, or the URI of a CRL file. */
+  verifyCrl?: string;
 }
 
 const MEMORY_KEY = 'tlsWorkbench.commands.remembered';
@@ -170,6 +175,10 @@ export function privateKeys(f: PkiFile): ObjectInfo[] {
 
 export function csrs(f: PkiFile): ObjectInfo[] {
   return f.objects.filter((o) => o.csr);
+}
+
+export function crls(f: PkiFile): ObjectInfo[] {
+  return f.objects.filter((o) => o.raw.kind === 'crl');
 }
 
 export function isPkcs12(f: PkiFile): boolean {

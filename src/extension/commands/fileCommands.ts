@@ -1,11 +1,10 @@
-// Working on existing files: Convert PEM ↔ DER, Verify Certificate Chain…, Check Key Matches Certificate…,
-// Copy Thumbprint (SHA-1) and Copy SHA-256 Fingerprint — `tlsw convert` and `tlsw verify`, plus the
-// clipboard helpers Windows users need (`netsh http add sslcert certhash=<thumbprint>`).
+// Working on existing files: Convert PEM ↔ DER, Check Key Matches Certificate…, Copy Thumbprint (SHA-1) and
+// Copy SHA-256 Fingerprint — `tlsw convert`, plus the clipboard helpers Windows users need (`netsh http add
+// sslcert certhash=<thumbprint>`). Verify Certificate Chain… is in verifyCommand.ts.
 
 import * as vscode from 'vscode';
-import type { ChainCheck } from '../../core/verify';
 import type { ObjectInfo, PkiFile } from './common';
-import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, sentence, targetOf } from './common';
+import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';
 import { baseName, outputUri, parentFolder } from '../util/outputs';
 import type { FilePick } from './steps';
@@ -68,57 +67,6 @@ export async function copyFingerprint(context: vscode.ExtensionContext, arg: unk
   await vscode.env.clipboard.writeText(value);
   void vscode.window.showInformationMessage(`Copied the ${what} of ${certLabel(cert.cert!)} (${chosen.file.name}): ${value}`);
   return value;
-}
-
-// ------------------------------------------------------------------------------------------------------
-// Verify Certificate Chain…
-
-export async function verifyChain(context: vscode.ExtensionContext, arg: unknown): Promise<ChainCheck | undefined> {
-  const session = await Session.create(context);
-  const chosen = await fileArg(session, arg, 'Verify Certificate Chain', { ...CERT_PICK, placeholder: 'The certificate whose chain to verify' });
-  if (!chosen) return undefined;
-  const { file } = chosen;
-  const cert = await oneCertificate(file, chosen.index, 'Verify Certificate Chain', 'Which certificate to verify?');
-  // Trust: the other certificates of the file and every CA certificate of the workspace.
-  const pool = new Map<string, Uint8Array>();
-  const add = (c: ObjectInfo) => {
-    if (c.cert) pool.set(c.cert.fingerprints.sha256, c.raw.der);
-  };
-  certificates(file).filter((c) => c !== cert).forEach(add);
-  for (const f of await session.files.all()) certificates(f).filter((c) => c.cert?.isCA).forEach(add);
-  return verifyAgainst(session, file, cert, pool);
-}
-
-async function verifyAgainst(session: Session, file: PkiFile, cert: ObjectInfo, pool: Map<string, Uint8Array>): Promise<ChainCheck> {
-  let result: ChainCheck;
-  try {
-    result = session.core.verify.verifyChain(cert.raw.der, [...pool.values()]);
-  } catch (e) {
-    throw new UserError(`${file.name}: ${messageOf(e)}.`);
-  }
-  const chooseCa = {
-    title: 'Choose CA File…',
-    run: async () => {
-      const uris = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Trust', filters: { 'CA certificates': ['crt', 'pem', 'cer', 'der'], 'All files': ['*'] } });
-      if (!uris?.length) return;
-      try {
-        for (const u of uris) certificates(await session.read(u)).forEach((c) => pool.set(c.cert!.fingerprints.sha256, c.raw.der));
-        await verifyAgainst(session, file, cert, pool);
-      } catch (e) {
-        void vscode.window.showErrorMessage(sentence(e));
-      }
-    },
-  };
-  if (result.ok) {
-    const path = result.chain.map((l) => l.subject.match(/(?:^|, )CN=([^,]+)/)?.[1] ?? l.subject).join(' ← ');
-    void vscode.window.showInformationMessage(`${file.name}: the chain verifies (${path}).`);
-  } else {
-    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more problem${result.errors.length > 2 ? 's' : ''})` : '';
-    const first = result.errors[0].replace(/\.$/, '');
-    const buttons = /not among/.test(result.errors.join(' ')) ? [chooseCa] : [];
-    void Promise.resolve(vscode.window.showErrorMessage(`${file.name}: ${first}${more}.`, ...buttons.map((b) => b.title))).then((picked) => buttons.find((b) => b.title === picked)?.run());
-  }
-  return result;
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -238,6 +186,7 @@ const LABELS: Record<string, string> = {
   'csr': 'CERTIFICATE REQUEST',
   'crl': 'X509 CRL',
   'dh-parameters': 'DH PARAMETERS',
+  'dsa-parameters': 'DSA PARAMETERS',
 };
 
 function pemLabelFor(session: Session, o: ObjectInfo): string | undefined {
@@ -246,7 +195,7 @@ function pemLabelFor(session: Session, o: ObjectInfo): string | undefined {
   if (o.raw.kind === 'private-key' && k?.kind === 'private-key') {
     return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
   }
-  if (o.raw.kind === 'public-key') return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
+  if (o.raw.kind === 'public-key') return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : k?.kind === 'public-key' && k.format === 'traditional-dsa' ? 'DSA PUBLIC KEY' : 'PUBLIC KEY';
   return undefined;
 }
 

@@ -75,7 +75,11 @@ async function afterCertificate(session: Session, s: ExportState): Promise<void>
   s.includeChain ??= s.chain.length > 0;
 }
 
-/** The issuers of `cert` (nearest first), from its own file and the CA certificates of the workspace. */
+/**
+ * The issuers of `cert` (nearest first) to put in the keystore, from its own file and the CA certificates of the
+ * workspace. The path comes from the engine's path building: the self-signed CAs end it, the others are
+ * intermediates. This picks what to include, it does not say the chain is trusted (Verify does that).
+ */
 export async function findChain(session: Session, file: PkiFile, cert: ObjectInfo): Promise<ObjectInfo[]> {
   if (!cert.cert || cert.cert.selfSigned) return [];
   const pool = new Map<string, ObjectInfo>();
@@ -85,11 +89,15 @@ export async function findChain(session: Session, file: PkiFile, cert: ObjectInf
   }
   pool.delete(cert.cert.fingerprints.sha256);
   if (pool.size === 0) return [];
+  const candidates = [...pool.values()];
   try {
-    const check = session.core.verify.verifyChain(cert.raw.der, [...pool.values()].map((c) => c.raw.der));
+    const check = session.core.verify.validatePath(cert.raw.der, {
+      anchors: candidates.filter((c) => c.cert!.selfSigned).map((c) => c.raw.der),
+      intermediates: candidates.filter((c) => !c.cert!.selfSigned).map((c) => c.raw.der),
+    });
     return check.chain
       .slice(1)
-      .map((l) => pool.get(l.fingerprintSha256))
+      .map((l) => pool.get(l.fingerprints.sha256))
       .filter((c): c is ObjectInfo => c !== undefined);
   } catch {
     return [];

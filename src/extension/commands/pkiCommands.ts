@@ -7,9 +7,15 @@
 // whether a key matches) so other features and the tests can build on it; undefined when cancelled.
 
 import * as vscode from 'vscode';
+import type { ReportDocuments } from '../inspector/reportDocuments';
 import { Cancelled, UserError, sentence } from './common';
 
-type Handler = (context: vscode.ExtensionContext, arg: unknown) => Promise<unknown>;
+/** What the commands share with other features: the read-only report documents (Verify's "Show Details"). */
+export interface CommandServices {
+  reports: ReportDocuments;
+}
+
+type Handler = (context: vscode.ExtensionContext, arg: unknown, services: CommandServices) => Promise<unknown>;
 
 /** Command id → handler, loaded on first use (activation only registers). */
 const COMMANDS: Record<string, Handler> = {
@@ -25,7 +31,7 @@ const COMMANDS: Record<string, Handler> = {
   'tlsWorkbench.exportPkcs12': async (c, a) => (await import('./pkcs12Commands')).exportPkcs12(c, a),
   'tlsWorkbench.importPkcs12': async (c, a) => (await import('./pkcs12Commands')).importPkcs12(c, a),
   'tlsWorkbench.convert': async (c, a) => (await import('./fileCommands')).convert(c, a),
-  'tlsWorkbench.verifyChain': async (c, a) => (await import('./fileCommands')).verifyChain(c, a),
+  'tlsWorkbench.verifyChain': async (c, a, x) => (await import('./verifyCommand')).verifyChain(c, a, x.reports),
   'tlsWorkbench.checkKeyMatch': async (c, a) => (await import('./fileCommands')).checkKeyMatch(c, a),
   'tlsWorkbench.copyThumbprint': async (c, a) => (await import('./fileCommands')).copyFingerprint(c, a, 'sha1'),
   'tlsWorkbench.copySha256': async (c, a) => (await import('./fileCommands')).copyFingerprint(c, a, 'sha256'),
@@ -34,16 +40,16 @@ const COMMANDS: Record<string, Handler> = {
 export class PkiCommands {
   static readonly ids = Object.keys(COMMANDS);
 
-  static register(context: vscode.ExtensionContext): void {
+  static register(context: vscode.ExtensionContext, services: CommandServices): void {
     for (const [id, handler] of Object.entries(COMMANDS)) {
-      context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => run(context, handler, arg)));
+      context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => run(context, handler, arg, services)));
     }
   }
 }
 
-async function run(context: vscode.ExtensionContext, handler: Handler, arg: unknown): Promise<unknown> {
+async function run(context: vscode.ExtensionContext, handler: Handler, arg: unknown, services: CommandServices): Promise<unknown> {
   try {
-    return await handler(context, arg);
+    return await handler(context, arg, services);
   } catch (e) {
     if (e instanceof Cancelled) return undefined;
     report(e);

@@ -62,6 +62,8 @@ export interface FilePick<S> {
   placeholder: string;
   /** What the chosen file must hold. */
   filter: (f: PkiFile) => boolean;
+  /** What a browsed file must hold, when more is accepted than the workspace files listed (default: `filter`). */
+  accept?: (f: PkiFile) => boolean;
   /** Shown when a browsed file fails the filter: "… holds no certificate signing request". */
   mismatch: string;
   describe: (f: PkiFile) => string;
@@ -128,7 +130,7 @@ export function pickFileStep<S>(session: Session, o: FilePick<S>): WizardStep<S>
             void vscode.window.showErrorMessage(sentence(e));
             continue;
           }
-          if (!o.filter(file)) {
+          if (!(o.accept ?? o.filter)(file)) {
             void vscode.window.showErrorMessage(`${file.name} ${o.mismatch}.`);
             continue;
           }

@@ -1,5 +1,6 @@
 // The Certificate Explorer: the "TLS Workbench" activity bar container's sections (Workspace, Certificate
-// Authorities), its commands (refresh, reveal in Explorer, sign with this CA), the expiry file decorations,
+// Authorities), its commands (refresh, reveal in Explorer, sign with this CA, verify a certificate against this
+// CA), the expiry file decorations,
 // the expiry status bar item and the `tlsWorkbench.pemFiles` context key — all fed by one WorkspaceIndex.
 //
 // Registration is cheap: the scanner (and the engine behind it) loads when the first scan starts, just after
@@ -19,6 +20,7 @@ export class CertificateExplorer implements vscode.Disposable {
   static readonly refreshCommand = 'tlsWorkbench.explorer.refresh';
   static readonly revealCommand = 'tlsWorkbench.explorer.revealInExplorer';
   static readonly signWithCaCommand = 'tlsWorkbench.explorer.signWithCa';
+  static readonly verifyWithCaCommand = 'tlsWorkbench.explorer.verifyWithCa';
 
   readonly index = new WorkspaceIndex();
   /** One per view; a new section (e.g. ecFlow) is added here. */
@@ -59,6 +61,7 @@ export class CertificateExplorer implements vscode.Disposable {
       vscode.commands.registerCommand(CertificateExplorer.refreshCommand, () => this.refresh()),
       vscode.commands.registerCommand(CertificateExplorer.revealCommand, (arg?: unknown) => this.reveal(arg)),
       vscode.commands.registerCommand(CertificateExplorer.signWithCaCommand, (arg?: unknown) => this.signWithCa(arg)),
+      vscode.commands.registerCommand(CertificateExplorer.verifyWithCaCommand, (arg?: unknown) => this.verifyWithCa(arg)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tlsWorkbench.scan') || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('tlsWorkbench.maxFileSizeMB')) {
           this.index.watch();
@@ -92,6 +95,14 @@ export class CertificateExplorer implements vscode.Disposable {
   private async signWithCa(arg: unknown): Promise<unknown> {
     const uri = uriOf(arg);
     return vscode.commands.executeCommand('tlsWorkbench.signCsr', uri);
+  }
+
+  /** "Verify Chain Against This CA…": Verify Certificate Chain, with this CA certificate as the trust anchor. */
+  private async verifyWithCa(arg: unknown): Promise<unknown> {
+    const uri = uriOf(arg);
+    if (!uri) return undefined;
+    const sha256 = (arg as { sha256?: unknown } | undefined)?.sha256;
+    return vscode.commands.executeCommand('tlsWorkbench.verifyChain', { anchor: { uri, sha256: typeof sha256 === 'string' ? sha256 : undefined } });
   }
 
   private onIndexChanged(): void {

@@ -26,6 +26,7 @@ const KIND_ICONS: Record<FileKind, string> = {
   'pkcs12': 'package',
   'crl': 'circle-slash',
   'dh-parameters': 'symbol-constant',
+  'dsa-parameters': 'symbol-constant',
   'too-large': 'warning',
   'unreadable': 'error',
   'broken': 'error',
@@ -53,6 +54,8 @@ export function objectDescription(core: ScanCore, o: ScannedObject, now: Date, w
       return ['CRL', o.issuerCommonName ?? o.issuer ?? ''].filter(Boolean).join(' · ');
     case 'dh-parameters':
       return 'DH parameters';
+    case 'dsa-parameters':
+      return 'DSA parameters';
   }
 }
 
@@ -88,6 +91,7 @@ const KIND_NAMES: Record<string, [string, string]> = {
   'pkcs12': ['keystore', 'keystores'],
   'crl': ['CRL', 'CRLs'],
   'dh-parameters': ['DH parameter set', 'DH parameter sets'],
+  'dsa-parameters': ['DSA parameter set', 'DSA parameter sets'],
 };
 
 function plural(n: number, names: [string, string] | string): string {

@@ -1,11 +1,13 @@
 // The host side of one inspector editor: reads the file, builds the view (src/webview/viewModel.ts), sends it
-// to the webview, answers its requests (unlock, copy, text report) and refreshes when the file changes.
+// to the webview, answers its requests (unlock, copy, text report, verify the chain against trust anchors the
+// user chooses) and refreshes when the file changes.
 //
 // Secrets: a password from the webview is used for one decode and dropped; it is never stored, logged or sent
 // back, and error messages never contain it.
 
 import * as vscode from 'vscode';
 import type { ReadResult } from '../../core/model';
+import type { ChainCheck } from '../../core/verify';
 import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
 import type { HostToWebview, InspectorRequest } from '../../webview/protocol';
 import { MessageType, parseWebviewMessage, respond } from '../../webview/protocol';
@@ -22,6 +24,8 @@ export class InspectorPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private view: InspectorView | undefined;
   private result: ReadResult | undefined;
+  /** The certificates of the view's chain section, leaf first (what "Verify against a trust anchor…" verifies). */
+  private chainDers: Uint8Array[] | undefined;
   private webviewReady = false;
   private disposed = false;
   /** Bumped by every load: a slower, older load never overwrites a newer one. */
@@ -152,6 +156,7 @@ export class InspectorPanel implements vscode.Disposable {
   private apply(out: BuildOutput): void {
     this.view = out.view;
     this.result = out.result;
+    this.chainDers = out.chain;
     this.post({ type: MessageType.Render, view: out.view });
   }
 
@@ -188,6 +193,8 @@ export class InspectorPanel implements vscode.Disposable {
         return this.copy(request.copyId);
       case MessageType.ShowReport:
         return this.showReport();
+      case MessageType.VerifyChain:
+        return this.verifyChain();
     }
   }
 
@@ -216,6 +223,26 @@ export class InspectorPanel implements vscode.Disposable {
     await vscode.env.clipboard.writeText(field.text);
     vscode.window.setStatusBarMessage(`Copied ${field.label}`, 2000);
     return { ok: true, message: `Copied ${field.label}.` };
+  }
+
+  /**
+   * "Verify against a trust anchor…": Verify Certificate Chain… with the certificates this view shows (the user
+   * picks the anchors and a CRL; the command says the verdict too). The chain section then shows the result,
+   * until the file changes.
+   */
+  private async verifyChain(): Promise<{ ok: boolean; message?: string }> {
+    await this.loaded;
+    const view = this.view;
+    const certificates = this.chainDers;
+    if (!view?.chain?.verifiable || !certificates?.length) return { ok: false, message: `${this.name}: no chain to verify.` };
+    const check = await vscode.commands.executeCommand<ChainCheck | undefined>('tlsWorkbench.verifyChain', { uri: this.uri, certificates });
+    if (!check) return { ok: false };
+    // Only onto the view it was asked for: a reload meanwhile shows the file as it is now.
+    if (this.disposed || this.view !== view) return { ok: false, message: `${this.name} changed while it was being verified: verify again.` };
+    const { withVerification } = await import('../../webview/viewModel');
+    this.view = withVerification(view, check);
+    this.post({ type: MessageType.Render, view: this.view });
+    return { ok: true, message: check.ok ? 'Chain complete to an anchor you trust.' : 'The chain does not verify: see the chain section.' };
   }
 
   private async showReport(): Promise<{ ok: boolean; message?: string }> {

@@ -1,5 +1,6 @@
-// The plain-text report of a file ("Show as Text Report" in the inspector; the inspect command for documents
-// that are not on disk): read-only virtual documents, made with core report.ts.
+// The plain-text reports: of a file ("Show as Text Report" in the inspector; the inspect command for documents
+// that are not on disk), made with core report.ts, and of a chain verification ("Show Details" after Verify
+// Certificate Chain…). Read-only virtual documents, shown beside the active editor.
 
 import * as vscode from 'vscode';
 import type { ReadResult } from '../../core/model';
@@ -28,8 +29,12 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
     if (result.problems.length > 0) {
       text += '\nProblems:\n' + result.problems.map((p) => `  ${p.severity}: ${p.message}`).join('\n') + '\n';
     }
-    const name = source.path.split('/').pop() || source.toString();
-    const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}.report`, query: source.toString() });
+    return this.showText(source.path.split('/').pop() || source.toString(), text, source);
+  }
+
+  /** Shows `text` as the read-only report `<name>.report` (of `source`, when there is one). Returns its URI. */
+  async showText(name: string, text: string, source?: vscode.Uri): Promise<vscode.Uri> {
+    const reportUri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}.report`, query: source?.toString() ?? '' });
     this.reports.set(reportUri.toString(), text);
     this.changed.fire(reportUri);
     const doc = await vscode.workspace.openTextDocument(reportUri);
