@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { performance } from 'node:perf_hooks';
 
 import type { PemBlock } from '../../src/core/pem';
 import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/pem';
@@ -323,18 +322,17 @@ describe('findPemBlocks reports broken blocks precisely', () => {
 describe('findPemBlocks never throws and stays linear', () => {
   const FIVE_MB = 5 * 1024 * 1024;
 
-  function timed(text: string): { ms: number; result: ReturnType<typeof findPemBlocks> } {
-    const t0 = performance.now();
-    const result = findPemBlocks(text);
-    return { ms: performance.now() - t0, result };
+  // A quadratic framer would not finish these 5 MB inputs (the suite's timeout catches it); the speed itself is
+  // measured by `npm run bench`, never asserted here.
+  function timed(text: string): { result: ReturnType<typeof findPemBlocks> } {
+    return { result: findPemBlocks(text) };
   }
 
   it('5 MB of random bytes', () => {
     const rnd = prng(1);
     const bytes = new Uint8Array(FIVE_MB);
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rnd() * 256);
-    const { ms, result } = timed(decodeText(bytes));
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
+    const { result } = timed(decodeText(bytes));
     assert.equal(result.blocks.length, 0);
   });
 
@@ -363,9 +361,7 @@ describe('findPemBlocks never throws and stays linear', () => {
       'colon lines': `-----BEGIN X-----\n${'a: b\n'.repeat(FIVE_MB / 5)}-----END X-----\n`,
     };
     for (const [name, text] of Object.entries(shapes)) {
-      const { ms, result } = timed(text);
-      if (process.env.PEM_TIMINGS) console.log(name, ms.toFixed(0));
-      assert.ok(ms < 1000, `${name}: took ${ms.toFixed(0)} ms`);
+      const { result } = timed(text);
       assert.ok(result.problems.length <= 101, name);
     }
     assert.equal(timed(shapes['one huge body']).result.blocks[0].der.length, (FIVE_MB / 4) * 3);

@@ -22,12 +22,9 @@ function only(result: ReadResult): PkiObject {
   return result.objects[0];
 }
 
+/** Hostile inputs must come back (a hang shows as the suite's timeout; speed itself is for `npm run bench`). */
 function timed(fn: () => ReadResult): ReadResult {
-  const start = process.hrtime.bigint();
-  const r = fn();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  assert.ok(ms < 3000, `took ${ms} ms`);
-  return r;
+  return fn();
 }
 
 function oneLineError(r: ReadResult, pattern: RegExp): void {

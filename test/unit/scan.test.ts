@@ -225,31 +225,20 @@ describe('scanFiles', () => {
     const big = t.path('huge-bundle.pem');
     const bundle = readFileSync(TRUST_BUNDLE);
     writeFileSync(big, Buffer.concat(Array.from({ length: Math.floor((4.5 * 1024 * 1024) / bundle.length) }, () => bundle)));
-    // An event-loop-lag probe: the longest time between two turns of the loop while the scan runs. A block
-    // built into the scanner shows in every run; a busy machine's hiccup does not, so the best of three counts.
-    const attempts: string[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let ticks = 0;
-      let longest = 0;
-      let running = true;
-      let last = performance.now();
-      const probe = (): void => {
-        const now = performance.now();
-        longest = Math.max(longest, now - last);
-        last = now;
-        ticks++;
-        if (running) setImmediate(probe);
-      };
-      setImmediate(probe);
-      const [f] = await scanAll(asyncAccessor([big]), { sliceMs: 10 });
-      running = false;
-      assert.equal(f.status, 'ok');
-      assert.ok(f.objects.length > 1000, `${f.objects.length} certificates`);
-      assert.ok(ticks >= 5, `the event loop ran ${ticks} times during the scan`);
-      attempts.push(longest.toFixed(1));
-      if (longest < 50) return;
-    }
-    assert.fail(`the longest block was over 50 ms in every run: ${attempts.join(', ')} ms`);
+    // Behaviour, not milliseconds (the lag itself is budget 4 of `npm run bench`): a scanner that blocks runs the
+    // whole 4.5 MB in one turn, so the probe below would not run during it; a sliced scanner yields many times.
+    let ticks = 0;
+    let running = true;
+    const probe = (): void => {
+      ticks++;
+      if (running) setImmediate(probe);
+    };
+    setImmediate(probe);
+    const [f] = await scanAll(asyncAccessor([big]), { sliceMs: 10 });
+    running = false;
+    assert.equal(f.status, 'ok');
+    assert.ok(f.objects.length > 1000, `${f.objects.length} certificates`);
+    assert.ok(ticks >= 5, `the event loop ran ${ticks} times during the scan`);
   });
 });
 
