@@ -251,8 +251,19 @@ export function decodeTime(bytes: Uint8Array, t: Tlv | undefined): Date {
 }
 
 function utc(y: number, mo: string, d: string, h: string, mi: string, s: string): Date {
-  const date = new Date(Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
-  if (Number.isNaN(date.getTime())) throw new PkiError('ASN.1: invalid date');
+  const [month, day, hour, minute, second] = [mo, d, h, mi, s].map(Number);
+  const date = new Date(Date.UTC(y, month - 1, day, hour, minute, second));
+  // Date.UTC rolls impossible values over (month 13, 31 February, 25:00, :60); OpenSSL refuses them, and so do we.
+  if (
+    Number.isNaN(date.getTime()) ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  ) {
+    throw new PkiError(`ASN.1: invalid date ${y}-${mo}-${d} ${h}:${mi}:${s}`);
+  }
   return date;
 }
 

@@ -9,7 +9,7 @@
 
 import { lintCertificate } from '../core/lint';
 import { encodePem, decodeText, findPemBlocks, looksLikePem } from '../core/pem';
-import { openPkcs12 } from '../core/pkcs12';
+import { readPkcs12 } from '../core/pkcs12';
 import { readObjects } from '../core/read';
 import type { ChainCheck } from '../core/verify';
 import { orderChain, validatePath } from '../core/verify';
@@ -281,10 +281,11 @@ function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
     const der = object.encoding === 'der' ? input.bytes : block?.der;
     const location = object.range ? `line ${object.range.startLine + 1}` : object.encoding === 'der' ? 'DER' : '';
     entries.push({ id, object, der, pemText: block?.text, location });
-    if (object.kind === 'pkcs12' && object.decrypted && input.password !== undefined) {
-      // The model has the bags decoded; their DER (for lint, chain and PEM of certificates) needs one more opening.
+    if (object.kind === 'pkcs12' && object.decrypted) {
+      // The model has the bags decoded (with the password, or without one when the keystore has none); their DER
+      // (for lint, chain and PEM of certificates) needs one more opening, by the same reader.
       try {
-        bagDers = openPkcs12(der ?? input.bytes, input.password).bags.map((b) => (b.type === 'certificate' ? b.der : undefined));
+        bagDers = readPkcs12(der ?? input.bytes, input.password).bags.map((b) => (b.type === 'certificate' ? b.der : undefined));
       } catch {
         bagDers = [];
       }

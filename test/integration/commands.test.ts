@@ -533,6 +533,13 @@ suite('PKI commands', function () {
     assert.ok(alice.checkPrivateKey(createPrivateKey(pemOf(o('alice-imported.key')))));
     assert.equal(fs.statSync(o('alice-imported.key')).mode & 0o777, 0o600);
     assertNoSecret(imported, 'p12-pass', 'wrong');
+
+    // A keystore with an empty password (openssl -passout pass:) is imported without a password prompt.
+    execFileSync('openssl', ['pkcs12', '-export', '-in', o('alice.crt'), '-inkey', o('alice-imported.key'), '-passin', 'pass:', '-name', 'alice', '-out', o('alice-nopass.p12'), '-passout', 'pass:']);
+    const open = await run<vscode.Uri[]>('tlsWorkbench.importPkcs12', u(o('alice-nopass.p12')), ['alice-nopass', '']);
+    assert.ok(!open.inputs.inputs.some((i) => /Password of/.test(i.prompt ?? '')), open.inputs.inputs.map((i) => i.prompt).join(' | '));
+    assert.deepEqual(open.result?.map((x) => path.basename(x.fsPath)), ['alice-nopass.crt', 'alice-nopass.key']);
+    assert.equal(new X509Certificate(fs.readFileSync(o('alice-nopass.crt'))).fingerprint256, alice.fingerprint256);
   });
 
   test('Create Certificate Authority (intermediate under an existing CA) → Sign CSR started on the CA: a three-link chain, lint warnings shown', async () => {

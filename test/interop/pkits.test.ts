@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { validatePath, type VerifyError } from '../../src/core/verify';
-import { tempDir } from '../helpers/tools';
+import { pool, tempDir } from '../helpers/tools';
 
 const PKITS = '/usr/lib/python3/dist-packages/cryptography_vectors/x509/PKITS_data';
 const ROOT = join(__dirname, '..', '..', '..');
@@ -233,18 +233,6 @@ function exec(file: string, args: string[]): Promise<{ code: number; stdout: str
   });
 }
 
-async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return out;
-}
 
 /** `openssl storeutl -r` over certs/ or crls/: file name → that file's object as PEM. */
 async function pemsOf(folder: string, kind: '-certs' | '-crls'): Promise<Map<string, string>> {

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { before, describe, it } from 'node:test';
 import type { CertificateModel, Decoded } from '../../src/core/model';
 import { decodeCertificate, clearSelfSignedCache } from '../../src/core/x509';
-import { TRUST_BUNDLE, tempDir, write } from '../helpers/tools';
+import { pool, tempDir, TRUST_BUNDLE, write } from '../helpers/tools';
 
 interface Entry {
   index: number;
@@ -40,18 +40,6 @@ function run(args: string[], input: string): Promise<string> {
   });
 }
 
-async function pool<T, R>(items: T[], width: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-  return out;
-}
 
 const NAMEOPT = 'esc_2253,utf8,dump_nostr,dump_der,sep_comma_plus_space,sname';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -19,22 +19,12 @@ import { oidName } from '../../src/core/oids';
 import { findPemBlocks } from '../../src/core/pem';
 import { readObjects } from '../../src/core/read';
 import { decodeCertificate } from '../../src/core/x509';
-import { TRUST_BUNDLE, openssl, opensslBytes, tempDir } from '../helpers/tools';
+import { openssl, opensslBytes, prng, tempDir, TRUST_BUNDLE } from '../helpers/tools';
 
 const SEED = Number(process.env.TLSW_DIFF_SEED ?? 20261203);
 const MUTANTS = Number(process.env.TLSW_DIFF_MUTANTS ?? 3000);
 const NOW = new Date('2025-01-01T00:00:00Z');
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Where the TLVs of a (valid) seed are, so mutations can aim at lengths, tags and field contents. OCTET STRING and

@@ -7,21 +7,11 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
 import { readObjects } from '../../src/core/read';
-import { openssl, tempDir } from '../helpers/tools';
+import { openssl, prng, tempDir } from '../helpers/tools';
 
 const SEED = Number(process.env.TLSW_FUZZ_SEED ?? 20261123);
 const ROUNDS = Number(process.env.TLSW_FUZZ_ROUNDS ?? 500);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(input: Uint8Array, rnd: () => number): Uint8Array {
   const b = Buffer.from(input);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { PemBlock } from '../../src/core/pem';
 import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/pem';
 import { PkiError } from '../../src/core/model';
-import { TRUST_BUNDLE, openssl, opensslBytes, read, tempDir } from '../helpers/tools';
+import { openssl, opensslBytes, prng, read, tempDir, TRUST_BUNDLE } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-pem-');
 let certPem = '';
@@ -44,17 +44,6 @@ function lineIndex(text: string, line: string, from = 0): number {
   throw new Error(`line not found: ${line}`);
 }
 
-/** A small deterministic PRNG (mulberry32), so the fuzz run is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('findPemBlocks on what openssl writes', () => {
   it('finds a certificate whose DER equals `openssl x509 -outform DER`, with the range of the whole block', () => {

@@ -360,6 +360,18 @@ describe('buildInspectorView: keys and matching', () => {
     assertNoKeyMaterial(view, readFileSync(t.path('server.key'), 'utf8'));
   });
 
+  it('a PKCS#12 keystore with an empty password opens without asking and lists its items', () => {
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-certfile', t.path('ca.crt'), '-name', 'nopass',
+      '-out', t.path('nopass.p12'), '-passout', 'pass:']);
+    const { view } = build(t.path('nopass.p12'));
+    assert.equal(view.lock, undefined);
+    const leaf = view.objects.find((o) => o.kind === 'certificate' && o.title === 'server.example');
+    assert.ok(leaf, view.objects.map((o) => `${o.id}:${o.kind}`).join(' '));
+    assert.equal(leaf.parentId, 'o0');
+    assert.ok(leaf.raw, 'its certificates get their PEM (the DER came from the same reader)');
+    assert.ok(view.objects.some((o) => o.kind === 'private-key'));
+  });
+
   it('a CSR: signature checked, key and names shown', () => {
     const o = build(t.path('server.csr')).view.objects[0];
     assert.equal(o.kind, 'csr');

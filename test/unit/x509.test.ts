@@ -9,7 +9,7 @@ import type { CertificateModel, Decoded } from '../../src/core/model';
 import { PkiError } from '../../src/core/model';
 import { decodeName, escapeValue } from '../../src/core/names';
 import { OID_NAMES, oidName } from '../../src/core/oids';
-import { children, readRoot, readTlv } from '../../src/core/asn1';
+import { children, decodeTime, readRoot, readTlv } from '../../src/core/asn1';
 import { lintCertificate } from '../../src/core/lint';
 import { explicitCurve, spkiInfo } from '../../src/core/publicKey';
 import { formatObject } from '../../src/core/report';
@@ -834,5 +834,20 @@ describe('truncated structures (found by the differential fuzz of issue 12)', ()
     const e = throwsPki(() => decodeCertificate(bad, NOW), 'empty SPKI algorithm');
     assert.doesNotMatch(e.message, /Cannot read|undefined/);
     assert.match(e.message, /^certificate: /);
+  });
+});
+
+describe('times: impossible dates are refused, not rolled over', () => {
+  const time = (tag: number, s: string) => {
+    const body = Buffer.from(s, 'latin1');
+    return decodeTime(Uint8Array.from([tag, body.length, ...body]), { tag, start: 0, contentStart: 2, end: 2 + body.length });
+  };
+  it('accepts real dates (leap day included) and refuses month 13, 31 February, 25:00 and :60', () => {
+    assert.equal(time(0x18, '20240229235959Z').toISOString(), '2024-02-29T23:59:59.000Z');
+    assert.equal(time(0x17, '491231235959Z').toISOString(), '2049-12-31T23:59:59.000Z');
+    assert.equal(time(0x17, '500101000000Z').toISOString(), '1950-01-01T00:00:00.000Z');
+    for (const bad of ['20301301000000Z', '20230229000000Z', '20300231000000Z', '20300101250000Z', '20300101006000Z', '20300101000060Z', '20300100000000Z']) {
+      assert.throws(() => time(0x18, bad), /invalid date/, bad);
+    }
   });
 });

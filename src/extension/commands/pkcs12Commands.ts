@@ -230,6 +230,28 @@ interface ImportState extends NameState {
   p12File?: PkiFile;
   bags?: RawPkcs12Bag[];
   keyPassphrase?: string;
+  /** The keystore this state tried to open without a password, and whether that worked. */
+  triedWithout?: { file: PkiFile; opened: boolean };
+}
+
+/** Tries the chosen keystore once without a password (the reader tries both empty forms); sets the bags when it opens. */
+function openedWithoutPassword(session: Session, st: ImportState): boolean {
+  const file = st.p12File;
+  if (!file) return false;
+  if (st.triedWithout?.file !== file) {
+    let opened = false;
+    try {
+      const r = session.core.pkcs12.readPkcs12(file.objects[0].raw.der);
+      if (r.decrypted && r.bags.some((b) => b.type === 'certificate' || b.type === 'private-key')) {
+        st.bags = r.bags;
+        opened = true;
+      }
+    } catch {
+      // broken or locked: the password step says why
+    }
+    st.triedWithout = { file, opened };
+  }
+  return st.triedWithout.opened;
 }
 
 /** A friendly name made safe as a file name (no separators, no dot-files), as the CLI does. */
@@ -294,6 +316,8 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
       extensions: ['p12', 'pfx'],
     }),
     {
+      // Keystores with no password, or an empty one, open without asking (as OpenSSL and Windows do).
+      when: (st) => !openedWithoutPassword(session, st),
       run: async (input, st) => {
         const file = st.p12File!;
         await input.showInputBox({
