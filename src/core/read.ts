@@ -6,7 +6,7 @@ import { decodeDhParameters, decodeDsaParameters, dsaShape } from './dh';
 import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from './keys';
 import type { Decoded, PkiObject, PrivateKeyModel, Problem, PublicKeyFormat, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from './model';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
-import { decodeText, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from './pem';
+import { decodeText, findPemBlocksInText, looksLikePem, looksLikePemInText } from './pem';
 import { decodeDsaPublicKey } from './publicKey';
 import { looksLikePkcs12, readPkcs12 } from './pkcs12';
 import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from './x509';
@@ -320,11 +320,12 @@ export interface RawObject {
 
 /** The raw DER of every object in `bytes` (PEM blocks in order, or the one DER structure). Throws PkiError on unreadable input. */
 export function rawObjects(bytes: Uint8Array): RawObject[] {
-  if (!looksLikePem(bytes)) {
+  if (!looksLikePemInText(bytes)) {
     if (!looksLikePkcs12(bytes)) checkDer(bytes);
     return [{ kind: sniffDer(bytes)?.kind ?? 'unknown', der: bytes }];
   }
-  const { blocks, problems } = findPemBlocks(decodeText(bytes));
+  // The same blocks readObjects sees: plain, escaped in a JSON/YAML string, or base64-encoded.
+  const { blocks, problems } = findPemBlocksInText(decodeText(bytes));
   const firstError = problems.find((p) => p.severity === 'error');
   if (firstError) throw new PkiError(firstError.message);
   return blocks.map((b) => {

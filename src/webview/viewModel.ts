@@ -8,7 +8,8 @@
 // type, size, protection and public-key fingerprint. The password, when given, is used and forgotten.
 
 import { lintCertificate } from '../core/lint';
-import { encodePem, decodeText, findPemBlocks, looksLikePem } from '../core/pem';
+import { createHash } from 'node:crypto';
+import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../core/pem';
 import { readPkcs12 } from '../core/pkcs12';
 import { readObjects } from '../core/read';
 import type { ChainCheck } from '../core/verify';
@@ -268,16 +269,32 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
 
 function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
   const entries: Entry[] = [];
-  let blocksByOffset = new Map<number, { der: Uint8Array; text: string }>();
-  if (looksLikePem(input.bytes)) {
+  // The blocks the reader decoded (plain, escaped or base64-encoded PEM), by where they sit in the text. The
+  // blocks of one base64 value share its range: they pair with that range's objects in order, when every block
+  // of it decoded; otherwise certificates pair by fingerprint.
+  const blocksAt = new Map<number, { der: Uint8Array; text: string }[]>();
+  if (looksLikePemInText(input.bytes)) {
     const text = decodeText(input.bytes);
-    const { blocks } = findPemBlocks(text);
-    blocksByOffset = new Map(blocks.map((b) => [b.range.startOffset, { der: b.der, text: text.slice(b.range.startOffset, b.range.endOffset) }]));
+    for (const b of findPemBlocksInText(text).blocks) {
+      const list = blocksAt.get(b.range.startOffset) ?? [];
+      list.push({ der: b.der, text: text.slice(b.range.startOffset, b.range.endOffset) });
+      blocksAt.set(b.range.startOffset, list);
+    }
   }
+  const objectsAt = new Map<number, PkiObject[]>();
+  for (const o of result.objects) if (o.range) objectsAt.set(o.range.startOffset, [...(objectsAt.get(o.range.startOffset) ?? []), o]);
+  const blockOf = (object: PkiObject): { der: Uint8Array; text: string } | undefined => {
+    if (!object.range) return undefined;
+    const blocks = blocksAt.get(object.range.startOffset) ?? [];
+    const siblings = objectsAt.get(object.range.startOffset) ?? [];
+    if (blocks.length === siblings.length) return blocks[siblings.indexOf(object)];
+    if (object.kind === 'certificate') return blocks.find((b) => createHash('sha256').update(b.der).digest('hex') === object.fingerprints.sha256);
+    return undefined;
+  };
   let bagDers: (Uint8Array | undefined)[] = [];
   for (const object of result.objects) {
     const id = `o${object.index}`;
-    const block = object.range ? blocksByOffset.get(object.range.startOffset) : undefined;
+    const block = blockOf(object);
     const der = object.encoding === 'der' ? input.bytes : block?.der;
     const location = object.range ? `line ${object.range.startLine + 1}` : object.encoding === 'der' ? 'DER' : '';
     entries.push({ id, object, der, pemText: block?.text, location });

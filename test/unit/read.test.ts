@@ -441,3 +441,24 @@ describe('PEM escaped in JSON or base64-encoded in a Kubernetes Secret (issue 12
     assert.deepEqual(insights.blocks.map((b) => [b.object?.kind, b.range, b.form]), r.objects.map((o, i) => [o.kind, o.range, ['pem', 'escaped', 'base64', 'base64'][i]]));
   });
 });
+
+describe('rawObjects reads what readObjects reads', () => {
+  it('PEM base64-encoded in a Kubernetes Secret and escaped in JSON (so tlsw verify/convert take such files)', () => {
+    const t = tempDir();
+    try {
+      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t.path('k.pem'), '-subj', '/CN=raw.example', '-days', '2', '-out', t.path('c.pem')]);
+      const pem = readFileSync(t.path('c.pem'), 'utf8');
+      const der = readObjects(Buffer.from(pem)).objects[0];
+      const yaml = Buffer.from(`data:\n  tls.crt: ${Buffer.from(pem + pem).toString('base64')}\n`);
+      const json = Buffer.from(JSON.stringify({ cert: pem }));
+      for (const input of [yaml, json]) {
+        const raw = rawObjects(input);
+        assert.ok(raw.length >= 1 && raw.every((o) => o.kind === 'certificate'));
+        assert.equal(createHash('sha256').update(raw[0].der).digest('hex'), der.kind === 'certificate' ? der.fingerprints.sha256 : '');
+      }
+      assert.equal(rawObjects(yaml).length, 2);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

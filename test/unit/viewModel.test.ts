@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
@@ -370,6 +370,22 @@ describe('buildInspectorView: keys and matching', () => {
     assert.equal(leaf.parentId, 'o0');
     assert.ok(leaf.raw, 'its certificates get their PEM (the DER came from the same reader)');
     assert.ok(view.objects.some((o) => o.kind === 'private-key'));
+  });
+
+  it('PEM base64-encoded in a Kubernetes Secret and escaped in JSON: each certificate is linted and keeps its bytes', () => {
+    const weak = readFileSync(t.path('weak.crt'), 'utf8');
+    const good = readFileSync(t.path('server.crt'), 'utf8');
+    const b64 = (x: string) => Buffer.from(x).toString('base64');
+    writeFileSync(t.path('secret.yaml'), `apiVersion: v1\nkind: Secret\ndata:\n  tls.crt: ${b64(good + weak)}\n  ca.crt: ${b64(good)}\n`);
+    const { view } = build(t.path('secret.yaml'));
+    const certs = view.objects.filter((o) => o.kind === 'certificate');
+    assert.deepEqual(certs.map((o) => o.title), ['server.example', 'weak.example', 'server.example']);
+    const lintOfWeak = fieldsOf(certs[1], 'lint').map((f) => f.label);
+    assert.ok(lintOfWeak.includes('sha1-signature'), `the second certificate of the shared base64 value is linted: ${lintOfWeak.join(', ')}`);
+    assert.deepEqual(fieldsOf(certs[0], 'lint'), []);
+    writeFileSync(t.path('cert.json'), JSON.stringify({ certificate: weak }));
+    const json = build(t.path('cert.json')).view.objects[0];
+    assert.ok(fieldsOf(json, 'lint').some((f) => f.label === 'sha1-signature'));
   });
 
   it('a CSR: signature checked, key and names shown', () => {
