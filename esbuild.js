@@ -4,6 +4,8 @@
 // What starts must be small, so the code is split in bundles that load only when needed (all CommonJS):
 //   dist/extension.js     the extension's registration and thin feature shells (what VS Code loads at startup)
 //   dist/cli.js           the `tlsw` dispatcher and its commands' option handling
+//   dist/worker.js        the engine's worker thread (src/worker/engineWorker.ts): the extension's decryption and key
+//                         derivation run there, off the extension host's thread (it loads ./engine.js like the others)
 //   dist/engine.js        src/core (and the inspector's host-neutral view model): one lazy getter per module
 //                         (`require('./engine.js').read`), so a command initialises only the modules it uses
 //   dist/vendor-forge.js  node-forge: only the legacy ciphers (DES, RC2) load it
@@ -22,6 +24,13 @@ const { version } = require('./package.json');
 const CORE_DIR = path.join(__dirname, 'src', 'core');
 /** Host-neutral modules outside src/core that belong with the engine (loaded lazily, never at startup). */
 const ENGINE_EXTRAS = { viewModel: path.join(__dirname, 'src', 'webview', 'viewModel.ts') };
+
+/**
+ * Engine modules copied into each bundle that imports them instead of loaded from dist/engine.js: `escape` (the
+ * one rule for showing untrusted text) is needed by the CLI's error lines and the extension's notifications and
+ * tree rows, which must not load the engine at startup. Pure functions without state, so copies are harmless.
+ */
+const INLINE = new Set(['escape']);
 
 /** Vendor packages → the bundle that holds them (entry code of each vendor bundle). */
 const VENDORS = {
@@ -55,7 +64,8 @@ function splitPlugin({ core }) {
       build.onResolve({ filter: /(^|\/)(core\/[A-Za-z0-9_]+|webview\/viewModel)$/ }, (args) => {
         if (args.namespace !== 'file') return undefined;
         const name = byFile.get(`${path.resolve(args.resolveDir, args.path)}.ts`);
-        return name === undefined ? undefined : { path: name, namespace: 'tlsw-engine' };
+        // INLINE modules are bundled where they are used: tiny and pure, needed before the engine loads.
+        return name === undefined || INLINE.has(name) ? undefined : { path: name, namespace: 'tlsw-engine' };
       });
       build.onResolve({ filter: /^\.\/engine\.js$/, namespace: 'tlsw-engine' }, () => ({ path: './engine.js', external: true }));
       build.onLoad({ filter: /.*/, namespace: 'tlsw-engine' }, (args) => ({
@@ -95,6 +105,7 @@ function entries({ production = false, outdir = 'dist' } = {}) {
   return [
     { ...common, entryPoints: ['src/extension/extension.ts'], outfile: out('extension.js'), external: ['vscode'], plugins: [splitPlugin({ core: true })] },
     { ...common, entryPoints: ['src/cli/main.ts'], outfile: out('cli.js'), banner: { js: '#!/usr/bin/env node' }, plugins: [splitPlugin({ core: true })] },
+    { ...common, entryPoints: ['src/worker/engineWorker.ts'], outfile: out('worker.js'), plugins: [splitPlugin({ core: true })] },
     {
       ...common,
       stdin: { contents: engineEntry(), resolveDir: __dirname, sourcefile: 'engine-entry.js', loader: 'js' },

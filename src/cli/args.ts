@@ -33,7 +33,7 @@ export async function readSecret(path: string, io: CommandIo, what = 'password',
     return line;
   }
   try {
-    return readPassphraseFile(path, opts);
+    return readPassphraseFile(path, { ...opts, what });
   } catch (e) {
     throw new CliError((e as Error).message);
   }

@@ -85,12 +85,19 @@ export interface Output {
 
 /** Writes all outputs or none (refusing to overwrite unless --force), then says what was written. */
 export function writeOutputs(outputs: Output[], force: boolean, io: CommandIo): void {
+  let swept: string[];
   try {
-    writeFilesSafe(outputs.map(({ path, data, secret }) => ({ path, data, secret })), { overwrite: force });
+    ({ swept } = writeFilesSafe(outputs.map(({ path, data, secret }) => ({ path, data, secret })), { overwrite: force }));
   } catch (e) {
     throw new CliError((e as Error).message);
   }
+  reportSwept(io, swept);
   for (const o of outputs) io.err(`wrote ${o.path} (${o.what}${o.secret ? ', mode 0600' : ''})\n`);
+}
+
+/** Says which temporary files of an interrupted earlier write were removed (they may have held a private key). */
+export function reportSwept(io: CommandIo, swept: string[]): void {
+  for (const p of swept) io.err(`warning: removed ${p}, a temporary file left by an interrupted earlier write\n`);
 }
 
 export function warn(io: CommandIo, warnings: string[]): void {

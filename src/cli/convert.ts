@@ -1,7 +1,9 @@
 // tlsw convert — PEM ↔ DER for every kind; tlsw bundle — a full chain file from separate certificates.
 
+import { PkiError } from '../core/model';
 import { encodePem } from '../core/pem';
-import { sniffDer, type RawObject } from '../core/read';
+import { inspectPkcs12 } from '../core/pkcs12';
+import { readObjects, sniffDer, type RawObject } from '../core/read';
 import { decodeCertificate } from '../core/x509';
 import { orderChain } from '../core/verify';
 import { parse } from './args';
@@ -45,6 +47,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const o = objects[index];
   const secret = o.kind === 'private-key' || o.kind === 'legacy-encrypted-key' || o.kind === 'pkcs12';
   if (o.kind === 'unknown') throw new CliError(`${input}: not a certificate, CSR, CRL, key, DH parameters or PKCS#12`);
+  const broken = await core('', () => decodeProblem(o));
+  if (broken) {
+    const which = objects.length > 1 ? `object ${index} (${o.pemLabel ?? o.kind})` : o.pemLabel ? `its ${o.pemLabel}` : `its ${describe(o)}`;
+    throw new CliError(`${input}: ${which} does not decode (${broken}); nothing written`);
+  }
   if (to === 'der') {
     if (o.kind === 'legacy-encrypted-key') {
       throw new CliError(`${input}: a key with legacy PEM encryption (Proc-Type: 4,ENCRYPTED) has no DER form; run "tlsw key passphrase ${input} --change --passphrase-file F --new-passphrase-file F2 -o KEY" to re-encrypt it as PKCS#8 first`);
@@ -56,6 +63,29 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (!label) throw new CliError(`${input}: PKCS#12 is a binary format; export its parts with "tlsw p12 import"`);
   writeOutputs([{ path: out, data: o.pemLabel ? encodePem(o.pemLabel, o.der, o.headers) : encodePem(label, o.der), secret, what: `PEM ${describe(o)}` }], !!values.force, io);
   return 0;
+}
+
+/**
+ * Why the object does not decode as what it claims to be, or undefined when it does. Conversion only changes the
+ * wrapping, so it must not turn a 1-byte "certificate" or a truncated key into a file that looks like the real
+ * thing: the object is decoded first, as `tlsw inspect` would (an encrypted key's structure without its passphrase,
+ * a keystore's structure without its password).
+ */
+function decodeProblem(o: RawObject): string | undefined {
+  if (o.kind === 'pkcs12') {
+    try {
+      inspectPkcs12(o.der);
+      return undefined;
+    } catch (e) {
+      if (e instanceof PkiError) return e.message;
+      throw e;
+    }
+  }
+  const bytes = o.pemLabel ? Buffer.from(encodePem(o.pemLabel, o.der, o.headers)) : o.der;
+  const { objects, problems } = readObjects(bytes, { maxBytes: Number.MAX_SAFE_INTEGER });
+  const error = problems.find((p) => p.severity === 'error');
+  if (error) return error.message.replace(/^block \d+ \([^)]*\): /, '');
+  return objects.length === 1 ? undefined : 'not one object';
 }
 
 function pemLabel(o: RawObject): string | undefined {

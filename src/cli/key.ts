@@ -5,19 +5,21 @@ import { addPassphrase, changePassphrase, derivePublicKey, encodePrivateKey, enc
 import { parse, readSecret } from './args';
 import { core, describeSpec, keySpec, privateKeyIn, readInput, required, writeOutputs } from './common';
 import { CliError, type CommandIo } from './io';
+import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';
 
 const USAGE = `Usage:
   tlsw key --type rsa|ec|ed25519 [--bits N] [--curve P-256|P-384|P-521] [--format pkcs8|traditional|der]
            [--passphrase-file F [--legacy]] [--force] -o KEY
   tlsw key pub KEY [--passphrase-file F] [--der] [--force] -o PUB
-  tlsw key passphrase KEY --remove --passphrase-file OLD [--force] -o OUT
+  tlsw key passphrase KEY --remove --passphrase-file OLD [--max-work N] [--force] -o OUT
   tlsw key passphrase KEY --add --new-passphrase-file NEW [--legacy] [--force] -o OUT
-  tlsw key passphrase KEY --change --passphrase-file OLD --new-passphrase-file NEW [--legacy] [--force] -o OUT
+  tlsw key passphrase KEY --change --passphrase-file OLD --new-passphrase-file NEW [--legacy] [--max-work N] [--force] -o OUT
 
 Defaults: EC P-256 (RSA: 2048 bits), PKCS#8 PEM. With a passphrase the key is encrypted PKCS#8
 (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC); --legacy writes the "Proc-Type: 4,ENCRYPTED" DES-EDE3-CBC form that
 \`openssl genrsa -des3\` writes. RSA below 2048 bits is refused unless --allow-weak.
-Private keys are written with mode 0600 and never over an existing file unless --force.`;
+Private keys are written with mode 0600 and never over an existing file unless --force.
+${MAX_WORK_USAGE}`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (argv[0] === 'pub') return pub(argv.slice(1), io);
@@ -76,9 +78,11 @@ async function passphrase(argv: string[], io: CommandIo): Promise<number> {
       'legacy': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
+      ...MAX_WORK_OPTION,
     },
     USAGE,
   );
+  const budget = workBudget(values['max-work']);
   const [keyPath] = positionals;
   if (!keyPath) throw new CliError(`tlsw key passphrase needs the private key file\n${USAGE}`, 2);
   const actions = [values.remove, values.add, values.change].filter(Boolean).length;
@@ -91,7 +95,7 @@ async function passphrase(argv: string[], io: CommandIo): Promise<number> {
   let what: string;
   if (values.remove) {
     const old = await oldPass();
-    result = await core(keyPath, () => removePassphrase(data, old));
+    result = await core(keyPath, () => removePassphrase(data, old, { budget }));
     what = 'private key, not encrypted';
   } else if (values.add) {
     const next = await newPass();
@@ -100,7 +104,7 @@ async function passphrase(argv: string[], io: CommandIo): Promise<number> {
   } else {
     const old = await oldPass();
     const next = await newPass();
-    result = await core(keyPath, () => changePassphrase(data, old, next, { legacy: values.legacy ? true : undefined }));
+    result = await core(keyPath, () => changePassphrase(data, old, next, { legacy: values.legacy ? true : undefined, budget }));
     what = 'private key, encrypted with the new passphrase';
   }
   writeOutputs([{ path: out, data: result, secret: true, what }], !!values.force, io);

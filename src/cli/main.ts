@@ -1,6 +1,7 @@
 // `tlsw` — the TLS Workbench engine on the command line. This file only dispatches: each command's module
 // (and the heavy libraries it needs) is loaded when that command runs, so `tlsw --version` stays instant.
 
+import { printable } from '../core/escape';
 import { CliError, HelpRequested, type CommandIo } from './io';
 
 interface Command {
@@ -58,12 +59,13 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.out(e.usage + '\n');
       return 0;
     }
+    // Messages quote file names and decoded fields: controls and bidi characters in them are shown escaped.
     if (e instanceof CliError) {
-      io.err(`tlsw ${name}: ${e.message}\n`);
+      io.err(`tlsw ${name}: ${printable(e.message, { keepLineBreaks: true })}\n`);
       return e.exitCode;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.err(`tlsw ${name}: ${message.split('\n')[0]}\n`);
+    io.err(`tlsw ${name}: ${printable(message.split('\n')[0])}\n`);
     return 1;
   }
 }
@@ -71,7 +73,32 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 declare const TLSW_VERSION: string | undefined;
 const VERSION = typeof TLSW_VERSION === 'string' ? TLSW_VERSION : '0.0.0-dev';
 
+/**
+ * Ctrl-C, a closed terminal or `kill`: remove the temporary files of a write in progress and release any serial
+ * file lock (files.ts), then die of the same signal (so the shell sees 130, 143…). Writes are synchronous, so the
+ * handler runs between steps, never in the middle of one.
+ */
+function cleanUpOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void import('../core/files').then(
+        ({ cleanupForExit }) => die(signal, cleanupForExit),
+        () => die(signal, () => undefined),
+      );
+    });
+  }
+}
+
+function die(signal: NodeJS.Signals, cleanup: () => void): void {
+  try {
+    cleanup();
+  } finally {
+    process.kill(process.pid, signal); // our listener is gone (once): the default action ends the process
+  }
+}
+
 if (require.main === module) {
+  cleanUpOnSignals();
   main(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

@@ -6,6 +6,7 @@ import { join, sep } from 'node:path';
 import type * as Fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as WorkerThreads from 'node:worker_threads';
+import { printable, printableJson } from '../core/escape';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS } from '../core/model';
 import { KIND_WORDS, expiryPhrase, globToRegExp, scanFiles, type FileAccessor, type ScannedFile, type ScannedObject, type ScanStats } from '../core/scan';
 import { parse } from './args';
@@ -63,7 +64,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const print = (batch: ScannedFile[]): void => {
     const lines: string[] = [];
     for (const f of batch) {
-      for (const p of f.problems) io.err(`tlsw scan: ${f.file}: ${p}\n`);
+      for (const p of f.problems) io.err(`tlsw scan: ${printable(`${f.file}: ${p}`)}\n`);
       for (const o of f.objects) {
         if (json) rows.push(jsonOf(f, o));
         else lines.push(lineOf(f, o));
@@ -105,8 +106,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   } finally {
     reader.stop(); // helper threads would keep the process alive
   }
-  for (const e of walkErrors) io.err(`tlsw scan: ${e}\n`);
-  if (json) io.out(JSON.stringify(rows, null, 2) + '\n');
+  for (const e of walkErrors) io.err(`tlsw scan: ${printable(e)}\n`);
+  if (json) io.out(printableJson(JSON.stringify(rows, null, 2)) + '\n');
   else io.out(`${stats.found} file${stats.found === 1 ? '' : 's'} with keys or certificates among ${stats.examined} scanned\n`);
   return 0;
 }
@@ -375,7 +376,7 @@ function lineOf(f: ScannedFile, o: ScannedObject): string {
   } else if (o.algorithm) {
     cells.push(o.algorithm);
   }
-  return cells.join('\t');
+  return cells.map((c) => printable(c)).join('\t');
 }
 
 /**

@@ -1,12 +1,13 @@
 // tlsw sign — a CA signs a CSR.
 
-import { existsSync, readFileSync } from 'node:fs';
 import { parseSubject } from '../core/dn';
+import { issueWithSerialFile } from '../core/files';
 import { nextSerialFromFile, parseSans, signCsr } from '../core/issue';
+import { PkiError } from '../core/model';
 import { encodePem } from '../core/pem';
 import { parse } from './args';
 import { profile } from './cert';
-import { certificatesIn, checkOutputs, core, csrIn, days, privateKeyIn, required, warn, writeOutputs, type Output } from './common';
+import { certificatesIn, checkOutputs, core, csrIn, days, privateKeyIn, reportSwept, required, warn, writeOutputs, type Output } from './common';
 import type { CommandIo } from './io';
 
 const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-file F] --csr X.csr
@@ -14,7 +15,9 @@ const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-fil
                  [--subject S] [--san …] [--force-validity] [--allow-weak] [--der] [--force] -o X.crt
 
 Subject and SANs are copied from the CSR unless --subject / --san override them. Serials are 20 random
-bytes, or kept in an \`openssl -CAcreateserial\`-style file with --serial-file (created when missing).
+bytes, or kept in an \`openssl -CAcreateserial\`-style file with --serial-file (created when missing; locked
+with FILE.lock while signing, so concurrent runs never issue a serial twice; the serial file and the
+certificate are written together or not at all).
 Refuses a CA certificate that is not a CA, a CA key that does not match it, a CSR whose signature does
 not verify, a certificate outliving its CA (unless --force-validity) and an RSA key under 2048 bits
 (unless --allow-weak).`;
@@ -50,23 +53,42 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const subject = values.subject !== undefined ? await core('--subject', () => parseSubject(values.subject!)) : undefined;
   const sans = values.san !== undefined ? await core('--san', () => values.san!.flatMap((s) => parseSans(s))) : undefined;
   checkOutputs([out], !!values.force);
-  const outputs: Output[] = [];
-  let serialNumber: string | undefined;
+  const sign = (serialNumber: string | undefined) =>
+    // No file prefix: most refusals are about the CA (not a CA, key mismatch, outliving it); CSR ones say "CSR".
+    core('', () =>
+      signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, allowWeak: values['allow-weak'], allowOutliveIssuer: values['force-validity'] }),
+    );
+  const certificate = (der: Uint8Array): Output => ({ path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: `${chosen} certificate signed by ${caPath}` });
   const serialFile = values['serial-file'];
-  if (serialFile !== undefined) {
-    const current = existsSync(serialFile) ? readFileSync(serialFile, 'utf8') : undefined;
-    const next = await core(serialFile, () => nextSerialFromFile(current));
-    serialNumber = next.serial;
-    outputs.push({ path: serialFile, data: next.fileContents, what: 'serial file' });
+  if (serialFile === undefined) {
+    const { der, warnings } = await sign(undefined);
+    warn(io, warnings);
+    writeOutputs([certificate(der)], !!values.force, io);
+    return 0;
   }
-  // No file prefix: most refusals are about the CA (not a CA, key mismatch, outliving it); CSR ones say "CSR".
-  const { der, warnings } = await core('', () =>
-    signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, allowWeak: values['allow-weak'], allowOutliveIssuer: values['force-validity'] }),
+  // Under the serial file's lock: read, increment, sign with that serial, then write the serial file and the
+  // certificate as one all-or-nothing step (the serial file is ours to advance; the certificate obeys --force).
+  let written: Output[] = [];
+  const { value: warnings, swept } = await core('', () =>
+    issueWithSerialFile(
+      serialFile,
+      (current) => {
+        try {
+          return nextSerialFromFile(current);
+        } catch (e) {
+          throw e instanceof PkiError ? new PkiError(`${serialFile}: ${e.message}`) : e;
+        }
+      },
+      async (serial) => {
+        const { der, warnings } = await sign(serial);
+        written = [certificate(der), { path: serialFile, data: '', what: `serial file, now ${serial.toUpperCase()}` }];
+        return { files: [{ path: out, data: written[0].data }], value: warnings };
+      },
+      { overwrite: !!values.force },
+    ),
   );
+  reportSwept(io, swept);
   warn(io, warnings);
-  outputs.unshift({ path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: `${chosen} certificate signed by ${caPath}` });
-  // The serial file is updated in place (it is ours to advance); the certificate obeys --force.
-  writeOutputs(outputs.slice(0, 1), !!values.force, io);
-  if (outputs[1]) writeOutputs(outputs.slice(1), true, io);
+  for (const o of written) io.err(`wrote ${o.path} (${o.what})\n`);
   return 0;
 }

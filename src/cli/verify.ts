@@ -1,5 +1,6 @@
 // tlsw verify — a certificate's path to a trust anchor (RFC 5280), a key against its certificate, a CSR's signature.
 
+import { printable } from '../core/escape';
 import { spkiOfPrivateKey } from '../core/keys';
 import { spkiInfo } from '../core/publicKey';
 import { systemTrustStore } from '../core/trustStore';
@@ -133,10 +134,4 @@ function crlsIn(path: string): Uint8Array[] {
   const crls = objectsIn(path).filter((o) => o.kind === 'crl');
   if (crls.length === 0) throw new CliError(`${path}: no CRL in this file`);
   return crls.map((o) => o.der);
-}
-
-/** Control characters from certificate fields shown as \xNN, so a crafted name cannot drive the terminal. */
-function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -115,12 +115,27 @@ export function readTlv(bytes: Uint8Array, pos: number, limit = bytes.length): T
   return highTagNumber === undefined ? { tag, start: pos, contentStart: p, end } : { tag, highTagNumber, start: pos, contentStart: p, end };
 }
 
-/** The direct children of a constructed TLV (or of a content range, e.g. a BIT STRING's). */
+/**
+ * Most elements one constructed value may hold. Each one read is a small object (~40 bytes of heap for as little
+ * as 2 bytes of input: `05 00`), so a 5 MB SEQUENCE of 2.6 million NULLs cost hundreds of MB. The largest real
+ * structures are CRLs: at 20 bytes or more per revoked entry, a 5 MB CRL (the default size limit) has fewer.
+ */
+export const MAX_CHILDREN = 262_144;
+
+/** A structure refused for its number of elements (other readers, e.g. a BER fallback, need not retry it). */
+export class TooManyElements extends PkiError {}
+
+function tooManyChildren(t: Tlv): PkiError {
+  return new TooManyElements(`ASN.1: the structure at offset ${t.start} has more than ${MAX_CHILDREN} elements (refused: no certificate, key or CRL this size needs that many)`);
+}
+
+/** The direct children of a constructed TLV (or of a content range, e.g. a BIT STRING's); at most MAX_CHILDREN. */
 export function children(bytes: Uint8Array, parent: Tlv | undefined, from?: number): Tlv[] {
   const t = present(parent, 'a constructed value');
   const out: Tlv[] = [];
   let p = from ?? t.contentStart;
   while (p < t.end) {
+    if (out.length >= MAX_CHILDREN) throw tooManyChildren(t);
     const c = readTlv(bytes, p, t.end);
     out.push(c);
     p = c.end;
@@ -137,11 +152,20 @@ export function readRoot(bytes: Uint8Array, exact = true): Tlv {
   return t;
 }
 
-/** Walks the whole tree checking every length; throws on the first inconsistency or if deeper than MAX_DEPTH. */
+/**
+ * Walks the whole tree checking every length; throws on the first inconsistency, if deeper than MAX_DEPTH, or if
+ * a constructed value has more than MAX_CHILDREN elements. Reads one element at a time (memory bounded by the depth).
+ */
 export function validateTree(bytes: Uint8Array, t: Tlv, depth = 0): void {
   if (depth > MAX_DEPTH) throw new PkiError(`ASN.1: nesting deeper than ${MAX_DEPTH} levels`);
   if (!isConstructed(t)) return;
-  for (const c of children(bytes, t)) validateTree(bytes, c, depth + 1);
+  let count = 0;
+  for (let p = t.contentStart; p < t.end; ) {
+    if (++count > MAX_CHILDREN) throw tooManyChildren(t);
+    const c = readTlv(bytes, p, t.end);
+    validateTree(bytes, c, depth + 1);
+    p = c.end;
+  }
 }
 
 /**

@@ -22,7 +22,8 @@
 //  - ecflow_http (the REST server) reads server.crt and an unencrypted server.key.
 
 import { checkPrime, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { availableParallelism, hostname } from 'node:os';
 import { Tag, children, expectTag, readRoot, whole } from './asn1';
 import { FFDHE, encodeDhParameters } from './dh';
@@ -1703,8 +1704,17 @@ export function nodeEcflowIo(): EcflowIo {
     chmod(path, mode) {
       if (!posix) return;
       try {
+        // chmod follows symbolic links: never through one to a file outside the folder (a link planted as
+        // server.key must not make `fix` change the mode of some other file of the user's).
+        if (lstatSync(path).isSymbolicLink()) {
+          const target = realpathSync(path);
+          if (dirname(target) !== realpathSync(dirname(path))) {
+            throw new PkiError(`${path} is a symbolic link to ${target}, outside the folder: its mode was not changed (replace the link with the file, or change the mode of ${target} yourself)`);
+          }
+        }
         chmodSync(path, mode);
       } catch (e) {
+        if (e instanceof PkiError) throw e;
         const code = (e as { code?: unknown }).code;
         throw new PkiError(`${path}: cannot change its mode (${typeof code === 'string' ? code : 'error'})`);
       }

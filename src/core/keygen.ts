@@ -13,6 +13,7 @@ import type { KeyEncryption } from './model';
 import { PkiError } from './model';
 import type { PemBlock } from './pem';
 import { decodeText, findPemBlocks, looksLikePem } from './pem';
+import { WorkBudget, WorkLimitError } from './workBudget';
 
 export type KeySpec =
   | { type: 'rsa'; bits: 2048 | 3072 | 4096 | number }
@@ -295,11 +296,11 @@ const WRONG_PASSPHRASE = 'wrong passphrase (or the key is corrupted)';
  * Reads a private key — PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, traditional-encrypted) or DER (PKCS#8,
  * encrypted PKCS#8, PKCS#1, SEC1) — and returns plain PKCS#8 DER. The passphrase is only used for encrypted keys.
  */
-export function loadPrivateKey(data: Uint8Array | string, passphrase?: string): Uint8Array {
+export function loadPrivateKey(data: Uint8Array | string, passphrase?: string, budget?: WorkBudget): Uint8Array {
   const parsed = parseKeyInput(data);
   const encrypted = isEncryptedParsed(parsed);
   if (encrypted && passphrase === undefined) throw new PkiError('the private key is encrypted: a passphrase is needed');
-  const key = encrypted ? decryptedKey(parsed, passphrase as string) : plainKey(parsed);
+  const key = encrypted ? decryptedKey(parsed, passphrase as string, (budget ?? WorkBudget.forCommand()).forFile()) : plainKey(parsed);
   try {
     return copy(key.export({ type: 'pkcs8', format: 'der' }));
   } catch (e) {
@@ -401,13 +402,15 @@ function plainKey(p: ParsedKey): KeyObject {
   throw new PkiError('not a private key (expected PEM, or DER PKCS#8, PKCS#1 or SEC1)');
 }
 
-function decryptedKey(p: ParsedKey, passphrase: string): KeyObject {
+function decryptedKey(p: ParsedKey, passphrase: string, budget: WorkBudget): KeyObject {
   let pkcs8: Uint8Array;
   try {
     pkcs8 = isLegacyEncrypted(p)
-      ? decryptPrivateKey({ der: p.block.der, format: 'legacy-encrypted-pem', headers: p.block.headers, label: p.block.label }, passphrase).pkcs8
-      : decryptPrivateKey({ der: derOf(p), format: 'encrypted-pkcs8' }, passphrase).pkcs8;
+      ? decryptPrivateKey({ der: p.block.der, format: 'legacy-encrypted-pem', headers: p.block.headers, label: p.block.label }, passphrase, budget).pkcs8
+      : decryptPrivateKey({ der: derOf(p), format: 'encrypted-pkcs8' }, passphrase, budget).pkcs8;
   } catch (e) {
+    // Too costly to try (a per-key cap, or the file's or command's budget): say so, not "wrong passphrase".
+    if (e instanceof WorkLimitError) throw e;
     if (e instanceof PkiError && /unsupported|not supported/i.test(e.message)) {
       let cipher = '';
       try {
@@ -439,10 +442,10 @@ function isDerPublicKey(der: Uint8Array): boolean {
 // Passphrase operations
 
 /** Decrypts an encrypted key. Output keeps the input's form (PKCS#8 PEM, traditional PEM or DER) unless `format` is given. */
-export function removePassphrase(data: Uint8Array | string, passphrase: string, opts: { format?: KeyOutputFormat } = {}): string | Uint8Array {
+export function removePassphrase(data: Uint8Array | string, passphrase: string, opts: { format?: KeyOutputFormat; budget?: WorkBudget } = {}): string | Uint8Array {
   const parsed = parseKeyInput(data);
   if (!isEncryptedParsed(parsed)) throw new PkiError('the private key is not encrypted');
-  const pkcs8 = loadPrivateKey(data, passphrase);
+  const pkcs8 = loadPrivateKey(data, passphrase, opts.budget);
   return encodePrivateKey(pkcs8, { format: opts.format ?? formOf(parsed) });
 }
 
@@ -471,12 +474,12 @@ export function changePassphrase(
   data: Uint8Array | string,
   oldPassphrase: string,
   newPassphrase: string,
-  opts: { legacy?: boolean } = {},
+  opts: { legacy?: boolean; budget?: WorkBudget } = {},
 ): string | Uint8Array {
   const info = keyEncryptionInfo(data);
   if (!info.encrypted) throw new PkiError('the private key is not encrypted: add a passphrase instead');
   checkNewPassphrase(newPassphrase);
-  const pkcs8 = loadPrivateKey(data, oldPassphrase);
+  const pkcs8 = loadPrivateKey(data, oldPassphrase, opts.budget);
   let format: KeyOutputFormat;
   let legacy: boolean;
   if (opts.legacy === true) {

@@ -16,6 +16,7 @@ import { derTlv } from './dn';
 import type { Decoded, KeyEncryption, PrivateKeyFormat, PrivateKeyModel, PublicKeyInfo, PublicKeyModel } from './model';
 import { PkiError } from './model';
 import { OID_EC, spkiInfo } from './publicKey';
+import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work, scryptWork } from './workBudget';
 
 export type PrivateKeyHint = 'pkcs8' | 'pkcs1' | 'sec1' | 'encrypted-pkcs8';
 
@@ -26,10 +27,15 @@ export interface DecryptedKey {
 }
 
 const WRONG_PASSPHRASE = 'wrong passphrase (or the key is corrupted)';
-/** Work limits, so that a hostile file cannot freeze the editor. */
+/**
+ * Per-key work limits, so that a hostile file cannot freeze the editor (the sum over a file and a command is
+ * bounded by a WorkBudget, workBudget.ts). scrypt as OpenSSL bounds it: memory (128·r·(N+2) + 128·r·p bytes) at most
+ * 32 MiB, its default `maxmem`; and its work, N·r·p, at most 2^24 (128 times OpenSSL's default N=2^14, r=8, p=1).
+ */
 const MAX_PBKDF2_ITERATIONS = 10_000_000;
 const MAX_JS_ITERATIONS = 1_000_000;
-const MAX_SCRYPT_MEMORY = 256 * 1024 * 1024;
+export const MAX_SCRYPT_MEMORY = 32 * 1024 * 1024;
+export const MAX_SCRYPT_WORK = 2 ** 24;
 
 // ---------------------------------------------------------------------------------------------------
 // DER pieces (written with dn.ts's derTlv)
@@ -48,6 +54,7 @@ function guard<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof WorkLimitError) throw e;
     if (e instanceof PkiError) {
       throw /^(encrypted )?(private|public) key\b/.test(e.message) || e.message === WRONG_PASSPHRASE ? e : new PkiError(`${what}: ${e.message}`);
     }
@@ -328,6 +335,8 @@ interface Scheme {
   cipher?: CipherSpec;
   /** Why it cannot be decrypted, when it cannot. */
   unsupported?: string;
+  /** Why it will not be decrypted: its parameters ask for more work or memory than a key may. */
+  refused?: string;
 }
 
 const PRFS: Record<string, [string, string]> = {
@@ -440,7 +449,7 @@ function pbes2(der: Uint8Array, params: Tlv | undefined): Scheme {
     info.iterations = iterations;
     scheme.kdf = { kind: 'pbkdf2', salt: content(der, saltT), iterations, keyLength, digest: prf[1] };
     if (!prf[1]) scheme.unsupported = `PBKDF2 with the PRF ${prf[0]}`;
-    else if (iterations > MAX_PBKDF2_ITERATIONS) scheme.unsupported = `PBKDF2 with ${iterations} iterations (more than ${MAX_PBKDF2_ITERATIONS})`;
+    else if (iterations > MAX_PBKDF2_ITERATIONS) scheme.refused = `PBKDF2 with ${iterations} iterations (more than ${MAX_PBKDF2_ITERATIONS} for one key)`;
   } else if (kdfOid === OID_SCRYPT) {
     const [saltT, nT, rT, pT, lenT] = children(der, expectTag(kdfParamsT ?? encOidT, Tag.Sequence, 'scrypt parameters'));
     const salt = octets(der, saltT, 'the scrypt salt');
@@ -453,7 +462,8 @@ function pbes2(der: Uint8Array, params: Tlv | undefined): Scheme {
     info.iterations = n;
     scheme.kdf = { kind: 'scrypt', salt, n, r, p, keyLength };
     if ((n & (n - 1)) !== 0 || n < 2) scheme.unsupported = `scrypt with N=${n} (not a power of two)`;
-    else if (128 * n * r + 128 * r * p > MAX_SCRYPT_MEMORY) scheme.unsupported = `scrypt with N=${n}, r=${r}, p=${p} (needs more than 256 MB)`;
+    else if (r < 1 || p < 1) scheme.unsupported = `scrypt with r=${r}, p=${p}`;
+    else scheme.refused = scryptRefusal(n, r, p);
   } else {
     info.kdf = kdfOid;
     scheme.unsupported = `PBES2 with the key derivation function ${kdfOid}`;
@@ -488,6 +498,31 @@ function pbes2(der: Uint8Array, params: Tlv | undefined): Scheme {
   return scheme;
 }
 
+/** Why scrypt(N, r, p) is refused (OpenSSL's memory rule, then its work N·r·p), or undefined when it is within bounds. */
+export function scryptRefusal(n: number, r: number, p: number): string | undefined {
+  const what = `scrypt with N=${n}, r=${r}, p=${p}`;
+  const memory = 128 * r * (n + 2) + 128 * r * p;
+  if (memory > MAX_SCRYPT_MEMORY) return `${what}: it needs ${Math.ceil(memory / 1048576)} MiB of memory, over the ${MAX_SCRYPT_MEMORY / 1048576} MiB OpenSSL allows`;
+  if (n * r * p > MAX_SCRYPT_WORK) return `${what}: N·r·p is ${n * r * p}, over the ${MAX_SCRYPT_WORK} allowed for one key`;
+  return undefined;
+}
+
+/** The work units a derivation will cost, and what to call it in an error. */
+function kdfWork(kdf: Kdf, keyLength: number, ivLength: number): { units: number; what: string } {
+  switch (kdf.kind) {
+    case 'pbkdf2': {
+      const size = ({ sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 } as Record<string, number>)[kdf.digest] ?? 20;
+      return { units: pbkdf2Work(kdf.iterations, Math.ceil((kdf.keyLength ?? keyLength) / size), kdf.digest), what: `PBKDF2 with ${kdf.iterations} iterations` };
+    }
+    case 'scrypt':
+      return { units: scryptWork(kdf.n, kdf.r, kdf.p), what: `scrypt with N=${kdf.n}, r=${kdf.r}, p=${kdf.p}` };
+    case 'pbkdf1':
+      return { units: hashLoopWork(kdf.iterations, 1), what: `PBKDF1 with ${kdf.iterations} iterations` };
+    case 'pkcs12':
+      return { units: hashLoopWork(kdf.iterations, Math.ceil(keyLength / 20) + Math.ceil(ivLength / 20)), what: `the PKCS#12 KDF with ${kdf.iterations} iterations` };
+  }
+}
+
 function saltAndIterations(der: Uint8Array, params: Tlv | undefined, name: string): { salt: Uint8Array; iterations: number } {
   if (!params) throw new PkiError(`${name} parameters are missing`);
   const [saltT, iterT] = children(der, expectTag(params, Tag.Sequence, `${name} parameters`));
@@ -509,7 +544,7 @@ function describeScheme(der: Uint8Array, algId: Tlv): Scheme {
       cipher: { name: cipher, impl: cipher === 'des-cbc' ? 'des' : 'rc2', keyLength: 8, rc2Bits: 64 },
     };
     if (digest === 'md2') scheme.unsupported = `${name} (MD2)`;
-    else if (iterations > MAX_JS_ITERATIONS) scheme.unsupported = `${name} with ${iterations} iterations`;
+    else if (iterations > MAX_JS_ITERATIONS) scheme.refused = `${name} with ${iterations} iterations (more than ${MAX_JS_ITERATIONS} for one key)`;
     return scheme;
   }
   const p12 = PKCS12_PBE[oid];
@@ -522,7 +557,7 @@ function describeScheme(der: Uint8Array, algId: Tlv): Scheme {
       kdf: { kind: 'pkcs12', salt, iterations },
       cipher: { name: cipher, impl, nodeName: 'des-ede3-cbc', keyLength, rc2Bits: keyLength * 8 },
     };
-    if (iterations > MAX_JS_ITERATIONS) scheme.unsupported = `${name} with ${iterations} iterations`;
+    if (iterations > MAX_JS_ITERATIONS) scheme.refused = `${name} with ${iterations} iterations (more than ${MAX_JS_ITERATIONS} for one key)`;
     return scheme;
   }
   return { info: { scheme: oid, cipher: 'unknown' }, unsupported: `the encryption scheme ${oid}` };
@@ -659,11 +694,14 @@ function decipher(spec: CipherSpec, key: Buffer, iv: Uint8Array | undefined, dat
   return Buffer.from(output.getBytes(), 'binary');
 }
 
-function decryptWithScheme(scheme: Scheme, passphrase: string, data: Uint8Array): Buffer {
+function decryptWithScheme(scheme: Scheme, passphrase: string, data: Uint8Array, budget: WorkBudget): Buffer {
+  if (scheme.refused) throw new WorkLimitError(`refusing ${scheme.refused}`);
   if (scheme.unsupported || !scheme.kdf || !scheme.cipher) {
     throw new PkiError(`unsupported encryption: ${scheme.unsupported ?? scheme.info.scheme}`);
   }
   const { kdf, cipher } = scheme;
+  const work = kdfWork(kdf, cipher.keyLength, kdf.kind === 'pkcs12' && cipher.impl !== 'rc4' ? 8 : 0);
+  budget.charge(work.units, work.what);
   const pass = Buffer.from(passphrase, 'utf8');
   let key: Buffer;
   let iv = cipher.iv;
@@ -796,6 +834,7 @@ export function decodeLegacyEncryptedKey(der: Uint8Array, headers: Record<string
 export function decryptPrivateKey(
   input: { der: Uint8Array; format: PrivateKeyFormat; headers?: Record<string, string>; label?: string },
   passphrase: string,
+  budget: WorkBudget = WorkBudget.forCommand().forFile(),
 ): DecryptedKey {
   return guard('encrypted private key', () => {
     const { der, format } = input;
@@ -811,7 +850,7 @@ export function decryptPrivateKey(
       if (shapeOf(der, kids) !== 'encrypted-pkcs8') throw new PkiError('not an encrypted PKCS#8 key');
       const scheme = encryptedInfo(der, kids);
       encryption = scheme.info;
-      plain = decryptWithScheme(scheme, passphrase, content(der, kids[1]));
+      plain = decryptWithScheme(scheme, passphrase, content(der, kids[1]), budget);
       shape = 'pkcs8';
     } else {
       const l = parseLegacy(der, input.headers ?? {}, input.label ?? '');

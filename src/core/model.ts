@@ -1,6 +1,8 @@
 // The one typed model of everything TLS Workbench can read.
 // Host-neutral: no I/O, no `vscode`. Every reader in src/core returns these shapes.
 
+import type { WorkBudget } from './workBudget';
+
 export type ObjectKind = 'certificate' | 'csr' | 'private-key' | 'public-key' | 'dh-parameters' | 'dsa-parameters' | 'pkcs12' | 'crl';
 
 /** Where an object sits in a text file. Lines and characters are 0-based (like VS Code's Position). */
@@ -303,6 +305,11 @@ export interface ReadOptions {
   maxBytes?: number;
   /** Password for PKCS#12 and passphrase for encrypted keys, when the caller has one. */
   password?: string;
+  /**
+   * The command's key-derivation work budget (workBudget.ts; the file gets its share with `forFile()`). Default:
+   * a budget of the default size for this read alone.
+   */
+  budget?: WorkBudget;
 }
 
 export interface ReadResult {

@@ -16,8 +16,9 @@
 
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { forge, pkcs12Kdf as kdf } from './keys';
+import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work } from './workBudget';
 import type { Tlv } from './asn1';
-import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_DEPTH } from './asn1';
+import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_CHILDREN, MAX_DEPTH, TooManyElements } from './asn1';
 import type { Pkcs12BagType } from './model';
 import { PkiError } from './model';
 
@@ -67,17 +68,17 @@ export const MAX_PBKDF2_ITERATIONS = 10_000_000;
 /** Largest PKCS#12-KDF / MAC iteration count accepted (hash loop in JS: ~1 s per derivation at this count). */
 export const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
 export const DEFAULT_PKCS12_ITERATIONS = 2048;
-/** Total key-derivation work one openPkcs12 call may do (many safes × huge counts must not add up to a hang). */
-const KDF_BUDGET = 5 * MAX_PKCS12_KDF_ITERATIONS;
-const PBKDF2_BUDGET = 3 * MAX_PBKDF2_ITERATIONS;
 /**
- * Work allowed for trying the empty password when none was given (about a second at most; real keystores
- * need a few thousand iterations: OpenSSL 2048, keytool 10 000, old Java 50 000 for its PBE).
+ * Work units (workBudget.ts) allowed for trying the empty password when none was given (under half a second;
+ * real keystores need a few thousand iterations: OpenSSL 2048, keytool 10 000, old Java 50 000 for its PBE). The
+ * total over a file and a command is bounded by the caller's WorkBudget (many safes × huge counts, or many
+ * keystores in one file, must not add up to a hang).
  */
-const PROBE_BUDGET = { kdf: 400_000, pbkdf2: 2_000_000 };
+const PROBE_WORK = 2_000_000;
 
-function fullBudget(): WorkBudget {
-  return { kdf: KDF_BUDGET, pbkdf2: PBKDF2_BUDGET };
+/** The file's share of the caller's budget (a command budget of the defaults when there is none). */
+function fileBudget(budget: WorkBudget | undefined): WorkBudget {
+  return (budget ?? WorkBudget.forCommand()).forFile();
 }
 
 /** What the PKCS#12 reader gives: the outer facts, and the bags once it is open. */
@@ -117,20 +118,23 @@ export function looksLikePkcs12(bytes: Uint8Array, size = bytes.length): boolean
  * `verified: false`); otherwise the keystore is locked: its outer facts, `decrypted: false`, no bags. Trying
  * without a password is bounded (PROBE_BUDGET): a file demanding more work is simply reported locked.
  */
-export function readPkcs12(der: Uint8Array, password?: string): Pkcs12Contents {
+export function readPkcs12(der: Uint8Array, password?: string, budget?: WorkBudget): Pkcs12Contents {
   return guard(() => {
     if (password !== undefined && typeof password !== 'string') throw new PkiError('PKCS#12: the password must be a string');
     const pfx = parsePfx(der);
-    if (password !== undefined) return { ...openParsed(pfx, passwordCandidates(password, fullBudget())), decrypted: true };
+    const file = fileBudget(budget);
+    if (password !== undefined) return { ...openParsed(pfx, passwordCandidates(password, file)), decrypted: true };
+    // Speculative: never more than what is left of the file's and the command's budget, and never an error.
+    const probe = file.probe(Math.max(0, Math.min(PROBE_WORK, file.remaining)));
     try {
-      return { ...openParsed(pfx, passwordCandidates('', { ...PROBE_BUDGET })), decrypted: true };
+      return { ...openParsed(pfx, passwordCandidates('', probe)), decrypted: true };
     } catch (e) {
-      if (!(e instanceof CannotOpen)) throw e;
+      if (!(e instanceof CannotOpen) && !(e instanceof WorkLimitError && e.budget === probe)) throw e;
     }
     const info = inspectParsed(pfx);
     if (pfx.mac && pfx.safes.every((s) => s.kind === 'data' && !visibleBags(s.bytes, s.root, 0).some((b) => b.shrouded))) {
       // Nothing is encrypted: the contents are there to read; only the MAC cannot be checked without the password.
-      const opened = readAllSafes(pfx, passwordCandidates('', { kdf: 0, pbkdf2: 0 })[0]);
+      const opened = readAllSafes(pfx, passwordCandidates('', file.probe(0))[0]);
       return { ...info, mac: { ...info.mac!, verified: false }, decrypted: true, bags: opened.bags };
     }
     return { ...info, decrypted: false, bags: [] };
@@ -168,10 +172,10 @@ function inspectParsed(pfx: Pfx): Pkcs12Info {
  * Verifies the MAC (wrong password → PkiError), decrypts every safe and returns the bags with certificate
  * DER and plain PKCS#8 key DER. The same reader as readPkcs12 with a password.
  */
-export function openPkcs12(der: Uint8Array, password: string): Pkcs12Info & { bags: RawPkcs12Bag[] } {
+export function openPkcs12(der: Uint8Array, password: string, budget?: WorkBudget): Pkcs12Info & { bags: RawPkcs12Bag[] } {
   return guard(() => {
     if (typeof password !== 'string') throw new PkiError('PKCS#12: a password is required (it may be empty)');
-    return openParsed(parsePfx(der), passwordCandidates(password, fullBudget()));
+    return openParsed(parsePfx(der), passwordCandidates(password, fileBudget(budget)));
   });
 }
 
@@ -231,7 +235,7 @@ export function exportPkcs12(opts: Pkcs12ExportOptions): Uint8Array {
       ...(friendlyName !== undefined ? [seq(oid(OID_FRIENDLY_NAME), setOf(bmpString(friendlyName)))] : []),
       seq(oid(OID_LOCAL_KEY_ID), setOf(octet(localKeyId))),
     );
-    const secret = passwordCandidates(password, { kdf: Infinity, pbkdf2: Infinity })[0];
+    const secret = passwordCandidates(password, WorkBudget.forCommand({ perFile: Infinity, perCommand: Infinity }))[0];
 
     // Certificates: one encryptedData safe (like OpenSSL), leaf first with the attributes.
     const certBag = (der: Uint8Array, withAttrs: boolean): Buffer =>
@@ -378,6 +382,7 @@ function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof WorkLimitError) throw e.message.startsWith('PKCS#12') ? e : new WorkLimitError(`PKCS#12: ${e.message}`, e.budget);
     if (e instanceof PkiError) {
       if (/^(PKCS#12|wrong PKCS#12)/.test(e.message)) throw e;
       throw new PkiError(`PKCS#12: ${e.message}`);
@@ -423,6 +428,7 @@ function parseAsn1(bytes: Uint8Array, what: string): Parsed {
     validateTree(bytes, root);
     return { bytes, root };
   } catch (derError) {
+    if (derError instanceof TooManyElements) throw new PkiError(`PKCS#12: ${what}: ${errorText(derError)}`);
     let normalised: Buffer;
     try {
       normalised = berToDer(bytes);
@@ -479,6 +485,8 @@ function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { d
     } else if (q >= stop) {
       break;
     }
+    // As many elements as the DER reader allows, no more: each one here is a Buffer of its own.
+    if (kids.length >= MAX_CHILDREN) throw new PkiError(`more than ${MAX_CHILDREN} elements in one structure`);
     const kid = berValue(b, q, stop, depth + 1);
     kids.push(kid.der);
     q = kid.end;
@@ -722,18 +730,8 @@ interface Secret {
   bmp: Buffer;
   /** For PBKDF2: UTF-8. */
   utf8: Buffer;
-  /** Iterations still allowed in this call (shared by all candidates). */
+  /** Work still allowed (shared by all candidates, charged to the file's and the command's budget). */
   budget: WorkBudget;
-}
-
-interface WorkBudget {
-  kdf: number;
-  pbkdf2: number;
-}
-
-function charge(budget: WorkBudget, kind: keyof WorkBudget, iterations: number): void {
-  budget[kind] -= iterations;
-  if (budget[kind] < 0) throw new CannotOpen('PKCS#12: the file asks for too much key-derivation work in total (refusing to continue)');
 }
 
 function bmp(s: string): Buffer {
@@ -760,7 +758,7 @@ function verifyMac(pfx: Pfx, hash: HashSpec, secret: Secret): boolean {
 
 /** The PKCS#12 KDF (keys.ts), charged to the call's work budget when there is one. */
 function pkcs12Kdf(hash: HashSpec, password: Uint8Array, salt: Uint8Array, id: number, iterations: number, n: number, budget?: WorkBudget): Buffer {
-  if (budget) charge(budget, 'kdf', iterations * Math.ceil(n / hash.size));
+  budget?.charge(hashLoopWork(iterations, Math.ceil(n / hash.size)), `the PKCS#12 KDF with ${iterations} iterations`);
   return kdf(hash, password, salt, id, iterations, n);
 }
 
@@ -841,7 +839,7 @@ function parseScheme(bytes: Uint8Array, algTlv: Tlv): Scheme {
     description,
     decrypt: (data, secret, what) => {
       checkIterations(iterations, MAX_PBKDF2_ITERATIONS, 'PBKDF2');
-      charge(secret.budget, 'pbkdf2', iterations * Math.ceil(keyLength / prf.size));
+      secret.budget.charge(pbkdf2Work(iterations, Math.ceil(keyLength / prf.size), prf.name), `PBKDF2 with ${iterations} iterations`);
       const key = pbkdf2Sync(secret.utf8, salt, iterations, keyLength, prf.name);
       return cbcDecrypt(cipher.name, key, iv, data, what);
     },

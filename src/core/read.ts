@@ -9,6 +9,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
 import { decodeText, findPemBlocksInText, looksLikePem, looksLikePemInText } from './pem';
 import { decodeDsaPublicKey } from './publicKey';
 import { looksLikePkcs12, readPkcs12 } from './pkcs12';
+import { WorkBudget, WorkLimitError } from './workBudget';
 import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from './x509';
 
 /** What a DER structure is, judged from its shape alone (no full decode). */
@@ -64,19 +65,26 @@ export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResu
   }
   if (bytes.length === 0) return fail('file is empty');
   try {
+    // Every derivation for this file is charged to its share of the command's budget.
+    const fileOpts = { ...opts, budget: (opts.budget ?? WorkBudget.forCommand()).forFile() };
     // PEM as it is, escaped in a JSON/YAML string, or base64-encoded (a Kubernetes Secret's `data:`).
-    return looksLikePemInText(bytes) ? readPem(bytes, opts) : readDer(bytes, opts);
+    return looksLikePemInText(bytes) ? readPem(bytes, fileOpts) : readDer(bytes, fileOpts);
   } catch (e) {
     // Decoders report through PkiError; anything else is a bug, still reported as one clear line.
     return fail(e instanceof PkiError ? e.message : `internal error while reading: ${String((e as Error)?.message ?? e)}`);
   }
 }
 
-function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
+function readPem(bytes: Uint8Array, fileOpts: ReadOptions): ReadResult {
   const { blocks, problems } = findPemBlocksInText(decodeText(bytes));
   const objects: PkiObject[] = [];
   if (blocks.length === 0 && problems.length === 0) problems.push({ severity: 'error', message: 'no PEM block found' });
+  let opts = fileOpts;
+  // Once the file's (or the command's) work budget has run out: the problem that said so, and how many blocks
+  // after it were left locked (one line for the file, not one per block, and no further derivation tried).
+  let exhausted: { problem: Problem; skipped: number } | undefined;
   blocks.forEach((block) => {
+    if (exhausted && (block.label === 'ENCRYPTED PRIVATE KEY' || block.label === 'PKCS12' || /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? ''))) exhausted.skipped++;
     const where = `block ${block.blockNumber} (${block.label})`;
     const entry = PEM_LABELS[block.label];
     if (entry === 'skip') {
@@ -93,7 +101,7 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
         decoded = isEncrypted
           ? decodeLegacyEncryptedKey(block.der, block.headers, block.label)
           : decodePrivateKey(block.der, block.label.startsWith('EC') ? 'sec1' : 'pkcs1');
-        if (isEncrypted && opts.password !== undefined) decoded = unlockKey(decoded as Decoded<PrivateKeyModel>, block.der, opts.password, block.headers, block.label);
+        if (isEncrypted && opts.password !== undefined) decoded = unlockKey(decoded as Decoded<PrivateKeyModel>, block.der, opts, block.headers, block.label);
       } else {
         const kind = entry ?? sniffDer(block.der);
         if (!kind) throw new PkiError(`unsupported PEM label "${block.label}"`);
@@ -103,9 +111,18 @@ function readPem(bytes: Uint8Array, opts: ReadOptions): ReadResult {
     } catch (e) {
       // Decoders name what they decode ("certificate: …"); the block's label already says it.
       const m = messageOf(e).replace(/^(certificate|certificate request|CRL): /, '');
-      problems.push({ severity: 'error', message: `${where}: ${m}`, range: block.range });
+      const problem: Problem = { severity: 'error', message: `${where}: ${m}`, range: block.range };
+      problems.push(problem);
+      if (e instanceof WorkLimitError && e.budget && !exhausted) {
+        exhausted = { problem, skipped: 0 };
+        // The rest of the file is read without the password: described, not decrypted.
+        opts = { ...fileOpts, password: undefined };
+      }
     }
   });
+  if (exhausted?.skipped) {
+    exhausted.problem.message += ` (${exhausted.skipped} later block${exhausted.skipped === 1 ? '' : 's'} not decrypted)`;
+  }
   return { objects, problems };
 }
 
@@ -150,10 +167,10 @@ function decodeAs(kind: DerKind, der: Uint8Array, opts: ReadOptions): Decoded<Pk
       return decodeDsaParameters(der);
     case 'private-key': {
       const key = decodePrivateKey(der, kind.hint);
-      return key.encrypted && opts.password !== undefined ? unlockKey(key, der, opts.password) : key;
+      return key.encrypted && opts.password !== undefined ? unlockKey(key, der, opts) : key;
     }
     case 'pkcs12':
-      return decodePkcs12(der, decodeOpts, opts.password);
+      return decodePkcs12(der, decodeOpts, opts.password, opts.budget);
   }
 }
 
@@ -161,17 +178,17 @@ function decodeAs(kind: DerKind, der: Uint8Array, opts: ReadOptions): Decoded<Pk
 function unlockKey(
   key: Decoded<PrivateKeyModel>,
   der: Uint8Array,
-  passphrase: string,
+  opts: ReadOptions,
   headers?: Record<string, string>,
   label?: string,
 ): Decoded<PrivateKeyModel> {
-  const { model } = decryptPrivateKey({ der, format: key.format, headers, label }, passphrase);
+  const { model } = decryptPrivateKey({ der, format: key.format, headers, label }, opts.password ?? '', opts.budget);
   return { ...key, publicKey: model.publicKey };
 }
 
-function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: string | undefined): Decoded<PkiObject> {
+function decodePkcs12(der: Uint8Array, decodeOpts: DecodeOptions, password: string | undefined, budget: WorkBudget | undefined): Decoded<PkiObject> {
   // Without a password the reader tries the empty one; a keystore it cannot open comes back locked, without bags.
-  const opened = readPkcs12(der, password);
+  const opened = readPkcs12(der, password, budget);
   const bags: Pkcs12Bag[] = opened.bags.map((raw, i) => {
     const bag: Pkcs12Bag = { type: raw.type, friendlyName: raw.friendlyName, localKeyId: raw.localKeyId };
     if (raw.der) {

@@ -18,6 +18,8 @@ import type {
   SubjectAltName,
 } from './model';
 import { SIGNATURE_DEFECT_TEXT } from './model';
+import { printable } from './escape';
+import { selfSignatureUnchecked } from './x509';
 
 const TITLES: Record<PkiObject['kind'], string> = {
   'certificate': 'Certificate',
@@ -30,10 +32,13 @@ const TITLES: Record<PkiObject['kind'], string> = {
   'crl': 'Certificate Revocation List',
 };
 
-/** One report for all objects of one file. */
+/**
+ * One report for all objects of one file. Every line is terminal-safe: names, SANs, URIs, friendly names,
+ * extension texts and the file name itself come from the file, so their controls and bidi characters are escaped.
+ */
 export function formatReport(objects: PkiObject[], file?: string): string {
   const parts = objects.map((o) => formatObject(o, objects.length > 1 ? `#${o.index + 1} ` : ''));
-  const head = file ? `${file}: ${objects.length} object${objects.length === 1 ? '' : 's'}\n\n` : '';
+  const head = file ? `${printable(file)}: ${objects.length} object${objects.length === 1 ? '' : 's'}\n\n` : '';
   return head + parts.join('\n');
 }
 
@@ -71,14 +76,15 @@ export function formatObject(o: PkiObject, prefix = ''): string {
       pkcs12(o, add, lines);
       break;
   }
-  return lines.join('\n') + '\n';
+  // Each entry is one line: a value cannot add lines, move the cursor or reorder what follows it.
+  return lines.map((l) => printable(l)).join('\n') + '\n';
 }
 
 type Add = (label: string, value: string | number | undefined | null) => void;
 
 function certificate(c: CertificateModel, add: Add, lines: string[]): void {
   add('Subject', name(c.subject));
-  add('Issuer', c.selfSigned ? `${name(c.issuer)} (self-signed)` : name(c.issuer));
+  add('Issuer', issuer(c));
   add('Status', status(c));
   add('Valid from', c.notBefore);
   add('Valid until', c.notAfter);
@@ -180,7 +186,7 @@ function pkcs12(p: Pkcs12Model, add: Add, lines: string[]): void {
   for (const bag of p.bags) {
     const label = [bag.friendlyName && `"${bag.friendlyName}"`, bag.localKeyId && `key id ${bag.localKeyId.slice(0, 16)}`].filter(Boolean).join(', ');
     lines.push(`  — ${bag.type}${label ? ` (${label})` : ''}`);
-    if (bag.object) lines.push(indent(formatObject(bag.object).trimEnd(), '    '));
+    if (bag.object) lines.push(...indent(formatObject(bag.object).trimEnd(), '    ').split('\n'));
   }
 }
 
@@ -213,6 +219,14 @@ export function keyInfo(k: PublicKeyInfo): string {
   if (k.algorithm === 'RSA') return `RSA ${k.size} bits${k.exponent !== undefined ? `, e=${k.exponent}` : ''}`;
   if (k.algorithm === 'unknown') return `unknown algorithm ${k.oid}`;
   return k.size ? `${k.algorithm} (${k.size} bits)` : k.algorithm;
+}
+
+function issuer(c: CertificateModel): string {
+  if (c.selfSigned) return `${name(c.issuer)} (self-signed)`;
+  if (c.subject.text === c.issuer.text && selfSignatureUnchecked(c.publicKey)) {
+    return `${name(c.issuer)} (self-issued; signature not checked: RSA public exponent over 48 bits)`;
+  }
+  return name(c.issuer);
 }
 
 function name(n: DistinguishedName): string {

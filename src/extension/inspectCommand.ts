@@ -6,6 +6,7 @@
 // documents both share.
 
 import * as vscode from 'vscode';
+import { printable } from '../core/escape';
 import { InspectorProvider, openInInspector, uriOfArgument } from './inspector/inspectorProvider';
 import { ReportDocuments } from './inspector/reportDocuments';
 
@@ -40,11 +41,11 @@ export class InspectCommand {
     try {
       const stat = await vscode.workspace.fs.stat(target);
       if (stat.type === vscode.FileType.Directory) {
-        void vscode.window.showErrorMessage(`${name}: is a folder; choose a certificate, key, CSR or keystore file.`);
+        void vscode.window.showErrorMessage(printable(`${name}: is a folder; choose a certificate, key, CSR or keystore file.`));
         return undefined;
       }
     } catch (e) {
-      void vscode.window.showErrorMessage(`${name}: cannot be read (${oneLine(e)}).`);
+      void vscode.window.showErrorMessage(printable(`${name}: cannot be read (${oneLine(e)}).`));
       return undefined;
     }
     await openInInspector(target);
@@ -56,7 +57,7 @@ export class InspectCommand {
     const name = basename(target);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
     if (!document) {
-      void vscode.window.showErrorMessage(`${name}: the document is no longer open.`);
+      void vscode.window.showErrorMessage(printable(`${name}: the document is no longer open.`));
       return undefined;
     }
     const { readObjects } = await import('../core/read');
@@ -64,7 +65,7 @@ export class InspectCommand {
     const result = readObjects(new TextEncoder().encode(document.getText()), { maxBytes: Math.floor(maxMB * 1024 * 1024) });
     if (result.objects.length === 0) {
       const first = result.problems.find((p) => p.severity === 'error')?.message ?? 'nothing to decode';
-      void vscode.window.showErrorMessage(`${name}: ${first}.`);
+      void vscode.window.showErrorMessage(printable(`${name}: ${first}.`));
       return undefined;
     }
     return this.reports.show(target, result);

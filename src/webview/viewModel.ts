@@ -7,12 +7,14 @@
 // Secrets: private key bytes (plain or encrypted) and PKCS#12 bytes never enter a view; keys are described by
 // type, size, protection and public-key fingerprint. The password, when given, is used and forgotten.
 
+import { printable } from '../core/escape';
 import { lintCertificate } from '../core/lint';
 import { createHash } from 'node:crypto';
 import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../core/pem';
 import { readPkcs12 } from '../core/pkcs12';
 import { readObjects } from '../core/read';
 import type { ChainCheck } from '../core/verify';
+import type { WorkBudget } from '../core/workBudget';
 import { orderChain, validatePath } from '../core/verify';
 import type {
   CertificateModel,
@@ -176,6 +178,8 @@ export interface BuildInput {
   bytes: Uint8Array;
   /** Decrypts PKCS#12 files and encrypted keys; used for this build only. */
   password?: string;
+  /** The key-derivation work this build may do (default: a budget of the default size). */
+  budget?: WorkBudget;
   now?: Date;
   warnDays?: number;
   maxBytes?: number;
@@ -233,7 +237,7 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
   const now = input.now ?? new Date();
   let result: ReadResult;
   try {
-    result = readObjects(input.bytes, { now, warnDays: input.warnDays, maxBytes: input.maxBytes, password: input.password });
+    result = readObjects(input.bytes, { now, warnDays: input.warnDays, maxBytes: input.maxBytes, password: input.password, budget: input.budget });
   } catch (e) {
     result = { objects: [], problems: [{ severity: 'error', message: `internal error while reading: ${oneLine(e)}` }] };
   }
@@ -302,7 +306,7 @@ function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
       // The model has the bags decoded (with the password, or without one when the keystore has none); their DER
       // (for lint, chain and PEM of certificates) needs one more opening, by the same reader.
       try {
-        bagDers = readPkcs12(der ?? input.bytes, input.password).bags.map((b) => (b.type === 'certificate' ? b.der : undefined));
+        bagDers = readPkcs12(der ?? input.bytes, input.password, input.budget).bags.map((b) => (b.type === 'certificate' ? b.der : undefined));
       } catch {
         bagDers = [];
       }
@@ -997,13 +1001,12 @@ function oneLine(e: unknown): string {
   return visible(m.split('\n')[0].replace(/\.$/, ''));
 }
 
-// Control characters and bidirectional overrides in certificate strings are shown as escapes: a subject must
-// not be able to reorder or hide what is displayed around it. Text stays text (the webview uses textContent).
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Control characters and bidirectional overrides in certificate strings are shown as escapes, by the same rule as
+// the CLI and the explorer (core/escape): a subject must not be able to reorder or hide what is displayed around
+// it. Text stays text (the webview uses textContent); line breaks and tabs in notes are kept.
 
 /** A certificate string made safe to display as text: invisible and reordering characters escaped, length bounded. */
 export function visible(s: string): string {
-  const shown = s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}`);
+  const shown = printable(s, { keepLineBreaks: true });
   return shown.length > MAX_TEXT ? `${shown.slice(0, MAX_TEXT)}… (${shown.length} characters)` : shown;
 }

@@ -36,7 +36,7 @@ describe('packaged .vsix', () => {
   it('holds only dist/, media/, README, CHANGELOG, LICENSE and package.json', () => {
     const unexpected = names.filter((n) => !ALLOWED.some((re) => re.test(n)));
     assert.deepEqual(unexpected, [], `unexpected files in the .vsix: ${unexpected.join(', ')}`);
-    for (const required of ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js',
+    for (const required of ['[Content_Types].xml', 'extension.vsixmanifest', 'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/worker.js',
       'extension/dist/webview/inspector.js', 'extension/dist/webview/codicon.css', 'extension/dist/webview/codicon.ttf']) {
       assert.ok(names.includes(required), `${required} missing; has ${names.join(', ')}`);
     }

@@ -23,6 +23,8 @@ export interface FakeVscode {
   clipboard: string[];
   /** File system watchers created, with a way to fire their events. */
   watchers: FakeWatcher[];
+  /** Progress notifications still running (window.withProgress), each with its Cancel button. */
+  progress: { options: unknown; cancel: () => void }[];
 }
 
 export interface FakeWatcher {
@@ -74,6 +76,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     customEditors: new Map(),
     clipboard: [],
     watchers: [],
+    progress: [],
   };
   const disposable = { dispose() {} };
   class EventEmitter {
@@ -94,6 +97,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
     },
     ViewColumn: { Beside: -2, Active: -1 },
+    ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     // The Certificate Explorer (src/extension/explorer): tree views, decorations, status bar (registrations only).
     TreeItem: class {
       constructor(
@@ -207,8 +211,24 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       createTreeView: () => ({ badge: undefined, dispose() {} }),
       registerFileDecorationProvider: () => disposable,
       createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
-      withProgress: async (_options: unknown, task: (progress: unknown, token: unknown) => unknown) =>
-        task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: () => disposable }),
+      withProgress: async (options: unknown, task: (progress: unknown, token: unknown) => unknown) => {
+        // Progress notifications are recorded; `fake.cancelProgress()` presses Cancel on those still running.
+        const listeners: (() => void)[] = [];
+        const token = {
+          isCancellationRequested: false,
+          onCancellationRequested: (f: () => void) => {
+            listeners.push(f);
+            return disposable;
+          },
+        };
+        const entry = { options, cancel: () => ((token.isCancellationRequested = true), listeners.forEach((f) => f())) };
+        fake.progress.push(entry);
+        try {
+          return await task({ report() {} }, token);
+        } finally {
+          fake.progress.splice(fake.progress.indexOf(entry), 1);
+        }
+      },
       setStatusBarMessage: () => disposable,
       registerCustomEditorProvider(viewType: string, provider: FakeCustomEditorProvider) {
         fake.customEditors.set(viewType, provider);

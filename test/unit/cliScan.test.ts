@@ -123,3 +123,23 @@ describe('tlsw scan', () => {
     assert.match(tlsw(['--help']).out, /\n {2}scan {6}find every key/);
   });
 });
+
+describe('tlsw scan: untrusted names reach the terminal escaped', () => {
+  it('a file name and a subject carrying ESC / bidi characters are shown as \\x1b and \\u{202E}', () => {
+    const dir = t.path('hostile');
+    mkdirSync(dir, { recursive: true });
+    const name = 'evil\x1b[2Jname\u202e.crt';
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.key'), '-out', join(dir, name),
+      '-days', '10', '-utf8', '-subj', '/CN=fake\u202eOK']);
+    const r = tlsw(['scan', dir]);
+    assert.equal(r.code, 0, r.err);
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\x1b\u202e]/.test(r.out + r.err), JSON.stringify(r.out));
+    assert.match(r.out, /evil\\x1b\[2Jname\\u\{202E\}\.crt/);
+    assert.match(r.out, /fake\\u\{202E\}OK/);
+    const j = tlsw(['scan', '--json', dir]);
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\x1b\u202e]/.test(j.out));
+    assert.ok(JSON.parse(j.out).some((row: Row) => row.file.endsWith(name)), 'the JSON value is unchanged');
+  });
+});

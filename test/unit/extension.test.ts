@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { validatePath } from '../../src/core/verify';
 import { openssl, opensslBytes, tempDir } from '../helpers/tools';
 import { FakeUri, fakeContext, installFakeVscode } from '../helpers/fakeVscode';
+import { hostileKeyFile } from '../helpers/hostileKdf';
 
 const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'extension.js');
@@ -204,6 +205,42 @@ describe('extension bundle', () => {
       await new Promise((r) => setTimeout(r, 20));
       assert.equal(p.posted.length, before);
       p.close();
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('unlocking runs the key derivation in a worker: the host keeps turning, and Cancel stops it', async () => {
+    const t = tempDir();
+    try {
+      const pems: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', t.path(`k${i}.pem`)]);
+        pems.push(openssl(['pkcs8', '-topk8', '-in', t.path(`k${i}.pem`), '-v2', 'aes-256-cbc', '-iter', '2000000', '-passout', 'pass:four-keys']));
+      }
+      writeFileSync(t.path('four.pem'), pems.join(''));
+      const p = await openInspector(t.path('four.pem'), 'tlsWorkbench.inspector');
+      assert.equal(p.render.view?.lock?.what, 'private-key');
+      let turns = 0;
+      const timer = setInterval(() => turns++, 5);
+      p.send({ type: 'unlock', requestId: 1, password: 'four-keys' });
+      const answer = await p.next((m) => m.requestId === 1);
+      clearInterval(timer);
+      assert.equal(answer.ok, true, answer.message);
+      assert.ok(turns >= 10, `the extension host's timer turned ${turns} times during a 4-key unlock`);
+      // A hostile file (wrong password, three keys at 10^7 iterations): Cancel in the progress notification.
+      writeFileSync(t.path('slow.pem'), hostileKeyFile(3, { kind: 'pbkdf2', iterations: 10_000_000 }));
+      const q = await openInspector(t.path('slow.pem'), 'tlsWorkbench.inspector');
+      q.send({ type: 'unlock', requestId: 2, password: 'guess' });
+      for (let i = 0; !fake.progress.length && i < 500; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(fake.progress.length, 1, 'a progress notification with Cancel while it unlocks');
+      assert.match(String((fake.progress[0].options as { title: string }).title), /Unlocking slow\.pem/);
+      fake.progress[0].cancel();
+      const cancelled = await q.next((m) => m.requestId === 2);
+      assert.equal(cancelled.ok, false);
+      assert.equal(cancelled.message, 'Unlocking slow.pem was cancelled.');
+      p.close();
+      q.close();
     } finally {
       t.cleanup();
     }

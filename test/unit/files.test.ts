@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import type * as FsModule from 'node:fs';
 import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it, mock } from 'node:test';
-import { readFileLimited, readPassphraseFile, writeFileSafe, writeFilesSafe } from '../../src/core/files';
+import { cleanupForExit, issueWithSerialFile, looksLikePath, readFileLimited, readPassphraseFile, withFileLock, writeFileSafe, writeFilesSafe, writeFilesSafeAsync } from '../../src/core/files';
 import { PkiError } from '../../src/core/model';
 import { openssl, tempDir } from '../helpers/tools';
 
@@ -88,9 +89,9 @@ describe('writeFileSafe', () => {
     assert.equal(tmpOpen.length, 2);
     const { O_CREAT, O_EXCL } = fs.constants;
     for (const o of tmpOpen) assert.equal(o.flags & (O_CREAT | O_EXCL), O_CREAT | O_EXCL, 'exclusive create');
-    assert.equal(tmpOpen[0].mode, 0o600, 'secret temp file created 0600');
+    for (const o of tmpOpen) assert.equal(o.mode, 0o600, 'every temporary file is created 0600');
     assert.deepEqual(linked, [0o600, 0o644]);
-    // A restrictive umask does not make public files unreadable, nor secrets anything but 0600.
+    // Public files respect the umask (as `openssl` and `cp` do); secrets are 0600 whatever it is.
     const old2 = process.umask(0o077);
     try {
       writeFileSafe(join(d, 'c2.crt'), 'public');
@@ -98,7 +99,7 @@ describe('writeFileSafe', () => {
     } finally {
       process.umask(old2);
     }
-    assert.equal(mode(join(d, 'c2.crt')), 0o644);
+    assert.equal(mode(join(d, 'c2.crt')), 0o600);
     assert.equal(mode(join(d, 'k2.key')), 0o600);
     writeFileSafe(join(d, 'x.pw'), 'pw', { mode: 0o400 });
     assert.equal(mode(join(d, 'x.pw')), 0o400);
@@ -219,7 +220,7 @@ describe('writeFilesSafe', () => {
     assert.deepEqual(listing(d), []);
   });
 
-  it('removes the outputs it already placed when a later one fails (race on the second target)', () => {
+  it('removes the outputs it already placed when a later one fails (race on the second target; secrets go last)', () => {
     const d = folder();
     const origLink = fs.linkSync;
     let calls = 0;
@@ -233,10 +234,10 @@ describe('writeFilesSafe', () => {
           { path: join(d, 'x.key'), data: 'KEY', secret: true },
           { path: join(d, 'x.crt'), data: 'CRT' },
         ]),
-      /x\.crt already exists/,
+      /x\.key already exists/,
     );
-    assert.deepEqual(listing(d), ['x.crt']);
-    assert.equal(fs.readFileSync(join(d, 'x.crt'), 'utf8'), 'intruder');
+    assert.deepEqual(listing(d), ['x.key']);
+    assert.equal(fs.readFileSync(join(d, 'x.key'), 'utf8'), 'intruder');
   });
 
   it('with overwrite, restores the previous contents when a later output fails', () => {
@@ -361,7 +362,7 @@ describe('readPassphraseFile', () => {
     }
     fs.writeFileSync(join(d, 'latin1'), Buffer.from([0x70, 0xe4, 0x73, 0x73, 0x0a]));
     assertPkiError(() => readPassphraseFile(join(d, 'latin1')), /not valid UTF-8/);
-    assertPkiError(() => readPassphraseFile(join(d, 'missing')), /file not found/);
+    assertPkiError(() => readPassphraseFile(join(d, 'missing')), `${join(d, 'missing')}: the password file does not exist`);
   });
 
   it('gives the passphrase OpenSSL used with the same file', () => {
@@ -372,5 +373,117 @@ describe('readPassphraseFile', () => {
     assert.match(key, /ENCRYPTED PRIVATE KEY/);
     const k = createPrivateKey({ key, format: 'pem', passphrase: readPassphraseFile(pw) });
     assert.equal(k.asymmetricKeyType, 'ed25519');
+  });
+});
+
+describe('serial files: lock, read–increment–write, all-or-nothing (issue 13)', () => {
+  const advance = (current: string | undefined) => {
+    const n = current === undefined ? 1n : BigInt(`0x${current.trim()}`) + 1n;
+    return { serial: n.toString(16), fileContents: `${n.toString(16).toUpperCase()}\n` };
+  };
+
+  it('concurrent issuers in one process (the extension) get distinct serials, sync and async writers alike', async () => {
+    const d = folder();
+    const srl = join(d, 'ca.srl');
+    fs.writeFileSync(srl, '0F\n');
+    const runs = Array.from({ length: 12 }, (_, i) =>
+      issueWithSerialFile(srl, advance, async (serial) => {
+        await new Promise((r) => setImmediate(r)); // signing yields to the event loop
+        return { files: [{ path: join(d, `c${i}.crt`), data: serial }], value: serial };
+      }, { async: i % 2 === 0 }),
+    );
+    const serials = (await Promise.all(runs)).map((r) => r.value);
+    assert.equal(new Set(serials).size, 12);
+    assert.equal(fs.readFileSync(srl, 'utf8'), '1B\n');
+    for (let i = 0; i < 12; i++) assert.equal(fs.readFileSync(join(d, `c${i}.crt`), 'utf8'), serials[i]);
+    assert.deepEqual(listing(d).filter((n) => !n.endsWith('.crt')), ['ca.srl']);
+  });
+
+  it('a certificate that cannot be written leaves the serial file as it was; a failed signing too; the lock is released', async () => {
+    const d = folder();
+    const srl = join(d, 'ca.srl');
+    fs.writeFileSync(srl, '10\n');
+    fs.writeFileSync(join(d, 'taken.crt'), 'precious');
+    await assert.rejects(
+      issueWithSerialFile(srl, advance, () => ({ files: [{ path: join(d, 'taken.crt'), data: 'new' }], value: 0 })),
+      /taken\.crt already exists/,
+    );
+    const origRename = fs.renameSync;
+    mock.method(fs, 'renameSync', (src: FsModule.PathLike, dst: FsModule.PathLike) => {
+      if (String(dst).endsWith('late.crt')) throw fsErr('EIO');
+      return origRename(src, dst);
+    });
+    await assert.rejects(
+      issueWithSerialFile(srl, advance, () => ({ files: [{ path: join(d, 'late.crt'), data: 'new', overwrite: true }], value: 0 })),
+      /late\.crt: cannot write the file \(EIO\)/,
+    );
+    mock.restoreAll();
+    await assert.rejects(
+      issueWithSerialFile(srl, advance, () => {
+        throw new PkiError('the CA key does not match');
+      }),
+      /does not match/,
+    );
+    assert.equal(fs.readFileSync(srl, 'utf8'), '10\n');
+    assert.equal(fs.readFileSync(join(d, 'taken.crt'), 'utf8'), 'precious');
+    assert.deepEqual(listing(d), ['ca.srl', 'taken.crt']);
+  });
+
+  it('a live lock makes the next issuer give up with one line naming the lock file; a dead one is broken', async () => {
+    const d = folder();
+    const srl = join(d, 'ca.srl');
+    let release: () => void = () => undefined;
+    const held = withFileLock(srl, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(
+      issueWithSerialFile(srl, advance, () => ({ files: [], value: 0 }), { lock: { timeoutMs: 50 } }),
+      (e: unknown) => e instanceof PkiError && /ca\.srl is in use by another signer \(process \d+ on .+\): try again, or remove .*ca\.srl\.lock/.test(e.message) && !e.message.includes('\n'),
+    );
+    release();
+    await held;
+    assert.deepEqual(listing(d), []);
+    // A lock whose process is gone (pid 2^22 + 1 is beyond Linux's pid_max) is stale.
+    fs.writeFileSync(`${srl}.lock`, `4194305 ${hostname()}\n`);
+    const r = await issueWithSerialFile(srl, advance, (serial) => ({ files: [], value: serial }), { lock: { timeoutMs: 50 } });
+    assert.equal(r.value, '1');
+    assert.deepEqual(listing(d), ['ca.srl']);
+  });
+});
+
+describe('temporary files (issue 13)', () => {
+  it('a write sweeps our temporary files older than a minute from its folder, and only those', () => {
+    const d = folder();
+    const old = new Date(Date.now() - 2 * 60_000);
+    for (const n of ['.x.key.tlsw-0123456789ab.tmp', '.y.crt.tlsw-abcdefabcdef.tmp', '.fresh.tlsw-000000000000.tmp', '.other.tmp', 'z.tlsw-0123456789ab.tmp']) {
+      fs.writeFileSync(join(d, n), 'left over');
+      if (n !== '.fresh.tlsw-000000000000.tmp') fs.utimesSync(join(d, n), old, old);
+    }
+    const { swept } = writeFilesSafe([{ path: join(d, 'new.crt'), data: 'x' }]);
+    assert.deepEqual(swept.sort(), [join(d, '.x.key.tlsw-0123456789ab.tmp'), join(d, '.y.crt.tlsw-abcdefabcdef.tmp')]);
+    assert.deepEqual(listing(d), ['.fresh.tlsw-000000000000.tmp', '.other.tmp', 'new.crt', 'z.tlsw-0123456789ab.tmp']);
+  });
+
+  it('cleanupForExit removes the temporary files of a write in progress (the CLI calls it on SIGINT/SIGTERM/SIGHUP)', async () => {
+    const d = folder();
+    const pending = writeFilesSafeAsync([
+      { path: join(d, 'k.key'), data: 'KEY', secret: true },
+      { path: join(d, 'c.crt'), data: 'CRT' },
+    ]);
+    assert.equal(listing(d).length, 2, 'staged');
+    for (const n of listing(d)) assert.equal(mode(join(d, n)), 0o600, `${n} is created 0600`);
+    cleanupForExit();
+    assert.deepEqual(listing(d), []);
+    await assert.rejects(pending);
+    assert.deepEqual(listing(d), []);
+  });
+
+  it('passphrase files: a missing one is named only when the name looks like a path', () => {
+    assertPkiError(() => readPassphraseFile('hunter2'), 'the password file does not exist (its name is not shown, in case it was the password itself)');
+    assertPkiError(() => readPassphraseFile('hunter2', { what: 'passphrase' }), /^the passphrase file does not exist/);
+    assertPkiError(() => readPassphraseFile('pw.txt'), 'pw.txt: the password file does not exist');
+    assert.equal(looksLikePath('a/b'), true);
+    assert.equal(looksLikePath('secret.pass'), true);
+    assert.equal(looksLikePath('correct horse battery staple'), false);
+    assert.equal(looksLikePath('P@ss.123'), false);
   });
 });

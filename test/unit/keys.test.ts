@@ -348,7 +348,7 @@ describe('encrypted PKCS#8', () => {
     const patched = Buffer.concat([p12.subarray(0, at), Buffer.from('02037fffff', 'hex'), p12.subarray(at + 4)]);
     const fixed = fixLengths(patched, at, 1);
     const t = Date.now();
-    assert.match(pkiError(() => decryptPrivateKey({ der: fixed, format: 'encrypted-pkcs8' }, PASS)), /unsupported encryption: .*8388607 iterations/);
+    assert.match(pkiError(() => decryptPrivateKey({ der: fixed, format: 'encrypted-pkcs8' }, PASS)), /^refusing .*8388607 iterations \(more than 1000000 for one key\)$/);
     assert.ok(Date.now() - t < 1000);
   });
 });

@@ -36,7 +36,7 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { files: string[
 describe('split bundles', () => {
   it('dist/ holds the startup bundles and the engine and vendor bundles they load on demand', () => {
     const js = readdirSync(dist).filter((f) => f.endsWith('.js')).sort();
-    for (const f of ['cli.js', 'engine.js', 'extension.js', 'vendor-forge.js']) assert.ok(js.includes(f), `${f} missing from dist/: ${js.join(', ')}`);
+    for (const f of ['cli.js', 'engine.js', 'extension.js', 'vendor-forge.js', 'worker.js']) assert.ok(js.includes(f), `${f} missing from dist/: ${js.join(', ')}`);
     // The startup bundles do not embed the engine: they require it.
     for (const f of ['cli.js', 'extension.js']) {
       const code = readFileSync(join(dist, f), 'utf8');

@@ -436,7 +436,7 @@ describe('buildInspectorView: hostile and broken input', () => {
   });
 
   it('visible(): control and bidi characters escaped, long text bounded, ordinary text unchanged', () => {
-    assert.equal(visible('a\u0000b\u202ec\u2066d'), 'a\\u{0000}b\\u{202E}c\\u{2066}d');
+    assert.equal(visible('a\u0000b\u202ec\u2066d\u001b\u009b'), 'a\\x00b\\u{202E}c\\u{2066}d\\x1b\\x9b');
     assert.equal(visible('line1\nline2\ttab'), 'line1\nline2\ttab');
     assert.equal(visible('Zürich <b> & "q"'), 'Zürich <b> & "q"');
     assert.match(visible('x'.repeat(10_000)), /… \(10000 characters\)$/);

@@ -3,6 +3,8 @@
 // the CLI's defaults (EC P-256, 365 days for leaves, 3650 / 1825 for root / intermediate CAs, profile
 // server, CN copied into the SANs for servers).
 
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { DnAttr } from '../../core/dn';
 import type { Profile } from '../../core/issue';
@@ -399,20 +401,66 @@ export async function signCsr(context: vscode.ExtensionContext, arg: unknown): P
   const crtUri = outputUri(parentFolder(s.csrFile!.uri), s.base!, '.crt');
   const overwrite = await claimOutputs([crtUri]);
   const ca = { certificate: caCert(s)!.raw.der, privateKeyPkcs8: caKeyPkcs8(session, s) };
-  let result;
-  try {
-    result = await session.core.issue.signCsr(csrObject.raw.der, ca, { profile: s.profile!, days: s.days });
-  } catch (e) {
-    throw new UserError(`Cannot sign ${s.csrFile!.name}: ${messageOf(e)}.`);
+  const sign = async (serialNumber?: string) => {
+    try {
+      return await session.core.issue.signCsr(csrObject.raw.der, ca, { profile: s.profile!, days: s.days, serialNumber });
+    } catch (e) {
+      throw new UserError(`Cannot sign ${s.csrFile!.name}: ${messageOf(e)}.`);
+    }
+  };
+  const what = `a ${s.profile} certificate signed by ${s.caFile!.name}, ${s.days} days`;
+  const serialFile = serialFileOf(s.caFile!.uri);
+  if (serialFile) {
+    // The CA keeps its serials in CA.srl (as `openssl x509 -CA CA.crt` and `tlsw sign --serial-file` do): take
+    // the next one under the file's lock and write the certificate with the serial file, all or nothing.
+    const issued = await issueWithSerialFile(session, serialFile, crtUri, overwrite, sign);
+    await session.memory.remember({ profile: s.profile, ...(s.profile !== 'intermediate' ? { days: s.days } : {}) });
+    return finish({ files: [{ uri: crtUri, data: issued.pem }], overwrite, open: crtUri, what: `${what}, serial ${issued.serial} from ${path.basename(serialFile)}`, warnings: issued.warnings, written: true });
   }
+  const result = await sign();
   await session.memory.remember({ profile: s.profile, ...(s.profile !== 'intermediate' ? { days: s.days } : {}) });
   return finish({
     files: [{ uri: crtUri, data: session.core.pem.encodePem('CERTIFICATE', result.der) }],
     overwrite,
     open: crtUri,
-    what: `a ${s.profile} certificate signed by ${s.caFile!.name}, ${s.days} days`,
+    what,
     warnings: result.warnings,
   });
+}
+
+/** CA.srl next to a local CA certificate CA.crt, when it exists (OpenSSL's default serial file for `-CA CA.crt`). */
+function serialFileOf(caUri: vscode.Uri): string | undefined {
+  if (caUri.scheme !== 'file') return undefined;
+  const p = caUri.fsPath;
+  const srl = path.join(path.dirname(p), `${path.basename(p, path.extname(p))}.srl`);
+  return existsSync(srl) ? srl : undefined;
+}
+
+/** Signs with the next serial of `serialFile` and writes the certificate with the advanced serial file (core files.ts, the CLI's lock). */
+async function issueWithSerialFile(
+  session: Session,
+  serialFile: string,
+  crtUri: vscode.Uri,
+  overwrite: boolean,
+  sign: (serial: string) => Promise<{ der: Uint8Array; warnings: string[] }>,
+): Promise<{ pem: string; serial: string; warnings: string[] }> {
+  const files = await import('../../core/files');
+  try {
+    const r = await files.issueWithSerialFile(
+      serialFile,
+      (current) => session.core.issue.nextSerialFromFile(current),
+      async (serial) => {
+        const { der, warnings } = await sign(serial);
+        const pem = session.core.pem.encodePem('CERTIFICATE', der);
+        return { files: [{ path: crtUri.fsPath, data: pem }], value: { pem, warnings } };
+      },
+      { overwrite, async: true },
+    );
+    return { ...r.value, serial: r.serial.toUpperCase() };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`Nothing was written: ${messageOf(e)}.`);
+  }
 }
 
 // ------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // sslcert certhash=<thumbprint>`). Verify Certificate Chain… is in verifyCommand.ts.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { ObjectInfo, PkiFile } from './common';
 import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';
@@ -65,7 +66,7 @@ export async function copyFingerprint(context: vscode.ExtensionContext, arg: unk
   const cert = await oneCertificate(chosen.file, chosen.index, title, `Which certificate's ${what}?`);
   const value = cert.cert!.fingerprints[hash];
   await vscode.env.clipboard.writeText(value);
-  void vscode.window.showInformationMessage(`Copied the ${what} of ${certLabel(cert.cert!)} (${chosen.file.name}): ${value}`);
+  void vscode.window.showInformationMessage(printable(`Copied the ${what} of ${certLabel(cert.cert!)} (${chosen.file.name}): ${value}`));
   return value;
 }
 
@@ -171,10 +172,10 @@ export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unkno
   if (keySpki === pub.spkiSha256) {
     const info = pub.cert?.publicKey ?? pub.csr?.publicKey;
     const alg = info ? `${info.algorithm}${info.curve ? ` ${info.curve}` : info.algorithm === 'RSA' ? ` ${info.size}` : ''}` : '';
-    void vscode.window.showInformationMessage(`${names} match: same ${alg ? `${alg} ` : ''}public key.`);
+    void vscode.window.showInformationMessage(printable(`${names} match: same ${alg ? `${alg} ` : ''}public key.`));
     return true;
   }
-  void vscode.window.showErrorMessage(`${names} do not match: their public keys differ.`);
+  void vscode.window.showErrorMessage(printable(`${names} do not match: their public keys differ.`));
   return false;
 }
 

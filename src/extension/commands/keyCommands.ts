@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { ObjectInfo, PkiFile } from './common';
 import { Cancelled, UserError, describeSpec, keyData, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';
@@ -11,6 +12,7 @@ import { displayFolder, fileName, outputFolder, outputUri, parentFolder, revealA
 import type { KeyTypeState, NameState } from './steps';
 import { Session, describeKeyFile, keySpecOf, keyTypeSteps, nameStep, newSecretSteps, pickFileStep } from './steps';
 import { claimOutputs, finish, generateKeyWithProgress } from './work';
+import { inWorker } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
 // Generate Private Key…
@@ -108,9 +110,10 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
         st.oldPassphrase = await input.showInputBox({
           prompt: `Current passphrase of ${name}`,
           password: true,
-          validateOnAccept: (t) => {
+          validateOnAccept: async (t) => {
             try {
-              session.core.keygen.loadPrivateKey(keyData(session.core, k().raw), t);
+              // Key derivation: in the engine's worker (cancellable), never on the extension host's thread.
+              await inWorker({ op: 'loadPrivateKey', data: keyData(session.core, k().raw), passphrase: t }, `Checking the passphrase of ${printable(name)}…`);
               return undefined;
             } catch (e) {
               return /passphrase/i.test((e as Error).message) ? 'Wrong passphrase: try again.' : `${name}: ${(e as Error).message}.`;
@@ -135,15 +138,16 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
   const key = k();
   const input = keyData(session.core, key.raw);
   const { keygen } = session.core;
+  const working = `${mode === 'remove' ? 'Decrypting' : 'Re-encrypting'} ${printable(file.name)}…`;
   const result =
     mode === 'add' ? keygen.addPassphrase(input, s.newPassphrase!)
-    : mode === 'remove' ? keygen.removePassphrase(input, s.oldPassphrase!)
-    : keygen.changePassphrase(input, s.oldPassphrase!, s.newPassphrase!);
+    : mode === 'remove' ? await inWorker<string | Uint8Array>({ op: 'removePassphrase', data: input, passphrase: s.oldPassphrase! }, working)
+    : await inWorker<string | Uint8Array>({ op: 'changePassphrase', data: input, passphrase: s.oldPassphrase!, newPassphrase: s.newPassphrase! }, working);
   const contents = replaceKey(session, file, key, result);
   const what = mode === 'remove' ? 'decrypted: it is now stored unencrypted' : mode === 'add' ? 'encrypted (AES-256)' : 'encrypted with the new passphrase';
 
   const choice = await vscode.window.showWarningMessage(
-    `Replace ${file.name} with the key ${mode === 'remove' ? 'decrypted' : mode === 'add' ? 'encrypted' : 're-encrypted'}?`,
+    printable(`Replace ${file.name} with the key ${mode === 'remove' ? 'decrypted' : mode === 'add' ? 'encrypted' : 're-encrypted'}?`),
     {
       modal: true,
       detail: `${mode === 'remove' ? 'Anyone who can read the file can then use the key (the file keeps mode 0600). ' : ''}Or keep ${file.name} as it is and save the result as a copy.`,
@@ -165,7 +169,7 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
     throw new Cancelled();
   }
   await writeOutputs([{ uri: targetUri, data: contents, secret: true }], overwrite);
-  void vscode.window.showInformationMessage(`${fileName(targetUri)} in ${displayFolder(parentFolder(targetUri))}: the private key is ${what}.`);
+  void vscode.window.showInformationMessage(printable(`${fileName(targetUri)} in ${displayFolder(parentFolder(targetUri))}: the private key is ${what}.`));
   await revealAndOpen([targetUri]);
   return targetUri;
 }

@@ -21,6 +21,8 @@ import {
   unlockStep,
 } from './steps';
 import { claimOutputs, finish } from './work';
+import { printable } from '../../core/escape';
+import { inWorker } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
 // Export PKCS#12 / PFX…
@@ -207,14 +209,16 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
   const p12Uri = outputUri(parentFolder(s.certFile!.uri), s.base!, '.p12');
   const overwrite = await claimOutputs([p12Uri]);
   const chain = s.includeChain ? (s.chain ?? []) : [];
-  const p12 = session.core.pkcs12.exportPkcs12({
+  // Key derivation (the KDF, PBKDF2 and the MAC): in the engine's worker, cancellable.
+  const options = {
     certificate: cert.raw.der,
     privateKeyPkcs8: pkcs8,
     chain: chain.map((c) => c.raw.der),
     password: s.password!,
     friendlyName: cert.cert ? certLabel(cert.cert) : undefined,
     legacy: s.p12Format === 'legacy',
-  });
+  };
+  const p12 = await inWorker<Uint8Array>({ op: 'exportPkcs12', options }, `Writing ${printable(s.base!)}.p12…`);
   await session.memory.remember({ p12Format: s.p12Format });
   return finish({
     files: [{ uri: p12Uri, data: p12, secret: true }],
@@ -254,10 +258,11 @@ function openedWithoutPassword(session: Session, st: ImportState): boolean {
   return st.triedWithout.opened;
 }
 
-/** A friendly name made safe as a file name (no separators, no dot-files), as the CLI does. */
+/** A friendly name made safe as a file name (no separators, no dot-files, no leading "-"), as the CLI does. */
 function safeName(name: string | undefined): string | undefined {
   if (!name) return undefined;
-  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100);
+  // Never a leading "-" either: `-rf.key` would be taken as options by rm, cp…
+  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100).replace(/^-/, '_');
   return s || undefined;
 }
 
@@ -323,9 +328,11 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
         await input.showInputBox({
           prompt: `Password of ${file.name}`,
           password: true,
-          validateOnAccept: (t) => {
+          validateOnAccept: async (t) => {
             try {
-              st.bags = session.core.pkcs12.openPkcs12(file.objects[0].raw.der, t).bags;
+              // Key derivation: in the engine's worker (cancellable), never on the extension host's thread.
+              const opened = await inWorker<{ decrypted: boolean; bags: RawPkcs12Bag[] }>({ op: 'readPkcs12', der: file.objects[0].raw.der, password: t }, `Opening ${printable(file.name)}…`);
+              st.bags = opened.bags;
             } catch (e) {
               return /password/i.test(messageOf(e)) ? 'Wrong password: try again.' : `${file.name}: ${messageOf(e)}.`;
             }

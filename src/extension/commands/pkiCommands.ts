@@ -7,6 +7,7 @@
 // whether a key matches) so other features and the tests can build on it; undefined when cancelled.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { ReportDocuments } from '../inspector/reportDocuments';
 import { Cancelled, UserError, sentence } from './common';
 
@@ -51,7 +52,8 @@ async function run(context: vscode.ExtensionContext, handler: Handler, arg: unkn
   try {
     return await handler(context, arg, services);
   } catch (e) {
-    if (e instanceof Cancelled) return undefined;
+    // Ours, or the engine worker's (src/core/offThread.ts: Cancel in its progress notification).
+    if (e instanceof Cancelled || (e instanceof Error && e.name === 'Cancelled')) return undefined;
     report(e);
     return undefined;
   }
@@ -62,7 +64,7 @@ function report(e: unknown): void {
   const actions = e instanceof UserError ? e.actions : [];
   const known = e instanceof UserError || (e instanceof Error && e.name === 'PkiError');
   const message = known ? sentence(e) : `TLS Workbench: ${sentence(e)}`;
-  void Promise.resolve(vscode.window.showErrorMessage(message, ...actions.map((a) => a.title))).then((picked) => {
+  void Promise.resolve(vscode.window.showErrorMessage(printable(message), ...actions.map((a) => a.title))).then((picked) => {
     const action = actions.find((a) => a.title === picked);
     if (action) return action.run();
     return undefined;

@@ -5,6 +5,7 @@
 // answer when the user comes Back to it.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { DnAttr } from '../../core/dn';
 import type { San, Profile } from '../../core/issue';
 import type { KeySpec } from '../../core/keygen';
@@ -13,6 +14,7 @@ import { Memory, UserError, loadCore, sentence, certLabel, certificates, commonN
 import type { MultiStepInput, Validation, WizardStep } from '../util/multiStepInput';
 import { baseName, checkBaseName, displayFolder, exists, fileName, outputUri, parentFolder } from '../util/outputs';
 import { WorkspaceFiles, readPkiFile } from './workspaceFiles';
+import { inWorker } from '../util/engineWorker';
 
 /** Everything one command run needs: the engine, settings, memory and the workspace's PKI files. */
 export class Session {
@@ -127,18 +129,18 @@ export function pickFileStep<S>(session: Session, o: FilePick<S>): WizardStep<S>
           try {
             file = await session.read(uris[0]);
           } catch (e) {
-            void vscode.window.showErrorMessage(sentence(e));
+            void vscode.window.showErrorMessage(printable(sentence(e)));
             continue;
           }
           if (!(o.accept ?? o.filter)(file)) {
-            void vscode.window.showErrorMessage(`${file.name} ${o.mismatch}.`);
+            void vscode.window.showErrorMessage(printable(`${file.name} ${o.mismatch}.`));
             continue;
           }
         }
         if (!file) continue;
         const problem = o.check?.(s, file);
         if (problem) {
-          void vscode.window.showErrorMessage(problem);
+          void vscode.window.showErrorMessage(printable(problem));
           continue;
         }
         o.set(s, file);
@@ -513,9 +515,10 @@ export function unlockStep<S>(
       await input.showInputBox({
         prompt: `Passphrase of ${target.file.name} (the key is encrypted)`,
         password: true,
-        validateOnAccept: (t) => {
+        validateOnAccept: async (t) => {
           try {
-            opened = session.core.keygen.loadPrivateKey(keyData(session.core, target.key.raw), t);
+            // Key derivation: in the engine's worker (cancellable), never on the extension host's thread.
+            opened = await inWorker<Uint8Array>({ op: 'loadPrivateKey', data: keyData(session.core, target.key.raw), passphrase: t }, `Checking the passphrase of ${printable(target.file.name)}…`);
           } catch (e) {
             return /passphrase/i.test(messageOf(e)) ? 'Wrong passphrase: try again.' : `${target.file.name}: ${messageOf(e)}.`;
           }

@@ -12,6 +12,7 @@
 
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { ChainCheck, VerifyOptions } from '../../core/verify';
 import type { ReportDocuments } from '../inspector/reportDocuments';
 import type { ObjectInfo, PkiFile } from './common';
@@ -322,7 +323,7 @@ export async function verifyChain(context: vscode.ExtensionContext, arg: unknown
     now: new Date(),
   };
   const summary = chainSummary(check, ctx);
-  const shown = check.ok ? vscode.window.showInformationMessage(summary, SHOW_DETAILS) : vscode.window.showErrorMessage(summary, SHOW_DETAILS);
+  const shown = check.ok ? vscode.window.showInformationMessage(printable(summary), SHOW_DETAILS) : vscode.window.showErrorMessage(printable(summary), SHOW_DETAILS);
   void Promise.resolve(shown).then((picked) =>
     picked === SHOW_DETAILS ? reports.showText(`${file.name}.chain`, formatChainReport(check, ctx), file.uri) : undefined,
   );

@@ -3,6 +3,7 @@
 // what was done — with the engine's lint warnings, if any.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { KeyPairDer, KeySpec } from '../../core/keygen';
 import type { OutputFile } from '../util/outputs';
 import { confirmOverwrite, displayFolder, exists, fileName, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
@@ -63,18 +64,20 @@ export interface Finish {
   what: string;
   /** Lint findings and clamping notes from the engine. */
   warnings?: string[];
+  /** The files were already written (with a serial file, under its lock): only reveal and report. */
+  written?: boolean;
 }
 
 /** Writes the outputs (all or none), reveals and opens them, and reports. Returns the written URIs. */
 export async function finish(f: Finish): Promise<vscode.Uri[]> {
-  await writeOutputs(f.files, f.overwrite);
+  if (!f.written) await writeOutputs(f.files, f.overwrite);
   const uris = f.files.map((x) => x.uri);
   const names = listNames(uris.map(fileName));
   const where = displayFolder(parentFolder(uris[0]));
-  void vscode.window.showInformationMessage(`Wrote ${names} in ${where}: ${f.what}.`);
+  void vscode.window.showInformationMessage(printable(`Wrote ${names} in ${where}: ${f.what}.`));
   if (f.warnings?.length) {
     const subject = fileName(f.open ?? uris[uris.length - 1]);
-    void vscode.window.showWarningMessage(`${subject}: ${f.warnings.map((w) => w.replace(/\.$/, '')).join('; ')}.`);
+    void vscode.window.showWarningMessage(printable(`${subject}: ${f.warnings.map((w) => w.replace(/\.$/, '')).join('; ')}.`));
   }
   await revealAndOpen(uris, f.open);
   return uris;

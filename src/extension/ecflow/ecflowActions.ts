@@ -8,6 +8,7 @@
 
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { EcflowCheckOptions, EcflowFinding, EcflowFindingCode, EcflowKeyType, EcflowRepairOptions, EcflowRepairPlan, EcflowSet } from '../../core/ecflow';
 import { Cancelled, UserError, sentence } from '../commands/common';
 import { MultiStepInput, type Validation } from '../util/multiStepInput';
@@ -256,7 +257,7 @@ export async function createLayout(_context: vscode.ExtensionContext, known?: Ec
   if (clash.length > 0) {
     const replace = 'Replace';
     const answer = await vscode.window.showWarningMessage(
-      `${clash.join(', ')} already ${clash.length === 1 ? 'exists' : 'exist'} in ${where.dir}. Replace the ${s.mode} set?`,
+      printable(`${clash.join(', ')} already ${clash.length === 1 ? 'exists' : 'exist'} in ${where.dir}. Replace the ${s.mode} set?`),
       { modal: true, detail: 'The old key and certificate are lost, and clients will need the new certificate.' },
       replace,
     );
@@ -307,7 +308,7 @@ export async function createLayout(_context: vscode.ExtensionContext, known?: Ec
   const open = 'Open Folder';
   const notes = plan.notes.length > 0 ? ` Note: ${plan.notes.join('; ')}.` : '';
   void Promise.resolve(
-    vscode.window.showInformationMessage(`Created the ecFlow ${s.mode} set in ${where.dir} (${plan.files.map((f) => f.name).join(', ')}): ${plan.exportLine}.${notes}`, copy, open),
+    vscode.window.showInformationMessage(printable(`Created the ecFlow ${s.mode} set in ${where.dir} (${plan.files.map((f) => f.name).join(', ')}): ${plan.exportLine}.${notes}`), copy, open),
   ).then((picked) => {
     if (picked === copy) return vscode.env.clipboard.writeText(plan.exportLine);
     if (picked === open) return vscode.commands.executeCommand('tlsWorkbench.ecflow.openFolder');
@@ -341,7 +342,7 @@ export async function fixFinding(finding: EcflowFinding | undefined, _hint: Repa
   const before = core.checkEcflowLayout(entries, opts);
   const current = before.findings.find((f) => same(f, finding));
   if (!current) {
-    void vscode.window.showInformationMessage(`${finding.file ?? where.dir}: already fixed.`);
+    void vscode.window.showInformationMessage(printable(`${finding.file ?? where.dir}: already fixed.`));
     return { actions: [], findings: before.findings };
   }
   const kind = repairKindOf(core, current.code);
@@ -434,12 +435,12 @@ export async function fixFinding(finding: EcflowFinding | undefined, _hint: Repa
   if (confirm === undefined && touches.length > 0) confirm = `Rewrite ${touches.join(', ')} in ${where.dir}?`;
   if (confirm !== undefined) {
     const fix = 'Fix';
-    const answer = await vscode.window.showWarningMessage(confirm, { modal: true, detail: plan.actions.join('\n') }, fix);
+    const answer = await vscode.window.showWarningMessage(printable(confirm), { modal: true, detail: plan.actions.join('\n') }, fix);
     if (answer !== fix) throw new Cancelled();
   }
   await core.applyEcflowRepairs(io, where.dir, plan);
   const after = await core.checkEcflowFolder(io, checkOptions(where));
-  void vscode.window.showInformationMessage(`Fixed in ${where.dir}: ${plan.actions.join('; ')}.`);
+  void vscode.window.showInformationMessage(printable(`Fixed in ${where.dir}: ${plan.actions.join('; ')}.`));
   return { actions: plan.actions, findings: after.findings };
 }
 
@@ -462,7 +463,7 @@ export async function openFolder(dir: string | undefined, exists: boolean): Prom
   }
   const inWindow = 'Open in New Window';
   const copy = 'Copy Path';
-  void Promise.resolve(vscode.window.showInformationMessage(`The ecFlow SSL folder is ${dir}.`, inWindow, copy)).then((picked) => {
+  void Promise.resolve(vscode.window.showInformationMessage(printable(`The ecFlow SSL folder is ${dir}.`), inWindow, copy)).then((picked) => {
     if (picked === inWindow) return vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
     if (picked === copy) return vscode.env.clipboard.writeText(dir);
     return undefined;
@@ -483,7 +484,7 @@ export function report(e: unknown): void {
   const actions = e instanceof UserError ? e.actions : [];
   const known = e instanceof UserError || (e instanceof Error && e.name === 'PkiError');
   const message = known ? sentence(e) : `TLS Workbench: ${sentence(e)}`;
-  void Promise.resolve(vscode.window.showErrorMessage(message, ...actions.map((a) => a.title))).then((picked) => {
+  void Promise.resolve(vscode.window.showErrorMessage(printable(message), ...actions.map((a) => a.title))).then((picked) => {
     const action = actions.find((a) => a.title === picked);
     return action ? action.run() : undefined;
   });

@@ -2,6 +2,7 @@
 // clicking it opens the Certificate Explorer.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import { readIndexSettings, type WorkspaceIndex } from './workspaceIndex';
 
 const LISTED = 10;
@@ -42,7 +43,7 @@ export class ExpiryStatusBar implements vscode.Disposable {
     for (const e of [...expired, ...expiring].slice(0, LISTED)) {
       const when = core.expiryPhrase(e.expiry);
       md.appendMarkdown('- ');
-      md.appendText(`${core.displayName(e.certificate)} — ${when} (${e.files.map((f) => vscode.workspace.asRelativePath(this.index.uriOf(f), false)).join(', ')})`);
+      md.appendText(printable(`${core.displayName(e.certificate)} — ${when} (${e.files.map((f) => vscode.workspace.asRelativePath(this.index.uriOf(f), false)).join(', ')})`));
       md.appendMarkdown('\n');
     }
     const more = expired.length + expiring.length - LISTED;

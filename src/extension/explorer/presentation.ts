@@ -1,9 +1,10 @@
 // How scanned files and objects look in the Certificate Explorer: descriptions, icons and colours, tooltips and
 // the contextValue words the package.json menus match (`tlsw.file …`, `tlsw.object …`, `certificate`, `ca`).
 // Certificate text is attacker-controlled: tooltips add it with MarkdownString.appendText (escaped), never as
-// markdown.
+// markdown, and with its controls and bidi characters shown as escapes (printable), like the rows' labels.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { Expiry } from '../../core/model';
 import type { FileKind, ScannedFile, ScannedObject } from '../../core/scan';
 import type { ScanCore } from './workspaceIndex';
@@ -146,7 +147,7 @@ export function objectTooltip(core: ScanCore, o: ScannedObject, where: string, n
   const line = (label: string, value: string | undefined): void => {
     if (!value) return;
     md.appendMarkdown(`${label}: `);
-    md.appendText(value);
+    md.appendText(printable(value));
     md.appendMarkdown('  \n');
   };
   line('Subject', o.subject);
@@ -164,16 +165,16 @@ export function objectTooltip(core: ScanCore, o: ScannedObject, where: string, n
 export function fileTooltip(core: ScanCore, f: ScannedFile, where: string, now: Date, warnDays: number): vscode.MarkdownString {
   if (f.objects.length === 1 && f.problems.length === 0) return objectTooltip(core, f.objects[0], where, now, warnDays);
   const md = new vscode.MarkdownString();
-  md.appendText(where);
+  md.appendText(printable(where));
   md.appendMarkdown('\n\n');
   for (const o of f.objects) {
     md.appendMarkdown('- ');
-    md.appendText(`${core.KIND_WORDS[o.kind]}${o.kind === 'certificate' || o.kind === 'csr' ? `: ${core.displayName(o)}` : ''}`);
+    md.appendText(printable(`${core.KIND_WORDS[o.kind]}${o.kind === 'certificate' || o.kind === 'csr' ? `: ${core.displayName(o)}` : ''}`));
     md.appendMarkdown('\n');
   }
   for (const p of f.problems.slice(0, 5)) {
     md.appendMarkdown('\n⚠ ');
-    md.appendText(p);
+    md.appendText(printable(p));
   }
   return md;
 }

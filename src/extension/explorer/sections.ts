@@ -6,6 +6,7 @@
 // with its `resourceUri` (the file) and, for one object of a multi-object file, its `objectIndex`.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { AuthorityNode, ScannedFile, ScannedObject } from '../../core/scan';
 import {
   contextValue,
@@ -60,11 +61,11 @@ abstract class IndexSection implements ExplorerSection {
   }
 
   async getChildren(item?: ExplorerItem): Promise<ExplorerItem[]> {
-    if (item) return item.childItems?.() ?? [];
+    if (item) return (item.childItems?.() ?? []).map(shown);
     // The first answer waits for the first results: an empty answer would flash the welcome view.
     await this.index.firstResults();
     const core = this.index.scanCore;
-    return core ? this.roots({ core, now: new Date(), warnDays: readIndexSettings().warnDays }) : [];
+    return core ? this.roots({ core, now: new Date(), warnDays: readIndexSettings().warnDays }).map(shown) : [];
   }
 
   protected abstract roots(ctx: RowContext): ExplorerItem[];
@@ -174,6 +175,16 @@ export class AuthoritiesSection extends IndexSection {
     if (node.issued.length > 0) item.childItems = () => node.issued.map((n) => this.item(n, id, ctx));
     return item;
   }
+}
+
+/**
+ * A row as shown: its label and description come from certificate fields and file names, so controls and bidi
+ * characters in them are escaped (a subject cannot hide or reorder what the row says).
+ */
+function shown(item: ExplorerItem): ExplorerItem {
+  if (typeof item.label === 'string') item.label = printable(item.label);
+  if (typeof item.description === 'string') item.description = printable(item.description);
+  return item;
 }
 
 /** Beside a name: "CA · expires in 42 days", "EC P-256", "CSR"… */

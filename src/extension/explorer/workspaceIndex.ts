@@ -7,6 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type * as scan from '../../core/scan';
 import type { FileAccessor, ScannedFile } from '../../core/scan';
 
@@ -117,7 +118,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     this.firstBatch ??= new Promise<void>((r) => (resolveFirst = r));
     const done = this.scanWorkspace(abort.signal, () => resolveFirst())
       .catch((e: unknown) => {
-        void vscode.window.showErrorMessage(`TLS Workbench: scanning the workspace failed (${e instanceof Error ? e.message : String(e)}).`);
+        void vscode.window.showErrorMessage(printable(`TLS Workbench: scanning the workspace failed (${e instanceof Error ? e.message : String(e)}).`));
       })
       .finally(() => {
         resolveFirst();

@@ -4,11 +4,16 @@
 //
 // Secrets: a password from the webview is used for one decode and dropped; it is never stored, logged or sent
 // back, and error messages never contain it.
+//
+// Off the UI thread: every build of the view (reading the file, and with a password every decryption and key
+// derivation) runs in a worker thread (src/worker/engineWorker.ts, dist/worker.js). An unlock shows a progress
+// notification with Cancel; cancelling it, or closing the editor, terminates the worker.
 
 import * as vscode from 'vscode';
 import type { ReadResult } from '../../core/model';
 import type { ChainCheck } from '../../core/verify';
 import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
+import type { EngineTask } from '../../worker/engineWorker';
 import type { HostToWebview, InspectorRequest } from '../../webview/protocol';
 import { MessageType, parseWebviewMessage, respond } from '../../webview/protocol';
 import { inspectorHtml, localResourceRoots, makeNonce } from './html';
@@ -34,6 +39,10 @@ export class InspectorPanel implements vscode.Disposable {
   private errorShown = false;
   /** Settles once the first load has rendered (tests and callers can await it). */
   readonly loaded: Promise<void>;
+  /** The engine's worker script (built beside extension.js). */
+  private readonly workerFile: string;
+  /** Aborted when the editor closes: terminates any worker still building for it. */
+  private readonly closing = new AbortController();
 
   constructor(
     readonly uri: vscode.Uri,
@@ -41,6 +50,7 @@ export class InspectorPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly reports: ReportDocuments,
   ) {
+    this.workerFile = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(extensionUri) };
     webview.html = inspectorHtml(webview, extensionUri, makeNonce());
@@ -63,6 +73,7 @@ export class InspectorPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.closing.abort();
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -72,7 +83,12 @@ export class InspectorPanel implements vscode.Disposable {
   /** Reads the file (without a password) and shows it. */
   async load(): Promise<void> {
     const generation = ++this.generation;
-    const out = await this.build(undefined);
+    let out: BuildOutput;
+    try {
+      out = await this.build(undefined);
+    } catch {
+      return; // closed meanwhile
+    }
     if (generation !== this.generation || this.disposed) return;
     this.apply(out);
     if (out.result.objects.length === 0 && !this.errorShown) {
@@ -109,11 +125,14 @@ export class InspectorPanel implements vscode.Disposable {
     }
   }
 
-  private async build(password: string | undefined): Promise<BuildOutput> {
+  /**
+   * Reads the file and builds its view in a worker thread (never throws: a failure is a view saying so). With
+   * `signal` aborted, or the editor closed, the worker is terminated and the result is Cancelled.
+   */
+  private async build(password: string | undefined, signal?: AbortSignal): Promise<BuildOutput> {
     const settings = vscode.workspace.getConfiguration('tlsWorkbench');
     const maxBytes = Math.floor(settings.get<number>('maxFileSizeMB', 5) * 1024 * 1024);
     const warnDays = settings.get<number>('expiry.warningDays', 30);
-    const { buildInspectorView } = await import('../../webview/viewModel');
     let bytes: Uint8Array;
     try {
       const stat = await vscode.workspace.fs.stat(this.uri);
@@ -125,7 +144,15 @@ export class InspectorPanel implements vscode.Disposable {
       return failure(this.name, readError(e));
     }
     const neighbours = await this.neighbours(maxBytes);
-    return buildInspectorView({ fileName: this.name, bytes, password, warnDays, maxBytes, neighbours });
+    const task: EngineTask = { op: 'inspect', input: { fileName: this.name, bytes, password, warnDays, maxBytes, neighbours } };
+    const { runOffThread } = await import('../../core/offThread');
+    const signals = signal ? [this.closing.signal, signal] : [this.closing.signal];
+    try {
+      return await runOffThread<BuildOutput>(this.workerFile, task, { signal: AbortSignal.any(signals) });
+    } catch (e) {
+      if (signals.some((s) => s.aborted)) throw e;
+      return failure(this.name, e instanceof Error ? e.message.split('\n')[0] : String(e));
+    }
   }
 
   /** Keys, certificates and CSRs in the same folder, by public key (for the "key matches" chip). */
@@ -201,13 +228,29 @@ export class InspectorPanel implements vscode.Disposable {
   private async unlock(password: string): Promise<{ ok: boolean; message?: string }> {
     await this.loaded;
     const before = this.result;
-    const out = await this.build(password);
+    // Key derivation can take seconds (and a hostile file is stopped by the work budget): it runs in the worker,
+    // with a notification whose Cancel terminates it.
+    let out: BuildOutput;
+    try {
+      out = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Unlocking ${this.name}…`, cancellable: true },
+        (_progress, token) => {
+          const cancel = new AbortController();
+          token.onCancellationRequested(() => cancel.abort());
+          if (token.isCancellationRequested) cancel.abort();
+          return this.build(password, cancel.signal);
+        },
+      );
+    } catch {
+      return { ok: false, message: this.disposed ? 'Closed.' : `Unlocking ${this.name} was cancelled.` };
+    }
     const { needsPassword } = await import('../../webview/viewModel');
     const opened = out.result.objects.length > 0 && !needsPassword(out.result) && out.result.objects.length >= (before?.objects.length ?? 0);
     if (!opened) {
       const known = new Set(before?.problems.map((p) => p.message));
       const problem = out.result.problems.find((p) => p.severity === 'error' && !known.has(p.message))?.message;
-      const wrong = !problem || /password|passphrase|MAC|decrypt/i.test(problem);
+      // Refused as too costly (per-key caps, the work budget) is not a wrong password: say what was refused.
+      const wrong = !problem || (!/refusing/.test(problem) && /password|passphrase|MAC|decrypt/i.test(problem));
       return { ok: false, message: wrong ? `Wrong password for ${this.name}.` : `${this.name}: ${problem}.` };
     }
     if (this.disposed) return { ok: false, message: 'Closed.' };

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 
 export interface OutputFile {
   uri: vscode.Uri;
@@ -114,7 +115,7 @@ export async function confirmOverwrite(uris: vscode.Uri[]): Promise<boolean> {
   const names = existing.map(fileName);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   const choice = await vscode.window.showWarningMessage(
-    `${list} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`,
+    printable(`${list} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`),
     { modal: true, detail: `In ${displayFolder(parentFolder(existing[0]))}. The current contents will be lost.` },
     'Replace',
   );
