@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFileLimited, writeFilesSafe } from '../core/files';
 import type { KeySpec } from '../core/keygen';
+import type { WorkBudget } from '../core/workBudget';
 import { encodePrivateKey, generateKey, isEncryptedPrivateKey, loadPrivateKey } from '../core/keygen';
 import { DEFAULT_MAX_BYTES, PkiError } from '../core/model';
 import { rawObjects, type RawObject } from '../core/read';
@@ -41,7 +42,7 @@ export function csrIn(path: string): Uint8Array {
 }
 
 /** A private key file → plain PKCS#8 DER, asking for (or reading) the passphrase when it is encrypted. */
-export async function privateKeyIn(path: string, passphraseFile: string | undefined, io: CommandIo, option = '--passphrase-file'): Promise<Uint8Array> {
+export async function privateKeyIn(path: string, passphraseFile: string | undefined, io: CommandIo, option = '--passphrase-file', budget?: WorkBudget): Promise<Uint8Array> {
   const data = readInput(path);
   let passphrase: string | undefined;
   if (isEncryptedPrivateKey(data)) {
@@ -49,7 +50,7 @@ export async function privateKeyIn(path: string, passphraseFile: string | undefi
     passphrase = await readSecret(passphraseFile, io, 'passphrase');
   }
   try {
-    return loadPrivateKey(data, passphrase);
+    return loadPrivateKey(data, passphrase, budget);
   } catch (e) {
     throw new CliError(`${path}: ${(e as Error).message}`);
   }

@@ -7,12 +7,13 @@ import { PkiError } from '../core/model';
 import { encodePem } from '../core/pem';
 import { parse } from './args';
 import { profile } from './cert';
+import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';
 import { certificatesIn, checkOutputs, core, csrIn, days, privateKeyIn, reportSwept, required, warn, writeOutputs, type Output } from './common';
 import type { CommandIo } from './io';
 
 const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-file F] --csr X.csr
                  --profile server|client|server+client|intermediate [--days N] [--serial-file CA.srl]
-                 [--subject S] [--san …] [--force-validity] [--allow-weak] [--der] [--force] -o X.crt
+                 [--subject S] [--san …] [--force-validity] [--allow-weak] [--der] [--max-work N] [--force] -o X.crt
 
 Subject and SANs are copied from the CSR unless --subject / --san override them. Serials are 20 random
 bytes, or kept in an \`openssl -CAcreateserial\`-style file with --serial-file (created when missing; locked
@@ -20,7 +21,8 @@ with FILE.lock while signing, so concurrent runs never issue a serial twice; the
 certificate are written together or not at all).
 Refuses a CA certificate that is not a CA, a CA key that does not match it, a CSR whose signature does
 not verify, a certificate outliving its CA (unless --force-validity) and an RSA key under 2048 bits
-(unless --allow-weak).`;
+(unless --allow-weak).
+${MAX_WORK_USAGE}`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parse(
@@ -40,6 +42,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'der': { type: 'boolean' },
       'force': { type: 'boolean' },
       'out': { type: 'string', short: 'o' },
+      ...MAX_WORK_OPTION,
     },
     USAGE,
     { positionals: false },
@@ -47,7 +50,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const out = required(values.out, '-o', USAGE);
   const chosen = profile(required(values.profile, '--profile', USAGE), ['server', 'client', 'server+client', 'intermediate'], 'server');
   const caPath = required(values.ca, '--ca', USAGE);
-  const ca = { certificate: certificatesIn(caPath)[0], privateKeyPkcs8: await privateKeyIn(required(values['ca-key'], '--ca-key', USAGE), values['ca-passphrase-file'], io, '--ca-passphrase-file') };
+  const ca = { certificate: certificatesIn(caPath)[0], privateKeyPkcs8: await privateKeyIn(required(values['ca-key'], '--ca-key', USAGE), values['ca-passphrase-file'], io, '--ca-passphrase-file', workBudget(values['max-work'])) };
   const csrPath = required(values.csr, '--csr', USAGE);
   const csr = csrIn(csrPath);
   const subject = values.subject !== undefined ? await core('--subject', () => parseSubject(values.subject!)) : undefined;

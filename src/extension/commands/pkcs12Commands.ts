@@ -22,7 +22,7 @@ import {
 } from './steps';
 import { claimOutputs, finish } from './work';
 import { printable } from '../../core/escape';
-import { inWorker } from '../util/engineWorker';
+import { inWorker, workerFile } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
 // Export PKCS#12 / PFX…
@@ -239,23 +239,22 @@ interface ImportState extends NameState {
 }
 
 /** Tries the chosen keystore once without a password (the reader tries both empty forms); sets the bags when it opens. */
-function openedWithoutPassword(session: Session, st: ImportState): boolean {
+async function tryWithoutPassword(st: ImportState): Promise<void> {
   const file = st.p12File;
-  if (!file) return false;
-  if (st.triedWithout?.file !== file) {
-    let opened = false;
-    try {
-      const r = session.core.pkcs12.readPkcs12(file.objects[0].raw.der);
-      if (r.decrypted && r.bags.some((b) => b.type === 'certificate' || b.type === 'private-key')) {
-        st.bags = r.bags;
-        opened = true;
-      }
-    } catch {
-      // broken or locked: the password step says why
+  if (!file || st.triedWithout?.file === file) return;
+  let opened = false;
+  try {
+    // In the engine's worker, like every other PKCS#12 opening (the empty-password probe is bounded, but not free).
+    const { runOffThread } = await import('../../core/offThread');
+    const r = await runOffThread<{ decrypted: boolean; bags: RawPkcs12Bag[] }>(workerFile(), { op: 'readPkcs12', der: file.objects[0].raw.der });
+    if (r.decrypted && r.bags.some((b) => b.type === 'certificate' || b.type === 'private-key')) {
+      st.bags = r.bags;
+      opened = true;
     }
-    st.triedWithout = { file, opened };
+  } catch {
+    // broken or locked: the password step says why
   }
-  return st.triedWithout.opened;
+  st.triedWithout = { file, opened };
 }
 
 /** A friendly name made safe as a file name (no separators, no dot-files, no leading "-"), as the CLI does. */
@@ -306,23 +305,31 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
     const c = contents(st);
     return [...(c.leaf ? ['.crt'] : []), ...(c.key ? ['.key'] : []), ...(c.chain.length ? ['-chain.pem'] : [])];
   };
+  await tryWithoutPassword(s);
+  const pickKeystore = pickFileStep<ImportState>(session, {
+    when: () => !given,
+    placeholder: 'The PKCS#12 / PFX keystore to import',
+    filter: isPkcs12,
+    mismatch: 'is not a PKCS#12 keystore',
+    describe: () => 'PKCS#12 keystore',
+    get: (st) => st.p12File,
+    set: (st, f) => {
+      st.p12File = f;
+    },
+    openLabel: 'PKCS#12',
+    extensions: ['p12', 'pfx'],
+  });
   const done = await MultiStepInput.wizard('Import PKCS#12', s, [
-    pickFileStep<ImportState>(session, {
-      when: () => !given,
-      placeholder: 'The PKCS#12 / PFX keystore to import',
-      filter: isPkcs12,
-      mismatch: 'is not a PKCS#12 keystore',
-      describe: () => 'PKCS#12 keystore',
-      get: (st) => st.p12File,
-      set: (st, f) => {
-        st.p12File = f;
+    {
+      when: pickKeystore.when,
+      run: async (input, st) => {
+        await pickKeystore.run(input, st);
+        await tryWithoutPassword(st);
       },
-      openLabel: 'PKCS#12',
-      extensions: ['p12', 'pfx'],
-    }),
+    },
     {
       // Keystores with no password, or an empty one, open without asking (as OpenSSL and Windows do).
-      when: (st) => !openedWithoutPassword(session, st),
+      when: (st) => st.triedWithout?.opened !== true,
       run: async (input, st) => {
         const file = st.p12File!;
         await input.showInputBox({

@@ -10,6 +10,7 @@
 // notification with Cancel; cancelling it, or closing the editor, terminates the worker.
 
 import * as vscode from 'vscode';
+import { printable } from '../../core/escape';
 import type { ReadResult } from '../../core/model';
 import type { ChainCheck } from '../../core/verify';
 import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
@@ -95,7 +96,7 @@ export class InspectorPanel implements vscode.Disposable {
       // Once per editor: a file that keeps changing must not flood the notifications.
       this.errorShown = true;
       const first = out.result.problems.find((p) => p.severity === 'error')?.message ?? 'nothing to decode';
-      void vscode.window.showErrorMessage(`${this.name}: ${first}.`, 'Open as Text').then((choice) => {
+      void vscode.window.showErrorMessage(printable(`${this.name}: ${first}.`), 'Open as Text').then((choice) => {
         if (choice) void vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
       });
     }
