@@ -585,6 +585,16 @@ suite('PKI commands', function () {
       [sha256Of(o('intermediate-ca.crt')), false],
       [sha256Of(o('it-ca.crt')), true],
     ]);
+
+    // A CA that keeps its serials in CA.srl (as openssl -CA and tlsw sign --serial-file do): the next serial is
+    // taken from it, under the same lock as the CLI, and the file advances with the certificate.
+    fs.writeFileSync(o('intermediate-ca.srl'), '1000\n');
+    fs.copyFileSync(fx.uri('csr').fsPath, o('web2.csr'));
+    const serialed = await run<vscode.Uri[]>('tlsWorkbench.signCsr', u(o('intermediate-ca.crt')), ['web2.csr', ACCEPT, '90', ACCEPT]);
+    assert.equal(serialed.result?.[0]?.fsPath, o('web2.crt'));
+    assert.equal(new X509Certificate(fs.readFileSync(o('web2.crt'))).serialNumber.replace(/^0+/, ''), '1001');
+    assert.equal(fs.readFileSync(o('intermediate-ca.srl'), 'utf8').trim().replace(/^0+/, '').toUpperCase(), '1001');
+    assert.ok(!fs.existsSync(o('intermediate-ca.srl.lock')), 'the lock is released');
   });
 
   test('subject fields from tlsWorkbench.defaults.subject surround a plain common name; a full subject replaces them', async () => {
