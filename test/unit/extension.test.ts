@@ -296,6 +296,14 @@ describe('extension bundle', () => {
       assert.equal(await fake.commands.get('tlsWorkbench.inspectFile')!(FakeUri.file(t.path('missing.pem'))), undefined);
       assert.equal(fake.executed.length, count);
       assert.match(fake.messages.at(-1)!.text, /^missing\.pem: cannot be read/);
+      // A hostile file name reaches the notification escaped: no terminal or bidi control survives.
+      const hostile = t.path('evil\x1b[2J\u202egnp.pem');
+      writeFileSync(hostile, '-----BEGIN CERTIFICATE-----\nMIIB$$$notbase64\n-----END CERTIFICATE-----\n');
+      await openInspector(hostile);
+      const shown = fake.messages.at(-1)!.text;
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\x1b\u202e]/.test(shown), JSON.stringify(shown));
+      assert.match(shown, /^evil\\x1b\[2J\\u\{202E\}gnp\.pem: /);
     } finally {
       t.cleanup();
     }
