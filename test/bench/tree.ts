@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prng } from '../helpers/tools';
 
 export const TRUST_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -25,17 +26,6 @@ export interface Tree {
   bytes: number;
 }
 
-/** A small, seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pemBlocks(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
@@ -108,7 +98,7 @@ export function ensureTree(root = join(tmpdir(), RECIPE)): Tree {
 }
 
 function makeTree(dir: string, work: string): Tree {
-  const rand = rng(20_000);
+  const rand = prng(20_000);
   const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)];
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
 

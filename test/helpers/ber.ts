@@ -4,10 +4,12 @@
 
 import { readRoot, readTlv, validateTree } from '../../src/core/asn1';
 
-function tlv(tag: number, body: Uint8Array): Buffer {
+/** One DER TLV: `tag`, a definite length (up to 3 length octets), and the parts concatenated. */
+export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
   const n = body.length;
-  const head = n < 0x80 ? [tag, n] : n < 0x100 ? [tag, 0x81, n] : [tag, 0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Buffer.from(head), body]);
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
 }
 
 /**

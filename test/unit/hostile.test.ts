@@ -13,17 +13,12 @@ import { readObjects } from '../../src/core/read';
 import { formatReport } from '../../src/core/report';
 import { checkSelfSignatures, clearSelfSignedCache, decodeCertificate, selfSignatureUnchecked } from '../../src/core/x509';
 import { tempDir, write } from '../helpers/tools';
+import { tlv } from '../helpers/ber';
 import { tlsw } from '../helpers/tlsw';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A small DER writer.
 
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...len]), body]);
-}
 const seq = (...p: Uint8Array[]): Buffer => tlv(0x30, ...p);
 const set = (...p: Uint8Array[]): Buffer => tlv(0x31, ...p);
 const octet = (b: Uint8Array): Buffer => tlv(0x04, b);

@@ -12,7 +12,7 @@ import { PkiError } from '../../src/core/model';
 import type { RawPkcs12Bag } from '../../src/core/pkcs12';
 import { exportPkcs12, inspectPkcs12, looksLikePkcs12, openPkcs12, readPkcs12 } from '../../src/core/pkcs12';
 import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
-import { toBer } from '../helpers/ber';
+import { tlv, toBer } from '../helpers/ber';
 import { openssl, read, tempDir, write } from '../helpers/tools';
 
 type KeyType = 'rsa' | 'ec' | 'ed25519';
@@ -120,12 +120,6 @@ function opensslAll(args: string[]): string {
 }
 
 // A tiny DER/BER builder for hand-made inputs.
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...len]), body]);
-}
 const seq = (...p: Uint8Array[]): Buffer => tlv(0x30, ...p);
 const octet = (b: Uint8Array): Buffer => tlv(0x04, b);
 const intBytes = (hex: string): Buffer => tlv(0x02, Buffer.from(hex, 'hex'));
