@@ -4,6 +4,9 @@
 import type { GeneralName, NameConstraints, PathCert } from './pathCert';
 import { OID } from './pathCert';
 
+/** The most names × subtrees comparisons one certificate may cost (OpenSSL's NAME_CHECK_MAX). */
+export const NAME_CHECK_MAX = 1 << 20;
+
 export type ConstraintFailure = { code: 'permitted_violation' | 'excluded_violation' | 'subtree_minmax' | 'unsupported_name_syntax'; name: string };
 
 const lower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
@@ -113,6 +116,10 @@ export function checkNameConstraints(cert: PathCert, nc: NameConstraints, isLeaf
       if (dns) names.push({ type: 'dns', text: dns });
     }
   }
+  // As OpenSSL (NAME_CHECK_MAX): a hostile CA and leaf could otherwise demand names × subtrees comparisons by
+  // the billion; refuse checks larger than 2^20.
+  const work = names.length * (nc.permitted.length + nc.excluded.length);
+  if (work > NAME_CHECK_MAX) return { code: 'unsupported_name_syntax', name: `${names.length} names against ${nc.permitted.length + nc.excluded.length} name constraints (too many to check)` };
   for (const n of names) {
     if (n.type === 'other') {
       // A name of a type the constraints name but this validator cannot compare: refuse rather than guess.

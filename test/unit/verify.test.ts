@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { parseSubject } from '../../src/core/dn';
 import { issueCertificate, type IssueOptions } from '../../src/core/issue';
 import { encodePem } from '../../src/core/pem';
-import { hostMatches, parseIp } from '../../src/core/nameMatch';
+import { NAME_CHECK_MAX, checkNameConstraints, hostMatches, parseIp } from '../../src/core/nameMatch';
 import { isPublicSuffix } from '../../src/core/publicSuffix';
 import { systemTrustStore } from '../../src/core/trustStore';
 import { orderChain, validatePath, type ChainCheck } from '../../src/core/verify';
@@ -296,5 +296,19 @@ describe('orderChain', () => {
     assert.deepEqual(ordered, [leaf.certificate, int.certificate, root.certificate]);
     const stranger = await make('Stranger', 'root');
     assert.throws(() => orderChain([leaf.certificate, int.certificate, stranger.certificate]), /do not form a single chain|not part of the chain/);
+  });
+});
+
+describe('name constraints stay bounded', () => {
+  it('refuses more than 2^20 names × subtrees comparisons (OpenSSL NAME_CHECK_MAX) instead of running them', () => {
+    const dns = (i: number) => ({ type: 'dns' as const, text: `h${i}.example` });
+    const cert = { subjectRdns: [], subjectAttrs: [], subjectAltNames: Array.from({ length: 2000 }, (_, i) => dns(i)), model: { subject: { text: '' } } };
+    const nc = { permitted: Array.from({ length: 1000 }, (_, i) => ({ base: dns(i), minMax: false })), excluded: [] };
+    const f = checkNameConstraints(cert as unknown as Parameters<typeof checkNameConstraints>[0], nc, true);
+    assert.equal(f?.code, 'unsupported_name_syntax');
+    assert.match(f!.name, /2000 names against 1000 name constraints \(too many to check\)/);
+    const small = { ...nc, permitted: nc.permitted.slice(0, 500) };
+    assert.ok(2000 * 500 <= NAME_CHECK_MAX);
+    assert.equal(checkNameConstraints(cert as unknown as Parameters<typeof checkNameConstraints>[0], small, true)?.code, 'permitted_violation');
   });
 });
