@@ -34,6 +34,13 @@ export function certificatesIn(path: string): Uint8Array[] {
   return certs.map((o) => o.der);
 }
 
+/** Every CRL in the file, as DER. */
+export function crlsIn(path: string): Uint8Array[] {
+  const crls = objectsIn(path).filter((o) => o.kind === 'crl');
+  if (crls.length === 0) throw new CliError(`${path}: no CRL in this file`);
+  return crls.map((o) => o.der);
+}
+
 /** The one CSR in the file, as DER. */
 export function csrIn(path: string): Uint8Array {
   const csrs = objectsIn(path).filter((o) => o.kind === 'csr');

@@ -8,7 +8,7 @@ import type { ChainCheck, CrlCheck, Purpose } from '../core/verify';
 import { PURPOSES, validatePath } from '../core/verify';
 import { decodeCertificate, decodeCsr } from '../core/x509';
 import { parse } from './args';
-import { certificatesIn, core, csrIn, objectsIn, privateKeyIn } from './common';
+import { certificatesIn, core, crlsIn, csrIn, privateKeyIn } from './common';
 import { CliError, type CommandIo } from './io';
 
 const USAGE = `Usage:
@@ -129,9 +129,3 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   return failures.length > 0 ? 1 : 0;
 }
 
-/** Every CRL in the file (PEM or DER). */
-function crlsIn(path: string): Uint8Array[] {
-  const crls = objectsIn(path).filter((o) => o.kind === 'crl');
-  if (crls.length === 0) throw new CliError(`${path}: no CRL in this file`);
-  return crls.map((o) => o.der);
-}

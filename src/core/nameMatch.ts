@@ -3,6 +3,7 @@
 
 import type { GeneralName, NameConstraints, PathCert } from './pathCert';
 import { OID } from './pathCert';
+import { ipAddress } from './x509';
 
 /** The most names × subtrees comparisons one certificate may cost (OpenSSL's NAME_CHECK_MAX). */
 export const NAME_CHECK_MAX = 1 << 20;
@@ -72,7 +73,7 @@ function checked(n: GeneralName): Checked | undefined {
     case 'uri':
       return { type: 'uri', label: `URI:${n.text}`, within: (b) => (b.type === 'uri' ? uriWithin(n.text, b.text) : false) };
     case 'ip':
-      return { type: 'ip', label: `IP:${ipText(n.bytes)}`, within: (b) => b.type === 'ip' && ipWithin(n.bytes, b.bytes) };
+      return { type: 'ip', label: `IP:${ipAddress(n.bytes)}`, within: (b) => b.type === 'ip' && ipWithin(n.bytes, b.bytes) };
     case 'dirName':
       return { type: 'dirName', label: `DirName:${n.text}`, within: (b) => b.type === 'dirName' && dirWithin(n.rdns, b.rdns) };
     default:
@@ -80,15 +81,6 @@ function checked(n: GeneralName): Checked | undefined {
   }
 }
 
-export function ipText(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.');
-  if (b.length === 16) {
-    const g: string[] = [];
-    for (let i = 0; i < 16; i += 2) g.push(((b[i] << 8) | b[i + 1]).toString(16));
-    return g.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
-  }
-  return Buffer.from(b).toString('hex');
-}
 
 /** Looks like a host name (OpenSSL's cn2dnsid): letters, digits, `-` and `_` in dot-separated labels, at least one dot. */
 function cnAsDns(cn: string): string | undefined {

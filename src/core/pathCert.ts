@@ -7,7 +7,7 @@ import { Tag, children, decodeOid, decodeString, decodeTime, readRoot, readTlv, 
 import type { CertificateModel, Decoded } from './model';
 import { PkiError } from './model';
 import { decodeName } from './names';
-import { decodeCertificate } from './x509';
+import { CRL_REASONS, KEY_USAGES, NS_CERT_TYPES, bitNames, decodeCertificate } from './x509';
 
 /** A GeneralName as name constraints and host checks need it. */
 export type GeneralName =
@@ -121,8 +121,6 @@ export const HANDLED_CRITICAL = new Set<string>([
   OID.ipAddrBlocks, OID.asIds,
 ]);
 
-const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
-const NS_CERT_TYPE_BITS = ['sslClient', 'sslServer', 'smime', 'objectSigning', 'reserved', 'sslCA', 'smimeCA', 'objectSigningCA'];
 
 /** Universal string types compared by their text (RFC 5280 §7.1); anything else by its DER. */
 const STRING_TAGS = new Set<number>([0x0c, 0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a, 0x1b, 0x1c, 0x1e]);
@@ -164,16 +162,6 @@ function seq(t: Tlv | undefined, what: string): Tlv {
   return t;
 }
 
-/** Named bits of a BIT STRING. */
-function bits(b: Uint8Array, v: Tlv, names: string[]): Set<string> {
-  if (v.tag !== Tag.BitString || v.end - v.contentStart < 1) throw new PkiError('expected a BIT STRING');
-  const unused = b[v.contentStart];
-  const n = (v.end - v.contentStart - 1) * 8 - unused;
-  if (unused > 7 || n < 0) throw new PkiError('malformed BIT STRING');
-  const out = new Set<string>();
-  for (let i = 0; i < n; i++) if ((b[v.contentStart + 1 + (i >> 3)] >> (7 - (i & 7))) & 1) out.add(names[i] ?? `bit${i}`);
-  return out;
-}
 
 function ia5(b: Uint8Array, t: Tlv): string {
   return Buffer.from(b.subarray(t.contentStart, t.end)).toString('latin1');
@@ -367,10 +355,10 @@ function applyExtension(c: PathCert, e: RawExtension): void {
       return;
     }
     case OID.keyUsage:
-      c.keyUsage = bits(b, extensionValue(e), KEY_USAGE_BITS);
+      c.keyUsage = new Set(bitNames(b, extensionValue(e), KEY_USAGES));
       return;
     case OID.nsCertType:
-      c.nsCertType = bits(b, extensionValue(e), NS_CERT_TYPE_BITS);
+      c.nsCertType = new Set(bitNames(b, extensionValue(e), NS_CERT_TYPES));
       return;
     case OID.extKeyUsage:
       c.extKeyUsage = children(b, seq(extensionValue(e), 'ExtKeyUsageSyntax')).map((t) => decodeOid(b, t));
@@ -433,8 +421,6 @@ export interface PathCrl {
   /** Problems that make the CRL unusable (malformed extensions). */
   malformed: string[];
 }
-
-const CRL_REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'value7', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'];
 
 const HANDLED_CRL_EXTENSIONS = new Set<string>([OID.crlNumber, OID.authorityKeyId, OID.issuingDistributionPoint, OID.deltaCrlIndicator, OID.freshestCrl, OID.issuerAltName]);
 const HANDLED_ENTRY_EXTENSIONS = new Set<string>([OID.reasonCode, OID.invalidityDate, OID.holdInstructionCode]);

@@ -8,13 +8,14 @@
 
 import { createHash } from 'node:crypto';
 import { derTlv } from './dn';
-import { Tag, children, readRoot, whole } from './asn1';
+import { Tag, children, isoSeconds, readRoot, whole } from './asn1';
 import { PkiError } from './model';
-import { checkNameConstraints, dnsIdentities, hostMatches, ipIdentities, ipText, parseIp, sameBytes } from './nameMatch';
+import { checkNameConstraints, dnsIdentities, hostMatches, ipIdentities, parseIp, sameBytes } from './nameMatch';
 import type { PathCert, PathCrl } from './pathCert';
 import { HANDLED_CRITICAL, OID, extensionName, pathCert, pathCrl } from './pathCert';
 import { isPublicSuffix } from './publicSuffix';
-import { verifySignature } from './x509';
+import { ipAddress, verifySignature } from './x509';
+import { oidName } from './oids';
 
 /** Failure codes, in OpenSSL's vocabulary (X509_V_ERR_* lowercased, without the prefix) where one exists. */
 export type VerifyCode =
@@ -452,7 +453,7 @@ function checkPath(ctx: Context, cand: Candidate, opts: VerifyOptions, nesting: 
   if (opts.host !== undefined) {
     const asIp = parseIp(opts.host);
     if (asIp ? !ipIdentities(path[0]).some((b) => sameBytes(b, asIp)) : !dnsIdentities(path[0]).some((p) => hostMatches(p, opts.host!, isPublicSuffix))) {
-      const names = asIp ? ipIdentities(path[0]).map(ipText) : dnsIdentities(path[0]);
+      const names = asIp ? ipIdentities(path[0]).map(ipAddress) : dnsIdentities(path[0]);
       add(0, 'host', asIp ? 'ip_address_mismatch' : 'hostname_mismatch', `not valid for ${opts.host} (it names ${names.length ? names.join(', ') : 'no host'}).`);
     }
   }
@@ -460,7 +461,7 @@ function checkPath(ctx: Context, cand: Candidate, opts: VerifyOptions, nesting: 
     const ip = parseIp(opts.ip);
     if (!ip) throw new PkiError(`"${opts.ip}" is not an IP address`);
     if (!ipIdentities(path[0]).some((b) => sameBytes(b, ip))) {
-      const ips = ipIdentities(path[0]).map(ipText);
+      const ips = ipIdentities(path[0]).map(ipAddress);
       add(0, 'host', 'ip_address_mismatch', `not valid for IP address ${opts.ip} (it names ${ips.length ? ips.join(', ') : 'no IP address'}).`);
     }
   }
@@ -487,7 +488,7 @@ function purposeProblem(c: PathCert, purpose: 'server' | 'client', ca: boolean):
   const label = purpose === 'server' ? 'serverAuth' : 'clientAuth';
   if (c.extKeyUsage) {
     const ok = c.extKeyUsage.includes(wanted) || (purpose === 'server' && (c.extKeyUsage.includes(EKU_NS_SGC) || c.extKeyUsage.includes(EKU_MS_SGC)));
-    if (!ok) return `its extendedKeyUsage (${c.extKeyUsage.map(ekuName).join(', ')}) does not include ${label}${ca ? ', which restricts every certificate it issues' : ''}.`;
+    if (!ok) return `its extendedKeyUsage (${c.extKeyUsage.map((o) => oidName(o) ?? o).join(', ')}) does not include ${label}${ca ? ', which restricts every certificate it issues' : ''}.`;
   }
   if (c.nsCertType) {
     const bit = ca ? 'sslCA' : purpose === 'server' ? 'sslServer' : 'sslClient';
@@ -500,18 +501,6 @@ function purposeProblem(c: PathCert, purpose: 'server' | 'client', ca: boolean):
   return undefined;
 }
 
-function ekuName(oid: string): string {
-  const names: Record<string, string> = {
-    [EKU_SERVER]: 'serverAuth',
-    [EKU_CLIENT]: 'clientAuth',
-    '1.3.6.1.5.5.7.3.3': 'codeSigning',
-    '1.3.6.1.5.5.7.3.4': 'emailProtection',
-    '1.3.6.1.5.5.7.3.8': 'timeStamping',
-    '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-    '2.5.29.37.0': 'anyExtendedKeyUsage',
-  };
-  return names[oid] ?? oid;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Revocation (RFC 5280 §6.3, complete CRLs)
@@ -557,7 +546,7 @@ function checkRevocation(ctx: Context, path: PathCert[], i: number, nesting: num
   if (entry && entry.reason !== 'removeFromCRL') {
     return {
       code: 'cert_revoked',
-      message: `revoked: serial ${cert.model.serialNumber} on ${entry.revocationDate.toISOString().replace(/\.\d{3}Z$/, 'Z')}${entry.reason ? `, reason ${entry.reason}` : ''} (CRL from "${issuerText}", ${crl.thisUpdate.toISOString().slice(0, 10)}).`,
+      message: `revoked: serial ${cert.model.serialNumber} on ${isoSeconds(entry.revocationDate)}${entry.reason ? `, reason ${entry.reason}` : ''} (CRL from "${issuerText}", ${crl.thisUpdate.toISOString().slice(0, 10)}).`,
     };
   }
   return undefined;
@@ -595,8 +584,8 @@ function crlProblem(ctx: Context, crl: PathCrl, cert: PathCert, issuer: PathCert
       best = { code: 'crl_path_validation_error', message: `${who} is signed by ${certName(signer)}, which is not trusted: ${why}` };
       continue;
     }
-    if (ctx.now < crl.thisUpdate) return { code: 'crl_not_yet_valid', message: `${who} is not valid before ${iso(crl.thisUpdate)}.` };
-    if (crl.nextUpdate && ctx.now > crl.nextUpdate) return { code: 'crl_has_expired', message: `${who} expired on ${iso(crl.nextUpdate)} (its nextUpdate); get a fresh one.` };
+    if (ctx.now < crl.thisUpdate) return { code: 'crl_not_yet_valid', message: `${who} is not valid before ${isoSeconds(crl.thisUpdate)}.` };
+    if (crl.nextUpdate && ctx.now > crl.nextUpdate) return { code: 'crl_has_expired', message: `${who} expired on ${isoSeconds(crl.nextUpdate)} (its nextUpdate); get a fresh one.` };
     return undefined;
   }
   return best;
@@ -623,9 +612,6 @@ function signerProblem(ctx: Context, signer: PathCert, path: PathCert[], i: numb
   }
 }
 
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Ordering a bundle (no trust decision)

@@ -412,7 +412,8 @@ function attributeValue(b: Uint8Array, v: Tlv): string {
 // ---------------------------------------------------------------------------------------------------------
 // CRL
 
-const CRL_REASONS = [
+/** cRLReason codes, by value (RFC 5280 §5.3.1). */
+export const CRL_REASONS = [
   'unspecified',
   'keyCompromise',
   'cACompromise',
@@ -583,7 +584,7 @@ export const KEY_USAGES = [
   'decipherOnly',
 ] as const;
 
-const NS_CERT_TYPES = ['sslClient', 'sslServer', 'smime', 'objectSigning', 'reserved', 'sslCA', 'smimeCA', 'objectSigningCA'];
+export const NS_CERT_TYPES = ['sslClient', 'sslServer', 'smime', 'objectSigning', 'reserved', 'sslCA', 'smimeCA', 'objectSigningCA'];
 
 const EXTENSION_PARSERS: Record<string, ExtParser> = {
   // subjectAltName
@@ -744,7 +745,7 @@ function colonHex(hex: string): string {
 }
 
 /** Names of the bits set in a named-bit BIT STRING. */
-function bitNames(b: Uint8Array, v: Tlv, names: readonly string[]): string[] {
+export function bitNames(b: Uint8Array, v: Tlv, names: readonly string[]): string[] {
   if (v.tag !== Tag.BitString) throw new PkiError('expected a BIT STRING');
   const len = v.end - v.contentStart;
   if (len < 1) throw new PkiError('empty BIT STRING');
