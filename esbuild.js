@@ -38,12 +38,24 @@ const VENDORS = {
 };
 const VENDOR_OF = new Map(Object.entries(VENDORS).flatMap(([bundle, v]) => v.packages.map((p) => [p, bundle])));
 
-/** The engine's modules: name → source file (every file of src/core, and ENGINE_EXTRAS). */
+/**
+ * The engine's modules: name → source file (every file below src/core, any depth, and ENGINE_EXTRAS). A module's
+ * name is its file's base name, so base names are unique across src/core (checked here).
+ */
 function engineModules() {
   const out = {};
-  for (const f of fs.readdirSync(CORE_DIR).sort()) {
-    if (f.endsWith('.ts') && !f.endsWith('.d.ts')) out[f.slice(0, -3)] = path.join(CORE_DIR, f);
-  }
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
+        const name = e.name.slice(0, -3);
+        if (out[name]) throw new Error(`two engine modules named ${name}: ${out[name]} and ${file}`);
+        out[name] = file;
+      }
+    }
+  };
+  walk(CORE_DIR);
   return { ...out, ...ENGINE_EXTRAS };
 }
 
@@ -61,7 +73,7 @@ function splitPlugin({ core }) {
       if (!core) return;
       const modules = engineModules();
       const byFile = new Map(Object.entries(modules).map(([name, file]) => [file, name]));
-      build.onResolve({ filter: /(^|\/)(core\/[A-Za-z0-9_]+|webview\/viewModel)$/ }, (args) => {
+      build.onResolve({ filter: /(^|\/)(core(\/[A-Za-z0-9_]+)+|webview\/viewModel)$/ }, (args) => {
         if (args.namespace !== 'file') return undefined;
         const name = byFile.get(`${path.resolve(args.resolveDir, args.path)}.ts`);
         // INLINE modules are bundled where they are used: tiny and pure, needed before the engine loads.

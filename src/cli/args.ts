@@ -1,7 +1,7 @@
 // Argument parsing shared by the commands: node:util parseArgs, with usage errors as CliError(…, 2).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readPassphraseFile } from '../core/files';
+import { readPassphraseFile } from '../core/write/files';
 import { CliError, HelpRequested, type CommandIo } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -1,9 +1,9 @@
 // tlsw ca init — a root CA, or an intermediate signed by a parent CA.
 
-import { parseSubject } from '../core/dn';
-import { issueCertificate } from '../core/issue';
-import { derivePublicKey } from '../core/keygen';
-import { encodePem } from '../core/pem';
+import { parseSubject } from '../core/write/dn';
+import { issueCertificate } from '../core/write/issue';
+import { derivePublicKey } from '../core/write/keygen';
+import { encodePem } from '../core/der/pem';
 import { parse } from './args';
 import { checkOutputs, certificatesIn, core, days, keySource, privateKeyIn, required, warn, writeOutputs } from './common';
 import { CliError, type CommandIo } from './io';

@@ -1,9 +1,9 @@
 // tlsw cert — a self-signed certificate (with a new or an existing key) in one step.
 
-import { parseSubject } from '../core/dn';
-import { issueCertificate, parseSans, type Profile } from '../core/issue';
-import { derivePublicKey } from '../core/keygen';
-import { encodePem } from '../core/pem';
+import { parseSubject } from '../core/write/dn';
+import { issueCertificate, parseSans, type Profile } from '../core/write/issue';
+import { derivePublicKey } from '../core/write/keygen';
+import { encodePem } from '../core/der/pem';
 import { parse } from './args';
 import { KEY_SOURCE_OPTIONS, checkOutputs, core, days, keySource, required, warn, writeOutputs } from './common';
 import { CliError, type CommandIo } from './io';

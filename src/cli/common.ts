@@ -1,12 +1,12 @@
 // What several commands share: reading keys and certificates from files, key specs, writing outputs.
 
 import { existsSync } from 'node:fs';
-import { readFileLimited, writeFilesSafe } from '../core/files';
-import type { KeySpec } from '../core/keygen';
-import type { WorkBudget } from '../core/workBudget';
-import { encodePrivateKey, generateKey, isEncryptedPrivateKey, loadPrivateKey } from '../core/keygen';
+import { readFileLimited, writeFilesSafe } from '../core/write/files';
+import type { KeySpec } from '../core/write/keygen';
+import type { WorkBudget } from '../core/runtime/workBudget';
+import { encodePrivateKey, generateKey, isEncryptedPrivateKey, loadPrivateKey } from '../core/write/keygen';
 import { DEFAULT_MAX_BYTES, PkiError } from '../core/model';
-import { rawObjects, type RawObject } from '../core/read';
+import { rawObjects, type RawObject } from '../core/read/read';
 import { readSecret } from './args';
 import { CliError, type CommandIo } from './io';
 

@@ -1,11 +1,11 @@
 // tlsw convert — PEM ↔ DER for every kind; tlsw bundle — a full chain file from separate certificates.
 
 import { PkiError } from '../core/model';
-import { encodePem } from '../core/pem';
-import { inspectPkcs12 } from '../core/pkcs12';
-import { readObjects, sniffDer, type RawObject } from '../core/read';
-import { decodeCertificate } from '../core/x509';
-import { orderChain } from '../core/verify';
+import { encodePem } from '../core/der/pem';
+import { inspectPkcs12 } from '../core/objects/pkcs12';
+import { readObjects, sniffDer, type RawObject } from '../core/read/read';
+import { decodeCertificate } from '../core/objects/x509';
+import { orderChain } from '../core/trust/pathValidation';
 import { parse } from './args';
 import { certificatesIn, checkOutputs, core, objectsIn, required, writeOutputs } from './common';
 import { CliError, type CommandIo } from './io';

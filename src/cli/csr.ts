@@ -1,8 +1,8 @@
 // tlsw csr — a certificate signing request from an existing or a new key.
 
-import { parseSubject } from '../core/dn';
-import { createCsr, parseSans } from '../core/issue';
-import { encodePem } from '../core/pem';
+import { parseSubject } from '../core/write/dn';
+import { createCsr, parseSans } from '../core/write/issue';
+import { encodePem } from '../core/der/pem';
 import { parse } from './args';
 import { KEY_SOURCE_OPTIONS, checkOutputs, core, keySource, required, writeOutputs } from './common';
 import type { CommandIo } from './io';

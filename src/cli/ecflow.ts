@@ -1,7 +1,7 @@
 // tlsw ecflow init|check|fix — ecFlow's SSL folder (~/.ecflowrc/ssl): create a working layout, say which files
 // ecflow_server / ecflow_client will use and what will make them fail, and repair what can be repaired.
 
-import type { EcflowCheckOptions, EcflowCheckResult, EcflowFinding, EcflowKeyType, EcflowSet } from '../core/ecflow';
+import type { EcflowCheckOptions, EcflowCheckResult, EcflowFinding, EcflowKeyType, EcflowSet } from '../core/ecflow/ecflow';
 import {
   ECFLOW_ASSUMPTIONS,
   ECFLOW_DEFAULT_PORT,
@@ -19,7 +19,7 @@ import {
   shq,
   specificBase,
   writeEcflowFiles,
-} from '../core/ecflow';
+} from '../core/ecflow/ecflow';
 import { parse, readSecret } from './args';
 import { core, days, readInput } from './common';
 import { CliError, type CommandIo } from './io';

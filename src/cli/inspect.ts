@@ -1,11 +1,11 @@
 // tlsw inspect FILE… [--json] [--password-file F]
 
-import { printable, printableJson } from '../core/escape';
-import { readFileLimited } from '../core/files';
+import { printable, printableJson } from '../core/display/escape';
+import { readFileLimited } from '../core/write/files';
 import { DEFAULT_MAX_BYTES, type PkiObject, type Problem } from '../core/model';
-import { readObjects } from '../core/read';
-import { formatReport } from '../core/report';
-import { checkSelfSignatures } from '../core/x509';
+import { readObjects } from '../core/read/read';
+import { formatReport } from '../core/read/report';
+import { checkSelfSignatures } from '../core/objects/x509';
 import { parse, readSecret } from './args';
 import { CliError, type CommandIo } from './io';
 import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';

@@ -1,7 +1,7 @@
 // tlsw key — generate a private key; `tlsw key pub` derives its public key; `tlsw key passphrase` adds,
 // removes or changes a key's passphrase.
 
-import { addPassphrase, changePassphrase, derivePublicKey, encodePrivateKey, encodePublicKey, generateKey, removePassphrase, type KeyOutputFormat } from '../core/keygen';
+import { addPassphrase, changePassphrase, derivePublicKey, encodePrivateKey, encodePublicKey, generateKey, removePassphrase, type KeyOutputFormat } from '../core/write/keygen';
 import { parse, readSecret } from './args';
 import { core, describeSpec, keySpec, privateKeyIn, readInput, required, writeOutputs } from './common';
 import { CliError, type CommandIo } from './io';

@@ -1,7 +1,7 @@
 // `tlsw` — the TLS Workbench engine on the command line. This file only dispatches: each command's module
 // (and the heavy libraries it needs) is loaded when that command runs, so `tlsw --version` stays instant.
 
-import { printable } from '../core/escape';
+import { printable } from '../core/display/escape';
 import { CliError, HelpRequested, type CommandIo } from './io';
 
 interface Command {
@@ -81,7 +81,7 @@ const VERSION = typeof TLSW_VERSION === 'string' ? TLSW_VERSION : '0.0.0-dev';
 function cleanUpOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      void import('../core/files').then(
+      void import('../core/write/files').then(
         ({ cleanupForExit }) => die(signal, cleanupForExit),
         () => die(signal, () => undefined),
       );

@@ -1,13 +1,13 @@
 // tlsw p12 export / import — PKCS#12 (PFX) keystores.
 
 import { basename, extname, join } from 'node:path';
-import { encodePrivateKey } from '../core/keygen';
-import { printable } from '../core/escape';
-import { encodePem } from '../core/pem';
-import { exportPkcs12, readPkcs12, type RawPkcs12Bag } from '../core/pkcs12';
-import { spkiOfPrivateKey } from '../core/keys';
-import { spkiInfo } from '../core/publicKey';
-import { decodeCertificate } from '../core/x509';
+import { encodePrivateKey } from '../core/write/keygen';
+import { printable } from '../core/display/escape';
+import { encodePem } from '../core/der/pem';
+import { exportPkcs12, readPkcs12, type RawPkcs12Bag } from '../core/objects/pkcs12';
+import { spkiOfPrivateKey } from '../core/objects/keys';
+import { spkiInfo } from '../core/objects/publicKey';
+import { decodeCertificate } from '../core/objects/x509';
 import { parse, readSecret } from './args';
 import { certificatesIn, checkOutputs, core, privateKeyIn, readInput, required, writeOutputs, type Output } from './common';
 import { CliError, type CommandIo } from './io';

@@ -6,9 +6,9 @@ import { join, sep } from 'node:path';
 import type * as Fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type * as WorkerThreads from 'node:worker_threads';
-import { printable, printableJson } from '../core/escape';
+import { printable, printableJson } from '../core/display/escape';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS } from '../core/model';
-import { KIND_WORDS, expiryPhrase, globToRegExp, scanFiles, type FileAccessor, type ScannedFile, type ScannedObject, type ScanStats } from '../core/scan';
+import { KIND_WORDS, expiryPhrase, globToRegExp, scanFiles, type FileAccessor, type ScannedFile, type ScannedObject, type ScanStats } from '../core/workspace/scan';
 import { parse } from './args';
 import { CliError, type CommandIo } from './io';
 

@@ -1,10 +1,10 @@
 // tlsw sign — a CA signs a CSR.
 
-import { parseSubject } from '../core/dn';
-import { issueWithSerialFile } from '../core/files';
-import { nextSerialFromFile, parseSans, signCsr } from '../core/issue';
+import { parseSubject } from '../core/write/dn';
+import { issueWithSerialFile } from '../core/write/files';
+import { nextSerialFromFile, parseSans, signCsr } from '../core/write/issue';
 import { PkiError } from '../core/model';
-import { encodePem } from '../core/pem';
+import { encodePem } from '../core/der/pem';
 import { parse } from './args';
 import { profile } from './cert';
 import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';

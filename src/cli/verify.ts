@@ -1,12 +1,12 @@
 // tlsw verify — a certificate's path to a trust anchor (RFC 5280), a key against its certificate, a CSR's signature.
 
-import { printable } from '../core/escape';
-import { spkiOfPrivateKey } from '../core/keys';
-import { spkiInfo } from '../core/publicKey';
-import { systemTrustStore } from '../core/trustStore';
-import type { ChainCheck, CrlCheck, Purpose } from '../core/verify';
-import { PURPOSES, validatePath } from '../core/verify';
-import { decodeCertificate, decodeCsr } from '../core/x509';
+import { printable } from '../core/display/escape';
+import { spkiOfPrivateKey } from '../core/objects/keys';
+import { spkiInfo } from '../core/objects/publicKey';
+import { systemTrustStore } from '../core/trust/trustStore';
+import type { ChainCheck, CrlCheck, Purpose } from '../core/trust/pathValidation';
+import { PURPOSES, validatePath } from '../core/trust/pathValidation';
+import { decodeCertificate, decodeCsr } from '../core/objects/x509';
 import { parse } from './args';
 import { certificatesIn, core, crlsIn, csrIn, privateKeyIn } from './common';
 import { CliError, type CommandIo } from './io';

@@ -1,7 +1,7 @@
 // The one typed model of everything TLS Workbench can read.
 // Host-neutral: no I/O, no `vscode`. Every reader in src/core returns these shapes.
 
-import type { WorkBudget } from './workBudget';
+import type { WorkBudget } from './runtime/workBudget';
 
 export type ObjectKind = 'certificate' | 'csr' | 'private-key' | 'public-key' | 'dh-parameters' | 'dsa-parameters' | 'pkcs12' | 'crl';
 

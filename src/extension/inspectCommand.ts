@@ -6,7 +6,7 @@
 // documents both share.
 
 import * as vscode from 'vscode';
-import { printable } from '../core/escape';
+import { printable } from '../core/display/escape';
 import { InspectorProvider, openInInspector, uriOfArgument } from './inspector/inspectorProvider';
 import { ReportDocuments } from './inspector/reportDocuments';
 
@@ -60,7 +60,7 @@ export class InspectCommand {
       void vscode.window.showErrorMessage(printable(`${name}: the document is no longer open.`));
       return undefined;
     }
-    const { readObjects } = await import('../core/read');
+    const { readObjects } = await import('../core/read/read');
     const maxMB = vscode.workspace.getConfiguration('tlsWorkbench').get<number>('maxFileSizeMB', 5);
     const result = readObjects(new TextEncoder().encode(document.getText()), { maxBytes: Math.floor(maxMB * 1024 * 1024) });
     if (result.objects.length === 0) {

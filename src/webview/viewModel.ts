@@ -7,15 +7,15 @@
 // Secrets: private key bytes (plain or encrypted) and PKCS#12 bytes never enter a view; keys are described by
 // type, size, protection and public-key fingerprint. The password, when given, is used and forgotten.
 
-import { printable } from '../core/escape';
-import { lintCertificate } from '../core/lint';
+import { printable } from '../core/display/escape';
+import { lintCertificate } from '../core/read/lint';
 import { createHash } from 'node:crypto';
-import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../core/pem';
-import { readPkcs12 } from '../core/pkcs12';
-import { readObjects } from '../core/read';
-import type { ChainCheck } from '../core/verify';
-import type { WorkBudget } from '../core/workBudget';
-import { orderChain, validatePath } from '../core/verify';
+import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../core/der/pem';
+import { readPkcs12 } from '../core/objects/pkcs12';
+import { readObjects } from '../core/read/read';
+import type { ChainCheck } from '../core/trust/pathValidation';
+import type { WorkBudget } from '../core/runtime/workBudget';
+import { orderChain, validatePath } from '../core/trust/pathValidation';
 import type {
   CertificateModel,
   CrlModel,

@@ -3,10 +3,10 @@
 // per worker: the host posts a task, the worker posts the result (or the error) back, and is terminated.
 
 import { parentPort } from 'node:worker_threads';
-import { changePassphrase, encodePrivateKey, loadPrivateKey, removePassphrase, type KeyEncodeOptions } from '../core/keygen';
-import { replyOfError, type WorkerReply } from '../core/offThread';
-import { exportPkcs12, readPkcs12, type Pkcs12ExportOptions } from '../core/pkcs12';
-import { WorkBudget } from '../core/workBudget';
+import { changePassphrase, encodePrivateKey, loadPrivateKey, removePassphrase, type KeyEncodeOptions } from '../core/write/keygen';
+import { replyOfError, type WorkerReply } from '../core/runtime/offThread';
+import { exportPkcs12, readPkcs12, type Pkcs12ExportOptions } from '../core/objects/pkcs12';
+import { WorkBudget } from '../core/runtime/workBudget';
 import { buildInspectorView, type BuildInput } from '../webview/viewModel';
 
 /** What the extension asks of the worker. `maxWork`: the key-derivation budget in millions of units (workBudget.ts). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CertificateExplorer } from '../../src/extension/explorer/certificateExplorer';
 import type { TlsWorkbenchApi } from '../../src/extension/extension';
-import type * as KeygenMod from '../../src/core/keygen';
+import type * as KeygenMod from '../../src/core/write/keygen';
 import { lagProbe } from './measure';
 
 const EXTENSION_ID = 'tls-workbench.tls-workbench';

@@ -1,10 +1,10 @@
 // A frozen copy of verifyChain as it was before issue 11 (commit a20ff95), kept only as the peer of bench 7:
 // the new path validation must cost at most 2× what this did for a 4-deep chain. Not used by the product.
 
-import { Tag, children, readRoot, whole, bitStringBytes, type Tlv } from '../../src/core/asn1';
+import { Tag, children, readRoot, whole, bitStringBytes, type Tlv } from '../../src/core/der/asn1';
 import type { CertificateModel, Decoded } from '../../src/core/model';
 import { PkiError } from '../../src/core/model';
-import { decodeCertificate, verifySignature } from '../../src/core/x509';
+import { decodeCertificate, verifySignature } from '../../src/core/objects/x509';
 
 export interface ChainLink {
   subject: string;

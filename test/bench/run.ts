@@ -13,16 +13,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as DhMod from '../../src/core/ecflow';
-import type * as FilesMod from '../../src/core/files';
-import type * as IssueMod from '../../src/core/issue';
-import type * as KeygenMod from '../../src/core/keygen';
-import type * as OffThreadMod from '../../src/core/offThread';
+import type * as DhMod from '../../src/core/ecflow/ecflow';
+import type * as FilesMod from '../../src/core/write/files';
+import type * as IssueMod from '../../src/core/write/issue';
+import type * as KeygenMod from '../../src/core/write/keygen';
+import type * as OffThreadMod from '../../src/core/runtime/offThread';
 import type { EngineTask } from '../../src/worker/engineWorker';
-import type * as PemMod from '../../src/core/pem';
-import type * as ReadMod from '../../src/core/read';
-import type * as ScanMod from '../../src/core/scan';
-import type * as X509Mod from '../../src/core/x509';
+import type * as PemMod from '../../src/core/der/pem';
+import type * as ReadMod from '../../src/core/read/read';
+import type * as ScanMod from '../../src/core/workspace/scan';
+import type * as X509Mod from '../../src/core/objects/x509';
 import { runHost, type HostResults } from './host';
 import { formatProfile, profileRun, type ProfileSummary } from './profile';
 import { interleaved, interleavedAsync, lagProbe, median, round, timeAsync, timeProcess, type ProcessSpec } from './measure';
@@ -259,9 +259,9 @@ async function decodeBench(engine: Engine, o: Options): Promise<BenchResult> {
 async function pathBench(o: Options): Promise<BenchResult> {
   // Both from the same compilation (tsc, out/), so the ratio compares the algorithms, not the builds.
   const { generateKeyPairSync } = await import('node:crypto');
-  const { issueCertificate } = await import('../../src/core/issue');
-  const { parseSubject } = await import('../../src/core/dn');
-  const { validatePath } = await import('../../src/core/verify');
+  const { issueCertificate } = await import('../../src/core/write/issue');
+  const { parseSubject } = await import('../../src/core/write/dn');
+  const { validatePath } = await import('../../src/core/trust/pathValidation');
   const { verifyChain } = await import('./legacyVerify');
   type Ca = { certificate: Uint8Array; privateKeyPkcs8: Uint8Array };
   const make = async (cn: string, profile: 'root' | 'intermediate' | 'server', issuer?: Ca): Promise<Ca> => {

@@ -2,7 +2,7 @@
 // (indefinite lengths, OCTET STRINGs split into constructed chunks). Used to make BER keystores out of files
 // that openssl and keytool write in DER.
 
-import { readRoot, readTlv, validateTree } from '../../src/core/asn1';
+import { readRoot, readTlv, validateTree } from '../../src/core/der/asn1';
 
 /** One DER TLV: `tag`, a definite length (up to 3 length octets), and the parts concatenated. */
 export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {

@@ -16,9 +16,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openPkcs12 } from '../../src/core/pkcs12';
-import { rawObjects, readObjects } from '../../src/core/read';
-import type { ChainCheck } from '../../src/core/verify';
+import { openPkcs12 } from '../../src/core/objects/pkcs12';
+import { rawObjects, readObjects } from '../../src/core/read/read';
+import type { ChainCheck } from '../../src/core/trust/pathValidation';
 import { EXTENSION_ID, REPORT_SCHEME, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
 
 // ------------------------------------------------------------------------------------------------------

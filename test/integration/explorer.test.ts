@@ -69,9 +69,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 
 /** A certificate that expired `daysAgo` days ago, self-signed, made with the engine. */
 async function expiredCertificatePem(cn: string, daysAgo: number): Promise<string> {
-  const { generateKey } = await import('../../src/core/keygen');
-  const { issueCertificate } = await import('../../src/core/issue');
-  const { encodePem } = await import('../../src/core/pem');
+  const { generateKey } = await import('../../src/core/write/keygen');
+  const { issueCertificate } = await import('../../src/core/write/issue');
+  const { encodePem } = await import('../../src/core/der/pem');
   const key = await generateKey({ type: 'ec', curve: 'P-256' });
   const { der } = await issueCertificate({
     subject: [{ type: 'CN', value: cn }],

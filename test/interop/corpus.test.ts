@@ -19,10 +19,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PkiError } from '../../src/core/model';
-import { escapeValue } from '../../src/core/names';
-import { oidName } from '../../src/core/oids';
-import { decodeText } from '../../src/core/pem';
-import { readObjects } from '../../src/core/read';
+import { escapeValue } from '../../src/core/objects/names';
+import { oidName } from '../../src/core/der/oids';
+import { decodeText } from '../../src/core/der/pem';
+import { readObjects } from '../../src/core/read/read';
 
 const VECTORS = '/usr/lib/python3/dist-packages/cryptography_vectors';
 const ROOT = join(__dirname, '..', '..', '..');

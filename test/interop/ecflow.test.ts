@@ -13,8 +13,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { renewEcflowCertificate } from '../../src/core/ecflow';
-import { loadPrivateKey } from '../../src/core/keygen';
+import { renewEcflowCertificate } from '../../src/core/ecflow/ecflow';
+import { loadPrivateKey } from '../../src/core/write/keygen';
 import { CLI } from '../helpers/tlsw';
 
 const HOST = hostname(); // what ecflow_server's gethostname() returns

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { validatePath, type VerifyError } from '../../src/core/verify';
+import { validatePath, type VerifyError } from '../../src/core/trust/pathValidation';
 import { pool, tempDir } from '../helpers/tools';
 
 const PKITS = '/usr/lib/python3/dist-packages/cryptography_vectors/x509/PKITS_data';

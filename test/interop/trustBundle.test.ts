@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { before, describe, it } from 'node:test';
 import type { CertificateModel, Decoded } from '../../src/core/model';
-import { decodeCertificate, clearSelfSignedCache } from '../../src/core/x509';
+import { decodeCertificate, clearSelfSignedCache } from '../../src/core/objects/x509';
 import { pool, tempDir, TRUST_BUNDLE, write } from '../helpers/tools';
 
 interface Entry {

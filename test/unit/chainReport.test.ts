@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ChainContext } from '../../src/extension/commands/chainReport';
 import { anchorOf, chainSummary, formatChainReport } from '../../src/extension/commands/chainReport';
-import type { ChainCheck, ChainLink } from '../../src/core/verify';
-import { validatePath } from '../../src/core/verify';
+import type { ChainCheck, ChainLink } from '../../src/core/trust/pathValidation';
+import { validatePath } from '../../src/core/trust/pathValidation';
 import { openssl, opensslBytes, tempDir, write } from '../helpers/tools';
 
 function link(cn: string, issuer: string, o: Partial<ChainLink> = {}): ChainLink {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { readRoot, children } from '../../src/core/asn1';
-import { FFDHE, decodeDhParameters, decodeDsaParameters, dsaShape, encodeDhParameters, namedDhGroup } from '../../src/core/dh';
-import { decodeDsaPublicKey } from '../../src/core/publicKey';
+import { readRoot, children } from '../../src/core/der/asn1';
+import { FFDHE, decodeDhParameters, decodeDsaParameters, dsaShape, encodeDhParameters, namedDhGroup } from '../../src/core/objects/dh';
+import { decodeDsaPublicKey } from '../../src/core/objects/publicKey';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 

@@ -14,11 +14,11 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { PkiError } from '../../src/core/model';
 import type { CertificateModel, Decoded } from '../../src/core/model';
-import { escapeValue } from '../../src/core/names';
-import { oidName } from '../../src/core/oids';
-import { findPemBlocks } from '../../src/core/pem';
-import { readObjects } from '../../src/core/read';
-import { decodeCertificate } from '../../src/core/x509';
+import { escapeValue } from '../../src/core/objects/names';
+import { oidName } from '../../src/core/der/oids';
+import { findPemBlocks } from '../../src/core/der/pem';
+import { readObjects } from '../../src/core/read/read';
+import { decodeCertificate } from '../../src/core/objects/x509';
 import { openssl, opensslBytes, prng, tempDir, TRUST_BUNDLE } from '../helpers/tools';
 
 const SEED = Number(process.env.TLSW_DIFF_SEED ?? 20261203);

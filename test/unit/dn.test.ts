@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { children, readRoot, whole } from '../../src/core/asn1';
-import type { DnAttr } from '../../src/core/dn';
-import { decodeName, encodeName, formatSubjectOpenSsl, parseSubject, subjectFromFields } from '../../src/core/dn';
+import { children, readRoot, whole } from '../../src/core/der/asn1';
+import type { DnAttr } from '../../src/core/write/dn';
+import { decodeName, encodeName, formatSubjectOpenSsl, parseSubject, subjectFromFields } from '../../src/core/write/dn';
 import { PkiError } from '../../src/core/model';
 import { opensslBytes, tempDir, write } from '../helpers/tools';
 

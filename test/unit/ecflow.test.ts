@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { EcflowCheckOptions, EcflowEntry, EcflowFindingCode, EcflowLayoutPlan } from '../../src/core/ecflow';
+import type { EcflowCheckOptions, EcflowEntry, EcflowFindingCode, EcflowLayoutPlan } from '../../src/core/ecflow/ecflow';
 import {
   ECFLOW_FINDING_CODES,
   checkEcflowLayout,
@@ -21,8 +21,8 @@ import {
   reencodeEcflowKey,
   renewEcflowCertificate,
   repairPasswdFile,
-} from '../../src/core/ecflow';
-import { loadPrivateKey } from '../../src/core/keygen';
+} from '../../src/core/ecflow/ecflow';
+import { loadPrivateKey } from '../../src/core/write/keygen';
 import { PkiError } from '../../src/core/model';
 import { run } from '../../src/cli/ecflow';
 import { openssl, opensslBytes, tempDir } from '../helpers/tools';

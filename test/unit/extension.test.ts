@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { validatePath } from '../../src/core/verify';
+import { validatePath } from '../../src/core/trust/pathValidation';
 import { openssl, opensslBytes, tempDir } from '../helpers/tools';
 import { FakeUri, fakeContext, installFakeVscode } from '../helpers/fakeVscode';
 import { hostileKeyFile } from '../helpers/hostileKdf';

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it, mock } from 'node:test';
-import { cleanupForExit, issueWithSerialFile, looksLikePath, readFileLimited, readPassphraseFile, withFileLock, writeFileSafe, writeFilesSafe, writeFilesSafeAsync } from '../../src/core/files';
+import { cleanupForExit, issueWithSerialFile, looksLikePath, readFileLimited, readPassphraseFile, withFileLock, writeFileSafe, writeFilesSafe, writeFilesSafeAsync } from '../../src/core/write/files';
 import { PkiError } from '../../src/core/model';
 import { openssl, tempDir } from '../helpers/tools';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
-import { readObjects } from '../../src/core/read';
+import { readObjects } from '../../src/core/read/read';
 import { openssl, prng, tempDir } from '../helpers/tools';
 
 const SEED = Number(process.env.TLSW_FUZZ_SEED ?? 20261123);

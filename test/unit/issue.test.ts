@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { children, readRoot, whole } from '../../src/core/asn1';
-import { parseSubject } from '../../src/core/dn';
-import type { Profile, San } from '../../src/core/issue';
-import { createCsr, issueCertificate, nextSerialFromFile, parseSans, randomSerial, signCsr, verifyCsr } from '../../src/core/issue';
-import { readCertificate } from '../../src/core/lint';
+import { children, readRoot, whole } from '../../src/core/der/asn1';
+import { parseSubject } from '../../src/core/write/dn';
+import type { Profile, San } from '../../src/core/write/issue';
+import { createCsr, issueCertificate, nextSerialFromFile, parseSans, randomSerial, signCsr, verifyCsr } from '../../src/core/write/issue';
+import { readCertificate } from '../../src/core/read/lint';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import type { KeyPairDer, KeySpec } from '../../src/core/keygen';
+import type { KeyPairDer, KeySpec } from '../../src/core/write/keygen';
 import {
   addPassphrase,
   changePassphrase,
@@ -14,7 +14,7 @@ import {
   keySpecOf,
   loadPrivateKey,
   removePassphrase,
-} from '../../src/core/keygen';
+} from '../../src/core/write/keygen';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 

@@ -12,8 +12,8 @@ import {
   publicKeyOf,
   spkiOfPrivateKey,
   toPkcs8,
-} from '../../src/core/keys';
-import type { PrivateKeyHint } from '../../src/core/keys';
+} from '../../src/core/objects/keys';
+import type { PrivateKeyHint } from '../../src/core/objects/keys';
 import { PkiError } from '../../src/core/model';
 import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';

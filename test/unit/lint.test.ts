@@ -3,12 +3,12 @@ import * as x509 from '@peculiar/x509';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { children, readRoot } from '../../src/core/asn1';
-import { parseSubject } from '../../src/core/dn';
-import { issueCertificate, parseSans } from '../../src/core/issue';
-import { isWildcardTooBroad, lintCertificate, readCertificate } from '../../src/core/lint';
+import { children, readRoot } from '../../src/core/der/asn1';
+import { parseSubject } from '../../src/core/write/dn';
+import { issueCertificate, parseSans } from '../../src/core/write/issue';
+import { isWildcardTooBroad, lintCertificate, readCertificate } from '../../src/core/read/lint';
 import { PkiError } from '../../src/core/model';
-import { signatureHash } from '../../src/core/x509';
+import { signatureHash } from '../../src/core/objects/x509';
 import { openssl, opensslBytes, tempDir, write } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-lint-');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { PemBlock } from '../../src/core/pem';
-import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/pem';
+import type { PemBlock } from '../../src/core/der/pem';
+import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/der/pem';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, prng, read, tempDir, TRUST_BUNDLE } from '../helpers/tools';
 

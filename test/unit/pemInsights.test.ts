@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PemBlockInsight, PemInsights } from '../../src/core/pemInsights';
-import { analyzePemText, blockAt, blocksAt, escapeMarkdown, hoverMarkdown, lensTitle, mayContainPem } from '../../src/core/pemInsights';
-import { children, readRoot } from '../../src/core/asn1';
+import type { PemBlockInsight, PemInsights } from '../../src/core/workspace/pemInsights';
+import { analyzePemText, blockAt, blocksAt, escapeMarkdown, hoverMarkdown, lensTitle, mayContainPem } from '../../src/core/workspace/pemInsights';
+import { children, readRoot } from '../../src/core/der/asn1';
 import { openssl, read, tempDir, write } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-insights-');

@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { writeFileSafe, writeFilesSafeAsync } from '../../src/core/files';
-import { findPemBlocks, plainPemBlocks, plainPemSpans } from '../../src/core/pem';
-import { readObjects } from '../../src/core/read';
-import { scanAll, type FileAccessor } from '../../src/core/scan';
-import { checkSelfSignatures, clearSelfSignedCache, decodeCertificate } from '../../src/core/x509';
+import { writeFileSafe, writeFilesSafeAsync } from '../../src/core/write/files';
+import { findPemBlocks, plainPemBlocks, plainPemSpans } from '../../src/core/der/pem';
+import { readObjects } from '../../src/core/read/read';
+import { scanAll, type FileAccessor } from '../../src/core/workspace/scan';
+import { checkSelfSignatures, clearSelfSignedCache, decodeCertificate } from '../../src/core/objects/x509';
 import { installFakeVscode, fakeContext } from '../helpers/fakeVscode';
 import { TRUST_BUNDLE, openssl, tempDir } from '../helpers/tools';
 

@@ -7,8 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
 import type { PkiObject, ReadResult } from '../../src/core/model';
-import { children, readRoot } from '../../src/core/asn1';
-import { rawObjects, readObjects, sniff, sniffDer } from '../../src/core/read';
+import { children, readRoot } from '../../src/core/der/asn1';
+import { rawObjects, readObjects, sniff, sniffDer } from '../../src/core/read/read';
 import { toBer } from '../helpers/ber';
 import { openssl, tempDir } from '../helpers/tools';
 
@@ -432,7 +432,7 @@ describe('PEM escaped in JSON or base64-encoded in a Kubernetes Secret (issue 12
   });
 
   it('what the editor shows (pemInsights) is what readObjects reads: the same blocks, kinds and ranges', async () => {
-    const { analyzePemText } = await import('../../src/core/pemInsights');
+    const { analyzePemText } = await import('../../src/core/workspace/pemInsights');
     const cert = readFileSync(p('ca.crt'), 'utf8');
     const text = `plain:\n${cert}json: ${JSON.stringify({ cert })}\ndata: ${Buffer.from(readFileSync(p('x.csr'), 'utf8') + cert).toString('base64')}\n`;
     const r = readObjects(Buffer.from(text));

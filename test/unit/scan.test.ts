@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { basename } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeText, findPemBlocks } from '../../src/core/pem';
+import { decodeText, findPemBlocks } from '../../src/core/der/pem';
 import {
   buildAuthorityTree,
   expiryAt,
@@ -20,8 +20,8 @@ import {
   worstExpiry,
   type FileAccessor,
   type ScannedFile,
-} from '../../src/core/scan';
-import { decodeCertificate } from '../../src/core/x509';
+} from '../../src/core/workspace/scan';
+import { decodeCertificate } from '../../src/core/objects/x509';
 import { TRUST_BUNDLE, openssl, tempDir } from '../helpers/tools';
 
 const t = tempDir('tlsw-scan-');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
 import { buildInspectorView, neighboursOf, needsPassword, visible, withVerification } from '../../src/webview/viewModel';
-import { validatePath } from '../../src/core/verify';
+import { validatePath } from '../../src/core/trust/pathValidation';
 import { ICON_NAMES, sectionIcon, toneIcon } from '../../src/webview/icons';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 

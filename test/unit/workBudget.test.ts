@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadPrivateKey } from '../../src/core/keygen';
-import { decryptPrivateKey, scryptRefusal } from '../../src/core/keys';
-import { exportPkcs12, readPkcs12 } from '../../src/core/pkcs12';
-import { readObjects } from '../../src/core/read';
-import { DEFAULT_FILE_WORK, WorkBudget, WorkLimitError } from '../../src/core/workBudget';
+import { loadPrivateKey } from '../../src/core/write/keygen';
+import { decryptPrivateKey, scryptRefusal } from '../../src/core/objects/keys';
+import { exportPkcs12, readPkcs12 } from '../../src/core/objects/pkcs12';
+import { readObjects } from '../../src/core/read/read';
+import { DEFAULT_FILE_WORK, WorkBudget, WorkLimitError } from '../../src/core/runtime/workBudget';
 import { encryptedKeyDer, hostileKeyFile, pem } from '../helpers/hostileKdf';
 import { openssl, opensslBytes, tempDir } from '../helpers/tools';
 

@@ -7,13 +7,13 @@ import { createHash, sign } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CertificateModel, Decoded } from '../../src/core/model';
 import { PkiError } from '../../src/core/model';
-import { decodeName, escapeValue } from '../../src/core/names';
-import { OID_NAMES, oidName } from '../../src/core/oids';
-import { children, decodeTime, readRoot, readTlv } from '../../src/core/asn1';
-import { lintCertificate } from '../../src/core/lint';
-import { explicitCurve, spkiInfo } from '../../src/core/publicKey';
-import { formatObject } from '../../src/core/report';
-import { clearSelfSignedCache, decodeCertificate, decodeCrl, decodeCsr } from '../../src/core/x509';
+import { decodeName, escapeValue } from '../../src/core/objects/names';
+import { OID_NAMES, oidName } from '../../src/core/der/oids';
+import { children, decodeTime, readRoot, readTlv } from '../../src/core/der/asn1';
+import { lintCertificate } from '../../src/core/read/lint';
+import { explicitCurve, spkiInfo } from '../../src/core/objects/publicKey';
+import { formatObject } from '../../src/core/read/report';
+import { clearSelfSignedCache, decodeCertificate, decodeCrl, decodeCsr } from '../../src/core/objects/x509';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
 // An hour ahead, so certificates made during the test (notBefore = the second they were made) are already valid.

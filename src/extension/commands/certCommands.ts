@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import type { DnAttr } from '../../core/dn';
-import type { Profile } from '../../core/issue';
+import type { DnAttr } from '../../core/write/dn';
+import type { Profile } from '../../core/write/issue';
 import type { CertificateModel, Decoded } from '../../core/model';
 import type { OutputFile } from '../util/outputs';
 import { baseName, outputFolder, outputUri, parentFolder, slug, uniqueBase } from '../util/outputs';
@@ -444,7 +444,7 @@ async function issueWithSerialFile(
   overwrite: boolean,
   sign: (serial: string) => Promise<{ der: Uint8Array; warnings: string[] }>,
 ): Promise<{ pem: string; serial: string; warnings: string[] }> {
-  const files = await import('../../core/files');
+  const files = await import('../../core/write/files');
   try {
     const r = await files.issueWithSerialFile(
       serialFile,

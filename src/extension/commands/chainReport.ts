@@ -3,7 +3,7 @@
 // line per link with its checks, then the errors with their codes). Host-neutral (no `vscode`): the unit
 // tests check it directly.
 
-import type { ChainCheck, ChainLink, LinkCheck } from '../../core/verify';
+import type { ChainCheck, ChainLink, LinkCheck } from '../../core/trust/pathValidation';
 
 /** What was verified against what: the sentences the report and the notification are made of. */
 export interface ChainContext {

@@ -3,10 +3,10 @@
 // ways a command ends early (the user cancelled; a problem to report in one sentence naming the file).
 
 import type * as vscode from 'vscode';
-import type { DnAttr } from '../../core/dn';
-import type { KeySpec } from '../../core/keygen';
+import type { DnAttr } from '../../core/write/dn';
+import type { KeySpec } from '../../core/write/keygen';
 import type { CertificateModel, CsrModel, Decoded } from '../../core/model';
-import type { RawObject } from '../../core/read';
+import type { RawObject } from '../../core/read/read';
 
 /** The user backed out: the command ends quietly, nothing written. */
 export class Cancelled extends Error {
@@ -37,18 +37,18 @@ export class UserError extends Error {
 
 export async function loadCore() {
   const [dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, trustStore, verify, x509] = await Promise.all([
-    import('../../core/dn'),
-    import('../../core/issue'),
-    import('../../core/keygen'),
-    import('../../core/keys'),
+    import('../../core/write/dn'),
+    import('../../core/write/issue'),
+    import('../../core/write/keygen'),
+    import('../../core/objects/keys'),
     import('../../core/model'),
-    import('../../core/pem'),
-    import('../../core/pkcs12'),
-    import('../../core/publicKey'),
-    import('../../core/read'),
-    import('../../core/trustStore'),
-    import('../../core/verify'),
-    import('../../core/x509'),
+    import('../../core/der/pem'),
+    import('../../core/objects/pkcs12'),
+    import('../../core/objects/publicKey'),
+    import('../../core/read/read'),
+    import('../../core/trust/trustStore'),
+    import('../../core/trust/pathValidation'),
+    import('../../core/objects/x509'),
   ]);
   return { dn, issue, keygen, keys, model, pem, pkcs12, publicKey, read, trustStore, verify, x509 };
 }

@@ -3,7 +3,7 @@
 // sslcert certhash=<thumbprint>`). Verify Certificate Chain… is in verifyCommand.ts.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import type { ObjectInfo, PkiFile } from './common';
 import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';

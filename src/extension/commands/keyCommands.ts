@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import type { ObjectInfo, PkiFile } from './common';
 import { Cancelled, UserError, describeSpec, keyData, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';

@@ -2,7 +2,7 @@
 // (name.p12 → name.crt, name.key, name-chain.pem) — `tlsw p12 export / import`.
 
 import type * as vscode from 'vscode';
-import type { RawPkcs12Bag } from '../../core/pkcs12';
+import type { RawPkcs12Bag } from '../../core/objects/pkcs12';
 import type { ObjectInfo, PkiFile } from './common';
 import { UserError, certLabel, certificates, isPkcs12, messageOf, plural, privateKeys, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';
@@ -21,7 +21,7 @@ import {
   unlockStep,
 } from './steps';
 import { claimOutputs, finish } from './work';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import { inWorker, workerFile } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ async function tryWithoutPassword(st: ImportState): Promise<void> {
   let opened = false;
   try {
     // In the engine's worker, like every other PKCS#12 opening (the empty-password probe is bounded, but not free).
-    const { runOffThread } = await import('../../core/offThread');
+    const { runOffThread } = await import('../../core/runtime/offThread');
     const r = await runOffThread<{ decrypted: boolean; bags: RawPkcs12Bag[] }>(workerFile(), { op: 'readPkcs12', der: file.objects[0].raw.der });
     if (r.decrypted && r.bags.some((b) => b.type === 'certificate' || b.type === 'private-key')) {
       st.bags = r.bags;

@@ -7,7 +7,7 @@
 // whether a key matches) so other features and the tests can build on it; undefined when cancelled.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import type { ReportDocuments } from '../inspector/reportDocuments';
 import { Cancelled, UserError, sentence } from './common';
 

@@ -5,10 +5,10 @@
 // answer when the user comes Back to it.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type { DnAttr } from '../../core/dn';
-import type { San, Profile } from '../../core/issue';
-import type { KeySpec } from '../../core/keygen';
+import { printable } from '../../core/display/escape';
+import type { DnAttr } from '../../core/write/dn';
+import type { San, Profile } from '../../core/write/issue';
+import type { KeySpec } from '../../core/write/keygen';
 import type { Core, ObjectInfo, PkiFile, Remembered, Settings } from './common';
 import { Memory, UserError, loadCore, sentence, certLabel, certificates, commonName, isPkcs12, keyData, messageOf, privateKeys, readSettings, subjectCn } from './common';
 import type { MultiStepInput, Validation, WizardStep } from '../util/multiStepInput';

@@ -12,8 +12,8 @@
 
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type { ChainCheck, VerifyOptions } from '../../core/verify';
+import { printable } from '../../core/display/escape';
+import type { ChainCheck, VerifyOptions } from '../../core/trust/pathValidation';
 import type { ReportDocuments } from '../inspector/reportDocuments';
 import type { ObjectInfo, PkiFile } from './common';
 import { UserError, certLabel, certificates, crls, isPkcs12, messageOf, plural, targetOf } from './common';

@@ -3,8 +3,8 @@
 // what was done — with the engine's lint warnings, if any.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type { KeyPairDer, KeySpec } from '../../core/keygen';
+import { printable } from '../../core/display/escape';
+import type { KeyPairDer, KeySpec } from '../../core/write/keygen';
 import type { OutputFile } from '../util/outputs';
 import { confirmOverwrite, displayFolder, exists, fileName, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
 import { Cancelled, UserError, describeSpec, listNames } from './common';

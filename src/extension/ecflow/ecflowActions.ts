@@ -8,17 +8,17 @@
 
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type { EcflowCheckOptions, EcflowFinding, EcflowFindingCode, EcflowKeyType, EcflowRepairOptions, EcflowRepairPlan, EcflowSet } from '../../core/ecflow';
+import { printable } from '../../core/display/escape';
+import type { EcflowCheckOptions, EcflowFinding, EcflowFindingCode, EcflowKeyType, EcflowRepairOptions, EcflowRepairPlan, EcflowSet } from '../../core/ecflow/ecflow';
 import { Cancelled, UserError, sentence } from '../commands/common';
 import { MultiStepInput, type Validation } from '../util/multiStepInput';
 import type { EcflowState } from './ecflowView';
-import type * as EcflowModule from '../../core/ecflow';
+import type * as EcflowModule from '../../core/ecflow/ecflow';
 
 type EcflowCore = typeof EcflowModule;
 
 async function loadEcflow(): Promise<EcflowCore> {
-  return import('../../core/ecflow');
+  return import('../../core/ecflow/ecflow');
 }
 
 /** Where the folder is and what names its files. */

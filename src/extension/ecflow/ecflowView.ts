@@ -10,7 +10,7 @@
 // engine and the commands' code (./ecflowActions) load then.
 
 import * as vscode from 'vscode';
-import type { EcflowCheckResult, EcflowFinding, EcflowSet } from '../../core/ecflow';
+import type { EcflowCheckResult, EcflowFinding, EcflowSet } from '../../core/ecflow/ecflow';
 import type * as Actions from './ecflowActions';
 import type { EcflowContext, RepairKind } from './ecflowActions';
 

@@ -3,8 +3,8 @@
 // first document that may hold PEM, so activation stays cheap.
 
 import * as vscode from 'vscode';
-import type * as PemInsightsModule from '../../core/pemInsights';
-import type { PemBlockInsight, PemInsights } from '../../core/pemInsights';
+import type * as PemInsightsModule from '../../core/workspace/pemInsights';
+import type { PemBlockInsight, PemInsights } from '../../core/workspace/pemInsights';
 
 type InsightsModule = typeof PemInsightsModule;
 
@@ -15,7 +15,7 @@ let engine: Promise<InsightsModule> | undefined;
 
 /** The engine's PEM insights module, loaded once, on demand. */
 export function loadInsights(): Promise<InsightsModule> {
-  engine ??= import('../../core/pemInsights');
+  engine ??= import('../../core/workspace/pemInsights');
   return engine;
 }
 

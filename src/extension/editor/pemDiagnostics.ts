@@ -3,7 +3,7 @@
 // range; quick fixes where one exists. Updated on open and (debounced) on change, cleared on close.
 
 import * as vscode from 'vscode';
-import type { PemBlockInsight, PemFinding, PemFindingCode } from '../../core/pemInsights';
+import type { PemBlockInsight, PemFinding, PemFindingCode } from '../../core/workspace/pemInsights';
 import type { InsightsStore } from './insightsStore';
 import { PEM_DOCUMENTS, isPemCandidate, toRange } from './insightsStore';
 

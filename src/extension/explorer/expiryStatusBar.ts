@@ -2,7 +2,7 @@
 // clicking it opens the Certificate Explorer.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import { readIndexSettings, type WorkspaceIndex } from './workspaceIndex';
 
 const LISTED = 10;

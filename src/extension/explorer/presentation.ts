@@ -4,9 +4,9 @@
 // markdown, and with its controls and bidi characters shown as escapes (printable), like the rows' labels.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import type { Expiry } from '../../core/model';
-import type { FileKind, ScannedFile, ScannedObject } from '../../core/scan';
+import type { FileKind, ScannedFile, ScannedObject } from '../../core/workspace/scan';
 import type { ScanCore } from './workspaceIndex';
 
 /** Colours of expiry states (theme chart colours: they read well in light, dark and high-contrast themes). */

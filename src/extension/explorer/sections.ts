@@ -6,8 +6,8 @@
 // with its `resourceUri` (the file) and, for one object of a multi-object file, its `objectIndex`.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type { AuthorityNode, ScannedFile, ScannedObject } from '../../core/scan';
+import { printable } from '../../core/display/escape';
+import type { AuthorityNode, ScannedFile, ScannedObject } from '../../core/workspace/scan';
 import {
   contextValue,
   expiryText,

@@ -7,9 +7,9 @@
 
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
-import type * as scan from '../../core/scan';
-import type { FileAccessor, ScannedFile } from '../../core/scan';
+import { printable } from '../../core/display/escape';
+import type * as scan from '../../core/workspace/scan';
+import type { FileAccessor, ScannedFile } from '../../core/workspace/scan';
 
 /** The scanner module, loaded on first use. */
 export type ScanCore = typeof scan;
@@ -159,7 +159,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   // -------------------------------------------------------------------------------------------------------
 
   private async loadCore(): Promise<ScanCore> {
-    this.core ??= await import('../../core/scan');
+    this.core ??= await import('../../core/workspace/scan');
     return this.core;
   }
 

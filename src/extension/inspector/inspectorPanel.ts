@@ -10,9 +10,9 @@
 // notification with Cancel; cancelling it, or closing the editor, terminates the worker.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 import type { ReadResult } from '../../core/model';
-import type { ChainCheck } from '../../core/verify';
+import type { ChainCheck } from '../../core/trust/pathValidation';
 import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
 import type { EngineTask } from '../../worker/engineWorker';
 import type { HostToWebview, InspectorRequest } from '../../webview/protocol';
@@ -146,7 +146,7 @@ export class InspectorPanel implements vscode.Disposable {
     }
     const neighbours = await this.neighbours(maxBytes);
     const task: EngineTask = { op: 'inspect', input: { fileName: this.name, bytes, password, warnDays, maxBytes, neighbours } };
-    const { runOffThread } = await import('../../core/offThread');
+    const { runOffThread } = await import('../../core/runtime/offThread');
     const signals = signal ? [this.closing.signal, signal] : [this.closing.signal];
     try {
       return await runOffThread<BuildOutput>(this.workerFile, task, { signal: AbortSignal.any(signals) });

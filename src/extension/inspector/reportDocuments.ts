@@ -24,7 +24,7 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
 
   /** Formats `result` (what was read from `source`) and shows it beside the active editor. Returns the report's URI. */
   async show(source: vscode.Uri, result: ReadResult): Promise<vscode.Uri> {
-    const { formatReport } = await import('../../core/report');
+    const { formatReport } = await import('../../core/read/report');
     let text = formatReport(result.objects, source.scheme === 'file' ? source.fsPath : source.toString());
     if (result.problems.length > 0) {
       text += '\nProblems:\n' + result.problems.map((p) => `  ${p.severity}: ${p.message}`).join('\n') + '\n';

@@ -16,7 +16,7 @@ export function workerFile(): string {
  * engine's error (a PkiError, WorkLimitError…), or with Cancelled when the user pressed Cancel.
  */
 export async function inWorker<T>(task: EngineTask, title: string): Promise<T> {
-  const { runOffThread } = await import('../../core/offThread');
+  const { runOffThread } = await import('../../core/runtime/offThread');
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
     const cancel = new AbortController();
     token.onCancellationRequested(() => cancel.abort());

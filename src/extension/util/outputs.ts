@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { printable } from '../../core/escape';
+import { printable } from '../../core/display/escape';
 
 export interface OutputFile {
   uri: vscode.Uri;
@@ -127,7 +127,7 @@ export async function confirmOverwrite(uris: vscode.Uri[]): Promise<boolean> {
  * secrets 0600). Creates the folder when missing. Throws PkiError with one line naming the file.
  */
 export async function writeOutputs(files: OutputFile[], overwrite: boolean): Promise<void> {
-  const { writeFilesSafeAsync } = await import('../../core/files');
+  const { writeFilesSafeAsync } = await import('../../core/write/files');
   const { PkiError } = await import('../../core/model');
   for (const f of files) {
     if (f.uri.scheme !== 'file') throw new PkiError(`${f.uri.toString()}: new files can only be written to local folders`);

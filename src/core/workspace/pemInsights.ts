@@ -7,12 +7,12 @@
 // Kubernetes Secret's `data:`), all with ranges in the original text: pem.ts findPemBlocksInText finds them, for
 // this and for readObjects alike.
 
-import { children, readRoot } from './asn1';
-import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from './model';
-import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from './model';
-import { BASE64_BEGIN, findPemBlocksInText, type PemForm } from './pem';
-import { readObjects } from './read';
-import { signatureHash as algorithmHash } from './x509';
+import { children, readRoot } from '../der/asn1';
+import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from '../model';
+import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from '../model';
+import { BASE64_BEGIN, findPemBlocksInText, type PemForm } from '../der/pem';
+import { readObjects } from '../read/read';
+import { signatureHash as algorithmHash } from '../objects/x509';
 
 export type { PemForm };
 

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { rawObjects } from './read';
+import { rawObjects } from '../read/read';
 
 export interface SystemTrust {
   /** Where the anchors came from: a bundle path, or `Node.js built-in roots`. */

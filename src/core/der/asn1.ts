@@ -1,7 +1,7 @@
 // A small, strict, allocation-light DER reader. It never reads past the bytes it is given, never
 // recurses without a depth limit, and reports problems as PkiError with a readable message.
 
-import { PkiError } from './model';
+import { PkiError } from '../model';
 
 export const enum Tag {
   Boolean = 0x01,

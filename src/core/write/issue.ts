@@ -24,8 +24,8 @@ import { createHash, createPrivateKey, createPublicKey, randomBytes, sign as cry
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { Tag, bitStringBytes, children, content, decodeOid, expectTag, readRoot, whole } from './asn1';
-import type { Tlv } from './asn1';
+import { Tag, bitStringBytes, children, content, decodeOid, expectTag, readRoot, whole } from '../der/asn1';
+import type { Tlv } from '../der/asn1';
 import type { DnAttr } from './dn';
 import { decodeName, derOid, derTlv, encodeName } from './dn';
 import {
@@ -38,11 +38,11 @@ import {
   hasExtension,
   lintCertificate,
   readCertificate,
-} from './lint';
-import type { CertificateModel, Decoded } from './model';
-import { PkiError } from './model';
-import { spkiInfo } from './publicKey';
-import { KEY_USAGES, ipAddress, signatureHash, verifySignature } from './x509';
+} from '../read/lint';
+import type { CertificateModel, Decoded } from '../model';
+import { PkiError } from '../model';
+import { spkiInfo } from '../objects/publicKey';
+import { KEY_USAGES, ipAddress, signatureHash, verifySignature } from '../objects/x509';
 
 export interface San {
   type: 'dns' | 'ip' | 'email' | 'uri';

@@ -3,7 +3,7 @@
 
 import type { GeneralName, NameConstraints, PathCert } from './pathCert';
 import { OID } from './pathCert';
-import { ipAddress } from './x509';
+import { ipAddress } from '../objects/x509';
 
 /** The most names × subtrees comparisons one certificate may cost (OpenSSL's NAME_CHECK_MAX). */
 export const NAME_CHECK_MAX = 1 << 20;

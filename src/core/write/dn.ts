@@ -17,8 +17,8 @@
 // SN, GN, title, …), their long names (commonName, …), the aliases E / email (emailAddress) and S (ST),
 // all case-insensitively, or a dotted OID. Anything else is refused, naming the attribute.
 
-import { Tag, children, decodeOid, decodeString, expectTag, readRoot } from './asn1';
-import { PkiError } from './model';
+import { Tag, children, decodeOid, decodeString, expectTag, readRoot } from '../der/asn1';
+import { PkiError } from '../model';
 
 export interface DnAttr {
   /** Short name (`C`, `ST`, `L`, `O`, `OU`, `CN`, `emailAddress`, `serialNumber`, `DC`, `UID`, …) or a dotted OID. */

@@ -7,7 +7,7 @@
 // One budget is made per command (the CLI: per `tlsw` run; the extension: per unlock or command), and readers take
 // a child of it per file (`forFile()`), charged together with its parent.
 
-import { PkiError } from './model';
+import { PkiError } from '../model';
 
 /** Work units in one "million" of `--max-work`. */
 export const WORK_UNIT_MILLION = 1_000_000;

@@ -1,16 +1,16 @@
 // The reading engine's front door: bytes of any file a user may hold → every object in it, as one typed
 // model, plus problems. Never throws, never hangs: every decoder failure becomes a Problem.
 
-import { Tag, children, readRoot, readTlv, validateTree, type Tlv } from './asn1';
-import { decodeDhParameters, decodeDsaParameters, dsaShape } from './dh';
-import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from './keys';
-import type { Decoded, PkiObject, PrivateKeyModel, Problem, PublicKeyFormat, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from './model';
-import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
-import { decodeText, findPemBlocksInText, looksLikePem, looksLikePemInText } from './pem';
-import { decodeDsaPublicKey } from './publicKey';
-import { looksLikePkcs12, readPkcs12 } from './pkcs12';
-import { WorkBudget, WorkLimitError } from './workBudget';
-import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from './x509';
+import { Tag, children, readRoot, readTlv, validateTree, type Tlv } from '../der/asn1';
+import { decodeDhParameters, decodeDsaParameters, dsaShape } from '../objects/dh';
+import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from '../objects/keys';
+import type { Decoded, PkiObject, PrivateKeyModel, Problem, PublicKeyFormat, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from '../model';
+import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from '../model';
+import { decodeText, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../der/pem';
+import { decodeDsaPublicKey } from '../objects/publicKey';
+import { looksLikePkcs12, readPkcs12 } from '../objects/pkcs12';
+import { WorkBudget, WorkLimitError } from '../runtime/workBudget';
+import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from '../objects/x509';
 
 /** What a DER structure is, judged from its shape alone (no full decode). */
 export type DerKind =

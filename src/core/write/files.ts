@@ -37,7 +37,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PkiError } from './model';
+import { PkiError } from '../model';
 
 /** `secret` → mode 0600 (private keys, .p12/.pfx, passphrase files); `public` → 0644 less the umask. */
 export type SecretKind = 'secret' | 'public';

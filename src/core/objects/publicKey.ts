@@ -1,11 +1,11 @@
 // SubjectPublicKeyInfo → PublicKeyInfo, shared by certificates, CSRs, keys and PKCS#12 bags.
 
 import { createHash } from 'node:crypto';
-import { Tag, children, decodeOid, bitStringBytes, content, expectTag, integerBits, integerHex, integerNumber, readRoot, readTlv, toHex, validateTree, whole } from './asn1';
-import type { Tlv } from './asn1';
-import { derOid, derTlv } from './dn';
-import type { Decoded, KeyAlgorithm, PublicKeyInfo, PublicKeyModel } from './model';
-import { PkiError } from './model';
+import { Tag, children, decodeOid, bitStringBytes, content, expectTag, integerBits, integerHex, integerNumber, readRoot, readTlv, toHex, validateTree, whole } from '../der/asn1';
+import type { Tlv } from '../der/asn1';
+import { derOid, derTlv } from '../write/dn';
+import type { Decoded, KeyAlgorithm, PublicKeyInfo, PublicKeyModel } from '../model';
+import { PkiError } from '../model';
 
 export const OID_RSA = '1.2.840.113549.1.1.1';
 export const OID_RSA_PSS = '1.2.840.113549.1.1.10';

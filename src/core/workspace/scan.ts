@@ -12,15 +12,15 @@
 // never freezes.
 
 import * as crypto from 'node:crypto';
-import { Tag, children, decodeOid, decodeTime, expectTag, integerBits, integerHex, readRoot, readTlv, toHex, type Tlv } from './asn1';
-import type { Expiry, ObjectKind, SourceRange } from './model';
-import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from './model';
-import { decodeName } from './names';
-import { decodeText, findPemBlocks, looksLikePem, plainPemBlocks, type PemBlock } from './pem';
-import { OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS, OID_X25519, OID_X448, curveByOid } from './publicKey';
-import { looksLikePkcs12, readPkcs12 } from './pkcs12';
-import { PEM_LABELS, formatSize, sniffDer, type DerKind } from './read';
-import { decodeCrl } from './x509';
+import { Tag, children, decodeOid, decodeTime, expectTag, integerBits, integerHex, readRoot, readTlv, toHex, type Tlv } from '../der/asn1';
+import type { Expiry, ObjectKind, SourceRange } from '../model';
+import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from '../model';
+import { decodeName } from '../objects/names';
+import { decodeText, findPemBlocks, looksLikePem, plainPemBlocks, type PemBlock } from '../der/pem';
+import { OID_DSA, OID_EC, OID_ED25519, OID_ED448, OID_RSA, OID_RSA_PSS, OID_X25519, OID_X448, curveByOid } from '../objects/publicKey';
+import { looksLikePkcs12, readPkcs12 } from '../objects/pkcs12';
+import { PEM_LABELS, formatSize, sniffDer, type DerKind } from '../read/read';
+import { decodeCrl } from '../objects/x509';
 
 /** The PEM fast path (pem.ts), re-exported: the scanner's tests compare it with the general scanner. */
 export { plainPemBlocks };

@@ -16,10 +16,10 @@ import type {
   PublicKeyModel,
   SignatureDefect,
   SubjectAltName,
-} from './model';
-import { SIGNATURE_DEFECT_TEXT } from './model';
-import { printable } from './escape';
-import { selfSignatureUnchecked } from './x509';
+} from '../model';
+import { SIGNATURE_DEFECT_TEXT } from '../model';
+import { printable } from '../display/escape';
+import { selfSignatureUnchecked } from '../objects/x509';
 
 const TITLES: Record<PkiObject['kind'], string> = {
   'certificate': 'Certificate',

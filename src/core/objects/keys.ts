@@ -10,13 +10,13 @@
 import { createDecipheriv, createHash, createPrivateKey, createPublicKey, getCipherInfo, pbkdf2Sync, scryptSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type * as Forge from 'node-forge';
-import { Tag, bitStringBytes, children, content, contextNumber, decodeOid, expectTag, integerBits, integerHex, readRoot, validateTree, whole } from './asn1';
-import type { Tlv } from './asn1';
-import { derTlv } from './dn';
-import type { Decoded, KeyEncryption, PrivateKeyFormat, PrivateKeyModel, PublicKeyInfo, PublicKeyModel } from './model';
-import { PkiError } from './model';
+import { Tag, bitStringBytes, children, content, contextNumber, decodeOid, expectTag, integerBits, integerHex, readRoot, validateTree, whole } from '../der/asn1';
+import type { Tlv } from '../der/asn1';
+import { derTlv } from '../write/dn';
+import type { Decoded, KeyEncryption, PrivateKeyFormat, PrivateKeyModel, PublicKeyInfo, PublicKeyModel } from '../model';
+import { PkiError } from '../model';
 import { OID_EC, spkiInfo } from './publicKey';
-import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work, scryptWork } from './workBudget';
+import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work, scryptWork } from '../runtime/workBudget';
 
 export type PrivateKeyHint = 'pkcs8' | 'pkcs1' | 'sec1' | 'encrypted-pkcs8';
 

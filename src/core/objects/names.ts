@@ -1,10 +1,10 @@
 // X.501 distinguished names → DistinguishedName (attributes in DER order, one RFC 4514-style line).
 
-import type { Tlv } from './asn1';
-import { Tag, children, decodeOid, decodeString, readTlv, toHex } from './asn1';
-import type { DistinguishedName, NameAttribute } from './model';
-import { PkiError } from './model';
-import { oidName } from './oids';
+import type { Tlv } from '../der/asn1';
+import { Tag, children, decodeOid, decodeString, readTlv, toHex } from '../der/asn1';
+import type { DistinguishedName, NameAttribute } from '../model';
+import { PkiError } from '../model';
+import { oidName } from '../der/oids';
 
 /** Universal string tags whose contents are text. */
 const STRING_TAGS = new Set<number>([

@@ -25,20 +25,20 @@ import { checkPrime, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { availableParallelism, hostname } from 'node:os';
-import { Tag, children, expectTag, readRoot, whole } from './asn1';
-import { FFDHE, encodeDhParameters } from './dh';
-import { readFileLimited, writeFilesSafe } from './files';
-import type { DnAttr } from './dn';
-import { decodeName } from './dn';
-import type { San } from './issue';
-import { issueCertificate, parseSans } from './issue';
-import type { KeySpec } from './keygen';
-import { encodePrivateKey, generateKey, isEncryptedPrivateKey, keyEncryptionInfo, loadPrivateKey } from './keygen';
-import { publicKeyOf, spkiOfPrivateKey } from './keys';
-import type { CertificateModel, DhParametersModel, PublicKeyInfo } from './model';
-import { DEFAULT_WARN_DAYS, PkiError } from './model';
-import { encodePem, looksLikePem } from './pem';
-import { rawObjects, readObjects, sniff, sniffDer } from './read';
+import { Tag, children, expectTag, readRoot, whole } from '../der/asn1';
+import { FFDHE, encodeDhParameters } from '../objects/dh';
+import { readFileLimited, writeFilesSafe } from '../write/files';
+import type { DnAttr } from '../write/dn';
+import { decodeName } from '../write/dn';
+import type { San } from '../write/issue';
+import { issueCertificate, parseSans } from '../write/issue';
+import type { KeySpec } from '../write/keygen';
+import { encodePrivateKey, generateKey, isEncryptedPrivateKey, keyEncryptionInfo, loadPrivateKey } from '../write/keygen';
+import { publicKeyOf, spkiOfPrivateKey } from '../objects/keys';
+import type { CertificateModel, DhParametersModel, PublicKeyInfo } from '../model';
+import { DEFAULT_WARN_DAYS, PkiError } from '../model';
+import { encodePem, looksLikePem } from '../der/pem';
+import { rawObjects, readObjects, sniff, sniffDer } from '../read/read';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Types

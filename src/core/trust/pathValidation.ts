@@ -7,15 +7,15 @@
 // identifier and signature fit first — and the best failure is reported when none validates.
 
 import { createHash } from 'node:crypto';
-import { derTlv } from './dn';
-import { Tag, children, isoSeconds, readRoot, whole } from './asn1';
-import { PkiError } from './model';
+import { derTlv } from '../write/dn';
+import { Tag, children, isoSeconds, readRoot, whole } from '../der/asn1';
+import { PkiError } from '../model';
 import { checkNameConstraints, dnsIdentities, hostMatches, ipIdentities, parseIp, sameBytes } from './nameMatch';
 import type { PathCert, PathCrl } from './pathCert';
 import { HANDLED_CRITICAL, OID, extensionName, pathCert, pathCrl } from './pathCert';
 import { isPublicSuffix } from './publicSuffix';
-import { ipAddress, verifySignature } from './x509';
-import { oidName } from './oids';
+import { ipAddress, verifySignature } from '../objects/x509';
+import { oidName } from '../der/oids';
 
 /** Failure codes, in OpenSSL's vocabulary (X509_V_ERR_* lowercased, without the prefix) where one exists. */
 export type VerifyCode =

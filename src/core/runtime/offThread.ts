@@ -6,7 +6,7 @@
 // and dropped with the thread), and terminating it can never leave a shared worker half-way through something.
 
 import { Worker } from 'node:worker_threads';
-import { PkiError } from './model';
+import { PkiError } from '../model';
 import { WorkLimitError } from './workBudget';
 
 /** The request was cancelled (its worker terminated). */

@@ -16,11 +16,11 @@
 
 import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { forge, pkcs12Kdf as kdf } from './keys';
-import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work } from './workBudget';
-import type { Tlv } from './asn1';
-import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_CHILDREN, MAX_DEPTH, TooManyElements } from './asn1';
-import type { Pkcs12BagType } from './model';
-import { PkiError } from './model';
+import { WorkBudget, WorkLimitError, hashLoopWork, pbkdf2Work } from '../runtime/workBudget';
+import type { Tlv } from '../der/asn1';
+import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_CHILDREN, MAX_DEPTH, TooManyElements } from '../der/asn1';
+import type { Pkcs12BagType } from '../model';
+import { PkiError } from '../model';
 
 // ───────────────────────────── public API ─────────────────────────────
 

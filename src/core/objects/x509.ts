@@ -4,7 +4,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { constants, createHash, createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { Tlv } from './asn1';
+import type { Tlv } from '../der/asn1';
 import {
   Tag,
   children,
@@ -19,7 +19,7 @@ import {
   readTlv,
   tagText,
   toHex,
-} from './asn1';
+} from '../der/asn1';
 import type {
   AccessDescription,
   CertificateModel,
@@ -32,10 +32,10 @@ import type {
   RevokedEntry,
   SanType,
   SignatureDefect,
-} from './model';
-import { PkiError } from './model';
+} from '../model';
+import { PkiError } from '../model';
 import { decodeName } from './names';
-import { oidName } from './oids';
+import { oidName } from '../der/oids';
 import { spkiInfo } from './publicKey';
 
 export interface DecodeOptions {

@@ -7,13 +7,13 @@
 
 import type { KeyObject } from 'node:crypto';
 import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto';
-import type { PrivateKeyHint } from './keys';
-import { decodeLegacyEncryptedKey, decodePrivateKey, decryptPrivateKey, isEncryptedPkcs8, toPkcs8 } from './keys';
-import type { KeyEncryption } from './model';
-import { PkiError } from './model';
-import type { PemBlock } from './pem';
-import { decodeText, findPemBlocks, looksLikePem } from './pem';
-import { WorkBudget, WorkLimitError } from './workBudget';
+import type { PrivateKeyHint } from '../objects/keys';
+import { decodeLegacyEncryptedKey, decodePrivateKey, decryptPrivateKey, isEncryptedPkcs8, toPkcs8 } from '../objects/keys';
+import type { KeyEncryption } from '../model';
+import { PkiError } from '../model';
+import type { PemBlock } from '../der/pem';
+import { decodeText, findPemBlocks, looksLikePem } from '../der/pem';
+import { WorkBudget, WorkLimitError } from '../runtime/workBudget';
 
 export type KeySpec =
   | { type: 'rsa'; bits: 2048 | 3072 | 4096 | number }

@@ -2,12 +2,12 @@
 // AlgorithmIdentifiers, names in RFC 5280 §7.1 canonical form, and the extensions that govern a path (with
 // their criticality, duplicates and malformed values noted rather than thrown).
 
-import type { Tlv } from './asn1';
-import { Tag, children, decodeOid, decodeString, decodeTime, readRoot, readTlv, toHex, whole } from './asn1';
-import type { CertificateModel, Decoded } from './model';
-import { PkiError } from './model';
-import { decodeName } from './names';
-import { CRL_REASONS, KEY_USAGES, NS_CERT_TYPES, bitNames, decodeCertificate } from './x509';
+import type { Tlv } from '../der/asn1';
+import { Tag, children, decodeOid, decodeString, decodeTime, readRoot, readTlv, toHex, whole } from '../der/asn1';
+import type { CertificateModel, Decoded } from '../model';
+import { PkiError } from '../model';
+import { decodeName } from '../objects/names';
+import { CRL_REASONS, KEY_USAGES, NS_CERT_TYPES, bitNames, decodeCertificate } from '../objects/x509';
 
 /** A GeneralName as name constraints and host checks need it. */
 export type GeneralName =

@@ -2,10 +2,10 @@
 // with the display decoder (x509.ts), so writing and reading agree on what a certificate says.
 
 import { isIP } from 'node:net';
-import { children, readRoot } from './asn1';
-import type { CertificateModel, Decoded } from './model';
-import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from './model';
-import { decodeCertificate, signatureHash } from './x509';
+import { children, readRoot } from '../der/asn1';
+import type { CertificateModel, Decoded } from '../model';
+import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from '../model';
+import { decodeCertificate, signatureHash } from '../objects/x509';
 
 export interface LintFinding {
   /**

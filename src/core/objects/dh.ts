@@ -3,11 +3,11 @@
 // → DsaParametersModel, and telling DSA structures from DH ones when there is no PEM label.
 
 import { getDiffieHellman } from 'node:crypto';
-import { Tag, children, expectTag, integerBits, integerHex, readRoot, validateTree } from './asn1';
-import type { Tlv } from './asn1';
-import { derTlv } from './dn';
-import type { Decoded, DhParametersModel, DsaParametersModel } from './model';
-import { PkiError } from './model';
+import { Tag, children, expectTag, integerBits, integerHex, readRoot, validateTree } from '../der/asn1';
+import type { Tlv } from '../der/asn1';
+import { derTlv } from '../write/dn';
+import type { Decoded, DhParametersModel, DsaParametersModel } from '../model';
+import { PkiError } from '../model';
 
 // RFC 7919 appendix A primes (generator 2), checked against `openssl genpkey -genparam -algorithm DH
 // -pkeyopt group:ffdheNNNN` by the unit tests.

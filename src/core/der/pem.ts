@@ -11,8 +11,8 @@
 //  - base64 of a PEM file, as in a Kubernetes Secret's `data:` (`tls.crt: LS0tLS1CRUdJTi…`): every block inside
 //    has the base64 value's range.
 
-import type { Problem, SourceRange } from './model';
-import { PkiError } from './model';
+import type { Problem, SourceRange } from '../model';
+import { PkiError } from '../model';
 
 export interface PemBlock {
   /** The label between `BEGIN ` and `-----`: `CERTIFICATE`, `RSA PRIVATE KEY`… */
