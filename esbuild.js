@@ -26,11 +26,12 @@ const CORE_DIR = path.join(__dirname, 'src', 'core');
 const ENGINE_EXTRAS = { viewModel: path.join(__dirname, 'src', 'webview', 'viewModel.ts') };
 
 /**
- * Engine modules copied into each bundle that imports them instead of loaded from dist/engine.js: `escape` (the
- * one rule for showing untrusted text) is needed by the CLI's error lines and the extension's notifications and
- * tree rows, which must not load the engine at startup. Pure functions without state, so copies are harmless.
+ * Engine modules copied into each bundle that imports them instead of loaded from dist/engine.js: src/core/display
+ * (`escape`, the one rule for showing untrusted text; `labels`, display names and error lines; `expiry`, the one
+ * expiry rule) and `limits` (what the engine issues: days, key sizes) are needed by the CLI's error lines and the extension's notifications and tree rows, which must not
+ * load the engine at startup. Pure functions without state or run-time imports, so copies are harmless.
  */
-const INLINE = new Set(['escape']);
+const INLINE = new Set(['escape', 'labels', 'expiry', 'limits']);
 
 /** Vendor packages → the bundle that holds them (entry code of each vendor bundle). */
 const VENDORS = {
