@@ -7,7 +7,7 @@
 //   dist/worker.js        the engine's worker thread (src/worker/engineWorker.ts): the extension's decryption and key
 //                         derivation run there, off the extension host's thread (it loads ./engine.js like the others)
 //   dist/engine.js        src/core (and the inspector's host-neutral view model): one lazy getter per module
-//                         (`require('./engine.js').read`), so a command initialises only the modules it uses
+//                         (`require('./engine.js')['read/read']`), so a command initialises only the modules it uses
 //   dist/vendor-forge.js  node-forge: only the legacy ciphers (DES, RC2) load it
 //   dist/webview/inspector.js  the inspector's browser app
 // Every import of an engine module from the extension or the CLI becomes `require('./engine.js').<module>` (one engine
@@ -31,7 +31,7 @@ const ENGINE_EXTRAS = { viewModel: path.join(__dirname, 'src', 'webview', 'viewM
  * expiry rule) and `limits` (what the engine issues: days, key sizes) are needed by the CLI's error lines and the extension's notifications and tree rows, which must not
  * load the engine at startup. Pure functions without state or run-time imports, so copies are harmless.
  */
-const INLINE = new Set(['escape', 'labels', 'expiry', 'limits']);
+const INLINE = new Set(['display/escape', 'display/labels', 'display/expiry', 'limits']);
 
 /** Vendor packages → the bundle that holds them (entry code of each vendor bundle). */
 const VENDORS = {
@@ -40,23 +40,14 @@ const VENDORS = {
 const VENDOR_OF = new Map(Object.entries(VENDORS).flatMap(([bundle, v]) => v.packages.map((p) => [p, bundle])));
 
 /**
- * The engine's modules: name → source file (every file below src/core, any depth, and ENGINE_EXTRAS). A module's
- * name is its file's base name, so base names are unique across src/core (checked here).
+ * The engine's modules: name → source file, for every file below src/core at any depth (named by its path there
+ * without `.ts`: `der/pem`, `trust/pathValidation`, `model`), and ENGINE_EXTRAS.
  */
 function engineModules() {
   const out = {};
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const file = path.join(dir, e.name);
-      if (e.isDirectory()) walk(file);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-        const name = e.name.slice(0, -3);
-        if (out[name]) throw new Error(`two engine modules named ${name}: ${out[name]} and ${file}`);
-        out[name] = file;
-      }
-    }
-  };
-  walk(CORE_DIR);
+  for (const rel of fs.readdirSync(CORE_DIR, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (rel.endsWith('.ts') && !rel.endsWith('.d.ts')) out[rel.slice(0, -3).split(path.sep).join('/')] = path.join(CORE_DIR, rel);
+  }
   return { ...out, ...ENGINE_EXTRAS };
 }
 
