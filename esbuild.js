@@ -5,8 +5,9 @@
 //   dist/extension.js     the extension's registration and thin feature shells (what VS Code loads at startup)
 //   dist/cli.js           the `tlsw` dispatcher and its commands' option handling
 //   dist/worker.js        the engine's worker thread (src/worker/engineWorker.ts): the extension's decryption and key
-//                         derivation run there, off the extension host's thread (it loads ./engine.js like the others)
-//   dist/engine.js        src/core (and the inspector's host-neutral view model): one lazy getter per module
+//                         derivation, and the inspector's view builder, run there, off the extension host's thread
+//                         (it loads ./engine.js like the others)
+//   dist/engine.js        src/core: one lazy getter per module
 //                         (`require('./engine.js')['read/read']`), so a command initialises only the modules it uses
 //   dist/vendor-forge.js  node-forge: only the legacy ciphers (DES, RC2) load it
 //   dist/webview/inspector.js  the inspector's browser app
@@ -22,8 +23,6 @@ const path = require('node:path');
 const { version } = require('./package.json');
 
 const CORE_DIR = path.join(__dirname, 'src', 'core');
-/** Host-neutral modules outside src/core that belong with the engine (loaded lazily, never at startup). */
-const ENGINE_EXTRAS = { viewModel: path.join(__dirname, 'src', 'webview', 'viewModel.ts') };
 
 /**
  * Engine modules copied into each bundle that imports them instead of loaded from dist/engine.js: src/core/display
@@ -41,14 +40,14 @@ const VENDOR_OF = new Map(Object.entries(VENDORS).flatMap(([bundle, v]) => v.pac
 
 /**
  * The engine's modules: name → source file, for every file below src/core at any depth (named by its path there
- * without `.ts`: `der/pem`, `trust/pathValidation`, `model`), and ENGINE_EXTRAS.
+ * without `.ts`: `der/pem`, `trust/pathValidation`, `model`).
  */
 function engineModules() {
   const out = {};
   for (const rel of fs.readdirSync(CORE_DIR, { recursive: true, encoding: 'utf8' }).sort()) {
     if (rel.endsWith('.ts') && !rel.endsWith('.d.ts')) out[rel.slice(0, -3).split(path.sep).join('/')] = path.join(CORE_DIR, rel);
   }
-  return { ...out, ...ENGINE_EXTRAS };
+  return out;
 }
 
 /**
@@ -65,7 +64,7 @@ function splitPlugin({ core }) {
       if (!core) return;
       const modules = engineModules();
       const byFile = new Map(Object.entries(modules).map(([name, file]) => [file, name]));
-      build.onResolve({ filter: /(^|\/)(core(\/[A-Za-z0-9_]+)+|webview\/viewModel)$/ }, (args) => {
+      build.onResolve({ filter: /(^|\/)core(\/[A-Za-z0-9_]+)+$/ }, (args) => {
         if (args.namespace !== 'file') return undefined;
         const name = byFile.get(`${path.resolve(args.resolveDir, args.path)}.ts`);
         // INLINE modules are bundled where they are used: tiny and pure, needed before the engine loads.

@@ -1,12 +1,13 @@
 // tlsw ca init — a root CA, or an intermediate signed by a parent CA.
 
-import { parseSubject } from '../core/write/dn';
 import { issueCertificate } from '../core/write/issue';
 import { derivePublicKey } from '../core/write/keygen';
-import { encodePem } from '../core/der/pem';
 import { parse } from './args';
-import { checkOutputs, certificatesIn, core, days, keySource, privateKeyIn, required, warn, writeOutputs } from './common';
+import { certificatesIn, privateKeyIn } from './inputs';
 import { CliError, type CommandIo } from './io';
+import { days, required, withCliErrors } from './options';
+import { pemOrDer, warn, writeOutputs } from './outputs';
+import { subjectKey, subjectOptions } from './subject';
 
 const USAGE = `Usage:
   tlsw ca init --subject S [--type rsa|ec|ed25519] [--bits N] [--curve C] [--days N] [--path-len N]
@@ -49,15 +50,12 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     USAGE,
     { positionals: false },
   );
-  const out = required(values.out, '-o', USAGE);
-  const keyOut = required(values['key-out'], '--key-out', USAGE);
-  const subject = await core('--subject', () => parseSubject(required(values.subject, '--subject', USAGE)));
+  const { out, subject } = await subjectOptions(values, USAGE);
+  // A CA's key is always new: --type is --new-key (EC by default), --key-out is required.
+  const keyValues = { ...values, 'new-key': values.type ?? 'ec', 'key-out': required(values['key-out'], '--key-out', USAGE) };
   const validity = days(values.days);
-  let pathLength: number | undefined;
-  if (values['path-len'] !== undefined) {
-    pathLength = Number(values['path-len']);
-    if (!Number.isInteger(pathLength) || pathLength < 0 || pathLength > 16) throw new CliError(`--path-len must be a whole number from 0 to 16`, 2);
-  }
+  const pathLength = values['path-len'] === undefined ? undefined : Number(values['path-len']);
+  if (pathLength !== undefined && (!Number.isInteger(pathLength) || pathLength < 0 || pathLength > 16)) throw new CliError(`--path-len must be a whole number from 0 to 16`, 2);
   const intermediate = values['parent-ca'] !== undefined || values['parent-key'] !== undefined;
   let issuer: { certificate: Uint8Array; privateKeyPkcs8: Uint8Array } | undefined;
   if (intermediate) {
@@ -65,14 +63,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     const parentKey = required(values['parent-key'], '--parent-key', USAGE);
     issuer = { certificate: certificatesIn(parentCa)[0], privateKeyPkcs8: await privateKeyIn(parentKey, values['parent-passphrase-file'], io, '--parent-passphrase-file') };
   }
-  checkOutputs([out, keyOut], !!values.force);
-  const key = await keySource(
-    { 'new-key': values.type ?? 'ec', 'key-out': keyOut, 'bits': values.bits, 'curve': values.curve, 'passphrase-file': values['passphrase-file'], 'legacy': values.legacy, 'allow-weak': values['allow-weak'] },
-    io,
-    USAGE,
-    true,
-  );
-  const { der, warnings } = await core('', () =>
+  const key = await subjectKey(keyValues, out, io, USAGE, true);
+  const { der, warnings } = await withCliErrors('', () =>
     issueCertificate({
       subject,
       profile: intermediate ? 'intermediate' : 'root',
@@ -85,6 +77,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     }),
   );
   warn(io, warnings);
-  writeOutputs([key.output!, { path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: intermediate ? 'intermediate CA certificate' : 'root CA certificate' }], !!values.force, io);
+  writeOutputs([...key.outputs, { path: out, data: pemOrDer('CERTIFICATE', der, values.der), what: intermediate ? 'intermediate CA certificate' : 'root CA certificate' }], !!values.force, io);
   return 0;
 }

@@ -1,12 +1,12 @@
 // tlsw cert — a self-signed certificate (with a new or an existing key) in one step.
 
-import { parseSubject } from '../core/write/dn';
-import { issueCertificate, parseSans, type Profile } from '../core/write/issue';
+import { issueCertificate, type Profile } from '../core/write/issue';
 import { derivePublicKey } from '../core/write/keygen';
-import { encodePem } from '../core/der/pem';
 import { parse } from './args';
-import { KEY_SOURCE_OPTIONS, checkOutputs, core, days, keySource, required, warn, writeOutputs } from './common';
-import { CliError, type CommandIo } from './io';
+import type { CommandIo } from './io';
+import { days, profile, withCliErrors } from './options';
+import { pemOrDer, warn, writeOutputs } from './outputs';
+import { SUBJECT_OPTIONS, subjectKey, subjectOptions } from './subject';
 
 const USAGE = `Usage: tlsw cert (--key KEY | --new-key rsa|ec|ed25519 --key-out KEY [--bits N] [--curve C])
                  --subject S [--san dns:a,ip:1.2.3.4,…] [--days N] [--profile server|client|server+client]
@@ -17,38 +17,15 @@ A self-signed leaf certificate — the \`openssl req -x509 -nodes -newkey\` one-
 keyUsage digitalSignature (+ keyEncipherment for RSA), basicConstraints CA:FALSE, SKI/AKI, a random
 20-byte serial. Warnings (lints) are printed before anything is written.`;
 
-export const PROFILES: Profile[] = ['server', 'client', 'server+client'];
-
-export function profile(s: string | undefined, allowed: Profile[], fallback: Profile): Profile {
-  if (s === undefined) return fallback;
-  if (!(allowed as string[]).includes(s)) throw new CliError(`--profile must be one of ${allowed.join(', ')}, got "${s}"`, 2);
-  return s as Profile;
-}
+const PROFILES: Profile[] = ['server', 'client', 'server+client'];
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      ...KEY_SOURCE_OPTIONS,
-      'subject': { type: 'string' },
-      'san': { type: 'string', multiple: true },
-      'days': { type: 'string' },
-      'profile': { type: 'string' },
-      'der': { type: 'boolean' },
-      'force': { type: 'boolean' },
-      'out': { type: 'string', short: 'o' },
-    },
-    USAGE,
-    { positionals: false },
-  );
-  const out = required(values.out, '-o', USAGE);
-  const subject = await core('--subject', () => parseSubject(required(values.subject, '--subject', USAGE)));
-  const sans = await core('--san', () => (values.san ?? []).flatMap((s) => parseSans(s)));
+  const { values } = parse(argv, { ...SUBJECT_OPTIONS, 'days': { type: 'string' }, 'profile': { type: 'string' } }, USAGE, { positionals: false });
+  const { out, subject, sans } = await subjectOptions(values, USAGE);
   const chosen = profile(values.profile, PROFILES, 'server');
   const validity = days(values.days);
-  checkOutputs([out, values['key-out']], !!values.force);
-  const key = await keySource(values, io, USAGE);
-  const { der, warnings } = await core('', () =>
+  const key = await subjectKey(values, out, io, USAGE);
+  const { der, warnings } = await withCliErrors('', () =>
     issueCertificate({
       subject,
       sans,
@@ -60,7 +37,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     }),
   );
   warn(io, warnings);
-  const outputs = [...(key.output ? [key.output] : []), { path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: `self-signed ${chosen} certificate` }];
-  writeOutputs(outputs, !!values.force, io);
+  writeOutputs([...key.outputs, { path: out, data: pemOrDer('CERTIFICATE', der, values.der), what: `self-signed ${chosen} certificate` }], !!values.force, io);
   return 0;
 }

@@ -1,28 +1,22 @@
 // tlsw convert — PEM ↔ DER for every kind; tlsw bundle — a full chain file from separate certificates.
 
-import { PkiError } from '../core/model';
 import { encodePem } from '../core/der/pem';
-import { inspectPkcs12 } from '../core/objects/pkcs12';
-import { readObjects, sniffDer, type RawObject } from '../core/read/read';
+import { plural } from '../core/display/labels';
+import { pemLabelFor, readRawObject } from '../core/read/fileObjects';
+import type { RawObject } from '../core/read/read';
 import { decodeCertificate } from '../core/objects/x509';
 import { orderChain } from '../core/trust/pathValidation';
 import { parse } from './args';
-import { certificatesIn, checkOutputs, core, objectsIn, required, writeOutputs } from './common';
+import { certificatesIn, objectsIn } from './inputs';
 import { CliError, type CommandIo } from './io';
+import { required, withCliErrors } from './options';
+import { checkOutputs, writeOutputs } from './outputs';
 
 const USAGE = `Usage: tlsw convert IN --to der|pem [--index N] [--force] -o OUT
 
 PEM → DER writes one object (the first, or --index N counted from 0); DER → PEM picks the right label
 (CERTIFICATE, CERTIFICATE REQUEST, X509 CRL, PRIVATE KEY, RSA PRIVATE KEY, EC PRIVATE KEY, ENCRYPTED PRIVATE
 KEY, PUBLIC KEY, RSA PUBLIC KEY, DH PARAMETERS…). Private keys keep mode 0600.`;
-
-const LABELS: Record<string, string> = {
-  'certificate': 'CERTIFICATE',
-  'csr': 'CERTIFICATE REQUEST',
-  'crl': 'X509 CRL',
-  'dh-parameters': 'DH PARAMETERS',
-  'dsa-parameters': 'DSA PARAMETERS',
-};
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parse(
@@ -47,7 +41,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const o = objects[index];
   const secret = o.kind === 'private-key' || o.kind === 'legacy-encrypted-key' || o.kind === 'pkcs12';
   if (o.kind === 'unknown') throw new CliError(`${input}: not a certificate, CSR, CRL, key, DH parameters or PKCS#12`);
-  const broken = await core('', () => decodeProblem(o));
+  // Conversion only changes the wrapping, so it must not turn a 1-byte "certificate" or a truncated key into a file
+  // that looks like the real thing: the object is read first, as `tlsw inspect` would (an encrypted key's structure
+  // without its passphrase, a keystore's structure without its password).
+  const broken = readRawObject(o).problem;
   if (broken) {
     const which = objects.length > 1 ? `object ${index} (${o.pemLabel ?? o.kind})` : o.pemLabel ? `its ${o.pemLabel}` : `its ${describe(o)}`;
     throw new CliError(`${input}: ${which} does not decode (${broken}); nothing written`);
@@ -59,49 +56,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     writeOutputs([{ path: out, data: o.der, secret, what: `DER ${describe(o)}` }], !!values.force, io);
     return 0;
   }
-  const label = pemLabel(o);
+  const label = pemLabelFor(o);
   if (!label) throw new CliError(`${input}: PKCS#12 is a binary format; export its parts with "tlsw p12 import"`);
-  writeOutputs([{ path: out, data: o.pemLabel ? encodePem(o.pemLabel, o.der, o.headers) : encodePem(label, o.der), secret, what: `PEM ${describe(o)}` }], !!values.force, io);
+  writeOutputs([{ path: out, data: encodePem(label, o.der, o.headers), secret, what: `PEM ${describe(o)}` }], !!values.force, io);
   return 0;
-}
-
-/**
- * Why the object does not decode as what it claims to be, or undefined when it does. Conversion only changes the
- * wrapping, so it must not turn a 1-byte "certificate" or a truncated key into a file that looks like the real
- * thing: the object is decoded first, as `tlsw inspect` would (an encrypted key's structure without its passphrase,
- * a keystore's structure without its password).
- */
-function decodeProblem(o: RawObject): string | undefined {
-  if (o.kind === 'pkcs12') {
-    try {
-      inspectPkcs12(o.der);
-      return undefined;
-    } catch (e) {
-      if (e instanceof PkiError) return e.message;
-      throw e;
-    }
-  }
-  const bytes = o.pemLabel ? Buffer.from(encodePem(o.pemLabel, o.der, o.headers)) : o.der;
-  const { objects, problems } = readObjects(bytes, { maxBytes: Number.MAX_SAFE_INTEGER });
-  const error = problems.find((p) => p.severity === 'error');
-  if (error) return error.message.replace(/^block \d+ \([^)]*\): /, '');
-  return objects.length === 1 ? undefined : 'not one object';
-}
-
-function pemLabel(o: RawObject): string | undefined {
-  if (o.pemLabel) return o.pemLabel;
-  if (LABELS[o.kind]) return LABELS[o.kind];
-  if (o.kind === 'private-key') {
-    // A DER key: its label follows from its structure.
-    const k = sniffDer(o.der);
-    if (k?.kind === 'private-key') return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
-  }
-  if (o.kind === 'public-key') {
-    const k = sniffDer(o.der);
-    if (k?.kind === 'public-key' && k.format === 'traditional-dsa') return 'DSA PUBLIC KEY';
-    return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
-  }
-  return undefined;
 }
 
 function describe(o: RawObject): string {
@@ -124,11 +82,11 @@ export async function bundle(argv: string[], io: CommandIo): Promise<number> {
   const out = required(values.out, '-o', BUNDLE_USAGE);
   checkOutputs([out], !!values.force);
   const certs = positionals.flatMap((p) => certificatesIn(p));
-  let ordered = await core('', () => orderChain(certs));
+  let ordered = await withCliErrors('', () => orderChain(certs));
   if (!values['with-root'] && ordered.length > 1) {
     const top = decodeCertificate(ordered[ordered.length - 1], { now: new Date(), warnDays: 0 });
     if (top.subject.text === top.issuer.text) ordered = ordered.slice(0, -1);
   }
-  writeOutputs([{ path: out, data: ordered.map((d) => encodePem('CERTIFICATE', d)).join(''), what: `chain of ${ordered.length} certificate${ordered.length === 1 ? '' : 's'}, leaf first` }], !!values.force, io);
+  writeOutputs([{ path: out, data: ordered.map((d) => encodePem('CERTIFICATE', d)).join(''), what: `chain of ${plural(ordered.length, 'certificate')}, leaf first` }], !!values.force, io);
   return 0;
 }

@@ -1,27 +1,17 @@
 // tlsw ecflow init|check|fix — ecFlow's SSL folder (~/.ecflowrc/ssl): create a working layout, say which files
 // ecflow_server / ecflow_client will use and what will make them fail, and repair what can be repaired.
 
-import type { EcflowCheckOptions, EcflowCheckResult, EcflowFinding, EcflowKeyType, EcflowSet } from '../core/ecflow/ecflow';
-import {
-  ECFLOW_ASSUMPTIONS,
-  ECFLOW_DEFAULT_PORT,
-  applyEcflowRepairs,
-  checkEcflowFolder,
-  clientFileHost,
-  ecflowFileNames,
-  ecflowSslDir,
-  exportEcflowClient,
-  loadEcflowFolder,
-  localHostName,
-  nodeEcflowIo,
-  planEcflowLayout,
-  planEcflowRepairs,
-  shq,
-  specificBase,
-  writeEcflowFiles,
-} from '../core/ecflow/ecflow';
+import { curveNamed } from '../core/limits';
+import { PkiError } from '../core/model';
+import { ecflowKeySpec, planEcflowLayout } from '../core/ecflow/create';
+import { applyEcflowRepairs, checkEcflowFolder, hostFacts, loadEcflowFolder, nodeEcflowIo, writeEcflowFiles } from '../core/ecflow/io';
+import type { EcflowCheckOptions, EcflowCheckResult, EcflowContext, EcflowFinding, EcflowKeyType, EcflowRepair, EcflowSet } from '../core/ecflow/layout';
+import { ECFLOW_ASSUMPTIONS, ECFLOW_FINDING_CODES, ecflowFileNames, ecflowPath, preferredSet, resolveEcflowContext, shq, specificBase } from '../core/ecflow/layout';
+import { exportEcflowClient, planEcflowRepairs } from '../core/ecflow/repair';
+import { plural } from '../core/display/labels';
 import { parse, readSecret } from './args';
-import { core, days, readInput } from './common';
+import { readInput } from './inputs';
+import { days, withCliErrors } from './options';
 import { CliError, type CommandIo } from './io';
 
 const COMMON = `  --dir D             the SSL folder (default: as ecFlow finds it: $ECF_SSL_DIR, else $HOME/.ecflowrc/ssl/)
@@ -65,6 +55,7 @@ Lists the set ecFlow will use and every problem, each with its fix. Exits 1 when
                       to; default $ECF_HOST, else localhost); --server-crt F compares it with the server's certificate
   --http              ecflow_http will use this folder (its server.key must not be encrypted)
   --json              {"set": "shared"|"specific"|null, "files": {…}, "findings": [{"severity", "code", "file", "message", "fix"}]}
+                      (codes: ${ECFLOW_FINDING_CODES.join(', ')})
 
 ${COMMON}
 
@@ -92,7 +83,6 @@ const COMMON_OPTIONS = {
   'host': { type: 'string' },
   'port': { type: 'string' },
   'client-host': { type: 'string', multiple: true },
-  'help': { type: 'boolean', short: 'h' },
 } as const;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
@@ -118,83 +108,61 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Shared option handling
+// Where: the options, else the environment, as ecFlow resolves them (core layout.ts resolveEcflowContext, which
+// the extension uses too)
 
-interface Where {
-  dir: string;
-  sslDirEnv?: string;
-  host: string;
-  port: number;
-  ecfSsl?: string;
-  mode?: EcflowSet;
-  clientHosts: string[];
-}
-
-function where(values: { dir?: string; mode?: string; host?: string; port?: string; 'client-host'?: string[] }, opts: { client?: boolean } = {}): Where {
-  const env = process.env;
-  let dir: string;
-  let sslDirEnv: string | undefined;
-  if (values.dir !== undefined) {
-    dir = values.dir;
-  } else {
-    const r = ecflowSslDirOrFail(env);
-    dir = r.dir;
-    if (r.fromEnv) sslDirEnv = r.dir;
-  }
-  const port = portOf(values.port ?? env.ECF_PORT);
-  let host: string;
-  if (opts.client) host = clientFileHost(values.host ?? env.ECF_HOST ?? 'localhost');
-  else host = values.host ?? localHostName();
-  let mode: EcflowSet | undefined;
-  if (values.mode !== undefined) {
-    if (values.mode !== 'shared' && values.mode !== 'specific') throw new CliError(`--mode must be shared or specific, got "${values.mode}"`, 2);
-    mode = values.mode;
-  }
-  let ecfSsl: string | undefined;
+function where(values: { dir?: string; mode?: string; host?: string; port?: string; 'client-host'?: string[] }, role: 'server' | 'client' = 'server'): EcflowContext {
+  if (values.mode !== undefined && values.mode !== 'shared' && values.mode !== 'specific') throw new CliError(`--mode must be shared or specific, got "${values.mode}"`, 2);
   try {
-    ecfSsl = mode === 'shared' ? '1' : mode === 'specific' ? specificBase(host, port) : env.ECF_SSL;
+    return resolveEcflowContext({ ...hostFacts(), dir: values.dir, host: values.host, port: values.port, mode: values.mode, clientHosts: values['client-host'], role });
   } catch (e) {
-    throw new CliError((e as Error).message, 2);
-  }
-  const clientHosts = [...(values['client-host'] ?? [])];
-  const envHost = env.ECF_HOST;
-  if (!opts.client && envHost && envHost !== 'localhost' && !clientHosts.includes(envHost)) clientHosts.push(envHost);
-  return { dir, sslDirEnv, host, port, ecfSsl, mode, clientHosts };
-}
-
-function ecflowSslDirOrFail(env: NodeJS.ProcessEnv): { dir: string; fromEnv: boolean } {
-  try {
-    return ecflowSslDir(env);
-  } catch (e) {
-    throw new CliError(`${(e as Error).message}; give --dir`, 2);
+    if (!(e instanceof PkiError)) throw e;
+    throw new CliError(e.message, 2);
   }
 }
 
-function portOf(s: string | undefined): number {
-  if (s === undefined || s === '') return ECFLOW_DEFAULT_PORT;
-  const n = Number(s);
-  if (!/^\d+$/.test(s) || !Number.isInteger(n) || n < 1 || n > 65535) throw new CliError(`--port must be a whole number from 1 to 65535, got "${s}"`, 2);
-  return n;
+// ---------------------------------------------------------------------------------------------------------------
+// Repairs as command lines
+
+/** The command line that makes a repair the checker proposes, for the folder and names it checked. */
+function repairCommand(r: EcflowRepair, o: Pick<EcflowCheckOptions, 'dir' | 'host' | 'port' | 'ecfSsl'>, file: string | null): string {
+  const at = `--dir ${shq(o.dir)}`;
+  const names = `--host ${shq(o.host)} --port ${o.port}`;
+  switch (r.kind) {
+    case 'export-client':
+      return `tlsw ecflow fix --export-client ${shq(r.connectHost)} -o DIR`;
+    case 'init': {
+      const key = r.key ? (r.key.type === 'rsa' ? ` --type rsa --bits ${r.key.bits ?? 2048}` : ` --type ec --curve ${r.key.curve ?? 'P-256'}`) : '';
+      return `tlsw ecflow init ${at} --mode ${r.mode} ${names}${key}${r.force ? ' --force' : ''}`;
+    }
+    case 'fix': {
+      const parts = ['tlsw ecflow fix', at];
+      if (preferredSet(o.ecfSsl) === 'specific') parts.push('--mode specific');
+      parts.push(names);
+      if (r.clientHost !== undefined) parts.push(`--client-host ${shq(r.clientHost)}`);
+      if (r.renew) parts.push('--renew [--days N]');
+      if (r.encryptKey) parts.push('--encrypt-key');
+      if (r.decryptKey) parts.push('--decrypt-key');
+      if (r.passphrase) parts.push(`--passphrase-file ${r.passphrase === 'file' && file !== null ? shq(ecflowPath(o.dir, file)) : 'F'}`);
+      return parts.join(' ');
+    }
+  }
 }
 
-function checkOptions(w: Where, extra: Partial<EcflowCheckOptions> = {}): Omit<EcflowCheckOptions, 'folderExists'> {
-  return {
-    dir: w.dir,
-    host: w.host,
-    port: w.port,
-    ecfSsl: w.ecfSsl,
-    ecfPortEnv: process.env.ECF_PORT ?? null,
-    clientHosts: w.clientHosts,
-    sslDirEnv: w.sslDirEnv,
-    ...extra,
-  };
+/** A finding's fix as one line: the tlsw command that repairs it and what it does, or what to do by hand, or both. */
+function fixText(f: EcflowFinding, o: Pick<EcflowCheckOptions, 'dir' | 'host' | 'port' | 'ecfSsl'>): string {
+  const r = f.repair;
+  if (!r) return f.instruction ?? '';
+  const command = repairCommand(r, o, f.file);
+  if (r.kind === 'export-client') return `${f.instruction} (on the server: ${command}).`;
+  return `${command}   (${r.does})${f.instruction ? `; or: ${f.instruction}` : ''}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // init
 
 async function init(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       ...COMMON_OPTIONS,
@@ -208,14 +176,10 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
       'force': { type: 'boolean' },
     },
     INIT_USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(INIT_USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${INIT_USAGE}`, 2);
   const w = where(values);
-  const mode: EcflowSet = w.mode ?? (w.ecfSsl !== undefined && w.ecfSsl !== '' && w.ecfSsl !== '1' ? 'specific' : 'shared');
+  const mode = preferredSet(w.ecfSsl);
   const key = keyType(values.type, values.bits, values.curve);
   const validity = days(values.days) ?? 365;
   const dhBits = values['dh-bits'] === undefined ? 2048 : Number(values['dh-bits']);
@@ -228,9 +192,9 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
   const ecfIo = nodeEcflowIo();
   const names = ecflowFileNames(mode, w.host, w.port);
   if (!values.force) {
-    const existing = await core('', () => ecfIo.list(w.dir));
+    const existing = await withCliErrors('', () => ecfIo.list(w.dir));
     const clash = [names.crt, names.key, names.dh, ...(passphrase !== undefined ? [names.passwd] : [])].filter((n) => existing?.includes(n));
-    if (clash.length > 0) throw new CliError(`${joinPath(w.dir, clash[0])} already exists (use --force to replace the ${mode} set)`);
+    if (clash.length > 0) throw new CliError(`${ecflowPath(w.dir, clash[0])} already exists (use --force to replace the ${mode} set)`);
   }
 
   const ac = new AbortController();
@@ -239,7 +203,7 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
   let lastShown = 0;
   try {
     if (values['generate-dh']) io.err(`generating ${dhBits}-bit DH parameters: this can take minutes (Ctrl-C cancels)…\n`);
-    const plan = await core('', () =>
+    const plan = await withCliErrors('', () =>
       planEcflowLayout({
         mode,
         host: w.host,
@@ -267,15 +231,15 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
       throw e;
     });
     for (const n of plan.notes) io.err(`warning: ${n}\n`);
-    await core('', () => writeEcflowFiles(ecfIo, w.dir, plan.files, !!values.force));
-    for (const f of plan.files) io.err(`wrote ${joinPath(w.dir, f.name)} (${f.what}${f.secret ? ', mode 0600' : ''})\n`);
-    const check = await core('', () =>
-      checkEcflowFolder(ecfIo, checkOptions(w, { ecfSsl: mode === 'shared' ? '1' : specificBase(w.host, w.port), ecfPortEnv: undefined })),
-    );
-    if (mode === 'specific' && (w.ecfSsl === undefined || w.ecfSsl === '' || w.ecfSsl === '1')) {
+    await withCliErrors('', () => writeEcflowFiles(ecfIo, w.dir, plan.files, !!values.force));
+    for (const f of plan.files) io.err(`wrote ${ecflowPath(w.dir, f.name)} (${f.what}${f.secret ? ', mode 0600' : ''})\n`);
+    // Checked as ecFlow will see it with the export line printed (not with the ECF_SSL of this shell).
+    const options = { ...w, ecfSsl: mode === 'shared' ? '1' : specificBase(w.host, w.port), ecfPortEnv: undefined };
+    const check = await withCliErrors('', () => checkEcflowFolder(ecfIo, options));
+    if (mode === 'specific' && preferredSet(w.ecfSsl) === 'shared') {
       io.err(`note: with ECF_SSL=1 or --ssl ecFlow prefers server.crt when it exists; "${plan.exportLine}" selects this set\n`);
     }
-    printFindings(check.findings.filter((f) => f.severity !== 'info'), io);
+    printFindings(check.findings.filter((f) => f.severity !== 'info'), options, io.err);
     io.out(`${plan.exportLine}\n`);
     io.err(`start the server with: ${plan.exportLine} ECF_PORT=${w.port}; ecflow_server   (clients: the same exports; or --ssl --port ${w.port} on both)\n`);
     return 0;
@@ -284,28 +248,36 @@ async function init(argv: string[], io: CommandIo): Promise<number> {
   }
 }
 
+/** --type rsa|ec with --bits / --curve, as ecFlow accepts them (core create.ts ecflowKeySpec). Default RSA 2048. */
 function keyType(type: string | undefined, bits: string | undefined, curve: string | undefined): EcflowKeyType {
   const t = (type ?? 'rsa').toLowerCase();
+  let key: EcflowKeyType;
   if (t === 'rsa') {
     if (curve !== undefined) throw new CliError('--curve is for --type ec', 2);
-    const n = bits === undefined ? 2048 : Number(bits);
-    if (!Number.isInteger(n) || n < 2048 || n > 16384) throw new CliError(`--bits must be 2048 or more for ecFlow (OpenSSL 3 refuses smaller RSA keys), got "${bits}"`, 2);
-    return { type: 'rsa', bits: n };
-  }
-  if (t === 'ec') {
+    if (bits !== undefined && !/^\d+$/.test(bits)) throw new CliError(`--bits must be a whole number, got "${bits}"`, 2);
+    key = { type: 'rsa', bits: bits === undefined ? undefined : Number(bits) };
+  } else if (t === 'ec') {
     if (bits !== undefined) throw new CliError('--bits is for --type rsa (use --curve for EC)', 2);
-    const c = (curve ?? 'P-256').toUpperCase().replace(/^PRIME256V1$/, 'P-256').replace(/^SECP384R1$/, 'P-384').replace(/^SECP521R1$/, 'P-521');
-    if (c !== 'P-256' && c !== 'P-384' && c !== 'P-521') throw new CliError(`--curve must be P-256, P-384 or P-521, got "${curve}"`, 2);
-    return { type: 'ec', curve: c };
+    const c = curve === undefined ? 'P-256' : curveNamed(curve);
+    if (!c) throw new CliError(`--curve must be P-256, P-384 or P-521, got "${curve}"`, 2);
+    key = { type: 'ec', curve: c };
+  } else {
+    throw new CliError(`--type must be rsa or ec, got "${type}"`, 2);
   }
-  throw new CliError(`--type must be rsa or ec, got "${type}"`, 2);
+  try {
+    ecflowKeySpec(key);
+  } catch (e) {
+    if (e instanceof PkiError) throw new CliError(`--bits: ${e.message}`, 2);
+    throw e;
+  }
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // check
 
 async function check(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       ...COMMON_OPTIONS,
@@ -315,53 +287,47 @@ async function check(argv: string[], io: CommandIo): Promise<number> {
       'json': { type: 'boolean' },
     },
     CHECK_USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(CHECK_USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${CHECK_USAGE}`, 2);
   if (values['server-crt'] !== undefined && !values.client) throw new CliError('--server-crt goes with --client', 2);
-  const w = where(values, { client: !!values.client });
+  const w = where(values, values.client ? 'client' : 'server');
   const serverCertificate = values['server-crt'] !== undefined ? readInput(values['server-crt']) : undefined;
-  const result = await core('', () =>
-    checkEcflowFolder(nodeEcflowIo(), checkOptions(w, { role: values.client ? 'client' : 'server', serverCertificate, http: !!values.http })),
-  );
-  const out: EcflowCheckResult = { set: result.set, files: result.files, findings: result.findings };
-  if (values.json) {
-    io.out(JSON.stringify(out, null, 2) + '\n');
+  const result = await withCliErrors('', () => checkEcflowFolder(nodeEcflowIo(), { ...w, role: values.client ? 'client' : 'server', serverCertificate, http: !!values.http }));
+  return report(w, result, !!values.client, !!values.json, io);
+}
+
+/** Prints the result (text, or JSON with each finding's fix as one line); the exit status: 1 when a finding is an error. */
+function report(w: EcflowContext, r: EcflowCheckResult, client: boolean, json: boolean, io: CommandIo): number {
+  if (json) {
+    const findings = r.findings.map((f) => ({ severity: f.severity, code: f.code, file: f.file, message: f.message, fix: fixText(f, w) }));
+    io.out(JSON.stringify({ set: r.set, files: r.files, findings }, null, 2) + '\n');
   } else {
-    printReport(w, out, !!values.client, io);
+    const sslWord = w.ecfSsl === undefined ? 'ECF_SSL unset (--ssl)' : `ECF_SSL=${w.ecfSsl}`;
+    io.out(`ecFlow SSL folder: ${w.dir}\n`);
+    io.out(`${client ? 'client connecting to' : 'server'} ${w.host}, port ${w.port}, ${sslWord}\n`);
+    io.out(r.set ? `set: ${r.set}${r.set === 'specific' ? ` (${w.host}.${w.port}.*)` : ' (server.*)'}\n` : 'set: none (no certificate ecFlow would use)\n');
+    const names = Object.keys(r.files);
+    const width = Math.max(0, ...names.map((n) => n.length));
+    for (const n of names) {
+      const f = r.files[n];
+      const state = f.present ? (f.description ?? 'present') : f.required ? 'MISSING' : 'absent (optional)';
+      io.out(`  ${n.padEnd(width)}  ${f.role.padEnd(18)} ${state}\n`);
+    }
+    if (r.findings.length === 0) {
+      io.out('no problems found\n');
+    } else {
+      printFindings(r.findings, w, io.out);
+      const count = (s: EcflowFinding['severity']): number => r.findings.filter((f) => f.severity === s).length;
+      io.out(`${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}\n`);
+    }
   }
-  return out.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return r.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-function printReport(w: Where, r: EcflowCheckResult, client: boolean, io: CommandIo): void {
-  const sslWord = w.ecfSsl === undefined ? 'ECF_SSL unset (--ssl)' : `ECF_SSL=${w.ecfSsl}`;
-  io.out(`ecFlow SSL folder: ${w.dir}\n`);
-  io.out(`${client ? 'client connecting to' : 'server'} ${w.host}, port ${w.port}, ${sslWord}\n`);
-  io.out(r.set ? `set: ${r.set}${r.set === 'specific' ? ` (${w.host}.${w.port}.*)` : ' (server.*)'}\n` : 'set: none (no certificate ecFlow would use)\n');
-  const names = Object.keys(r.files);
-  const width = Math.max(0, ...names.map((n) => n.length));
-  for (const n of names) {
-    const f = r.files[n];
-    const state = f.present ? (f.description ?? 'present') : f.required ? 'MISSING' : 'absent (optional)';
-    io.out(`  ${n.padEnd(width)}  ${f.role.padEnd(18)} ${state}\n`);
-  }
-  if (r.findings.length === 0) {
-    io.out('no problems found\n');
-    return;
-  }
-  printFindings(r.findings, io, io.out);
-  const errors = r.findings.filter((f) => f.severity === 'error').length;
-  const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  io.out(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
-}
-
-function printFindings(findings: EcflowFinding[], io: CommandIo, write: (s: string) => void = io.err): void {
+function printFindings(findings: EcflowFinding[], o: Pick<EcflowCheckOptions, 'dir' | 'host' | 'port' | 'ecfSsl'>, write: (s: string) => void): void {
   for (const f of findings) {
     write(`${f.severity}: [${f.code}] ${f.message}\n`);
-    write(`  fix: ${f.fix}\n`);
+    write(`  fix: ${fixText(f, o)}\n`);
   }
 }
 
@@ -369,7 +335,7 @@ function printFindings(findings: EcflowFinding[], io: CommandIo, write: (s: stri
 // fix
 
 async function fix(argv: string[], io: CommandIo): Promise<number> {
-  const { values, positionals } = parse(
+  const { values } = parse(
     argv,
     {
       ...COMMON_OPTIONS,
@@ -383,12 +349,8 @@ async function fix(argv: string[], io: CommandIo): Promise<number> {
       'force': { type: 'boolean' },
     },
     FIX_USAGE,
+    { positionals: false },
   );
-  if (values.help) {
-    io.out(FIX_USAGE + '\n');
-    return 0;
-  }
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}"\n${FIX_USAGE}`, 2);
   if (values['encrypt-key'] && values['decrypt-key']) throw new CliError('give --encrypt-key or --decrypt-key, not both', 2);
   if (values['encrypt-key'] && values['passphrase-file'] === undefined) throw new CliError('--encrypt-key needs --passphrase-file F (the new passphrase)', 2);
   if (values.days !== undefined && !values.renew) throw new CliError('--days goes with --renew', 2);
@@ -403,44 +365,39 @@ async function fix(argv: string[], io: CommandIo): Promise<number> {
   let any = false;
   // A repair can reveal the next problem (a DER file converted to PEM turns out to hold weak parameters): a few rounds.
   for (let round = 0; round < 3; round++) {
-    const { exists, entries } = await core('', () => loadEcflowFolder(ecfIo, w.dir));
+    const { exists, entries } = await withCliErrors('', () => loadEcflowFolder(ecfIo, w.dir));
     if (!exists) throw new CliError(`${w.dir} does not exist: create a layout with "tlsw ecflow init --dir ${shq(w.dir)}"`);
-    const plan = await core('', () =>
+    const plan = await withCliErrors('', () =>
       planEcflowRepairs(
         entries,
-        { ...checkOptions(w), folderExists: true },
+        { ...w, folderExists: true },
         round === 0
           ? { renew: !!values.renew, days: validity, passphrase, encryptKey: !!values['encrypt-key'], decryptKey: !!values['decrypt-key'] }
           : {},
       ),
     );
     if (plan.writes.length === 0 && plan.chmods.length === 0) break;
-    await core('', () => applyEcflowRepairs(ecfIo, w.dir, plan));
-    for (const a of plan.actions) io.err(`fixed ${joinPath(w.dir, a)}\n`);
+    await withCliErrors('', () => applyEcflowRepairs(ecfIo, w.dir, plan));
+    for (const a of plan.actions) io.err(`fixed ${ecflowPath(w.dir, a)}\n`);
     any = true;
   }
   if (!any) io.err('nothing to repair automatically\n');
-  const result = await core('', () => checkEcflowFolder(ecfIo, checkOptions(w)));
-  const out: EcflowCheckResult = { set: result.set, files: result.files, findings: result.findings };
-  printReport(w, out, false, io);
-  return out.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  const result = await withCliErrors('', () => checkEcflowFolder(ecfIo, w));
+  return report(w, result, false, false, io);
 }
 
-async function exportClient(connectHost: string, outDir: string | undefined, force: boolean, w: Where, io: CommandIo): Promise<number> {
+async function exportClient(connectHost: string, outDir: string | undefined, force: boolean, w: EcflowContext, io: CommandIo): Promise<number> {
   if (outDir === undefined) throw new CliError('--export-client needs -o OUTDIR (the client\'s SSL folder, or a folder to copy from)', 2);
   const ecfIo = nodeEcflowIo();
-  const result = await core('', () => checkEcflowFolder(ecfIo, checkOptions(w)));
+  const result = await withCliErrors('', () => checkEcflowFolder(ecfIo, w));
   if (!result.set) throw new CliError(`${w.dir}: no certificate ecFlow would use here (run "tlsw ecflow check" for details)`);
-  const names = ecflowFileNames(result.set, w.host, w.port);
+  const set: EcflowSet = result.set;
+  const names = ecflowFileNames(set, w.host, w.port);
   const crt = result.entries.find((e) => e.name === names.crt)?.bytes;
-  if (!crt) throw new CliError(`${joinPath(w.dir, names.crt)} cannot be read`);
-  const exported = await core(names.crt, () => exportEcflowClient(crt, result.set as EcflowSet, w.host, w.port, connectHost));
-  await core('', () => writeEcflowFiles(ecfIo, outDir, [{ name: exported.name, data: exported.data, secret: false, what: 'client certificate' }], force));
-  io.err(`wrote ${joinPath(outDir, exported.name)} (the certificate clients connecting with --host ${connectHost} trust)\n`);
+  if (!crt) throw new CliError(`${ecflowPath(w.dir, names.crt)} cannot be read`);
+  const exported = await withCliErrors(names.crt, () => exportEcflowClient(crt, set, w.host, w.port, connectHost));
+  await withCliErrors('', () => writeEcflowFiles(ecfIo, outDir, [{ name: exported.name, data: exported.data, secret: false, what: 'client certificate' }], force));
+  io.err(`wrote ${ecflowPath(outDir, exported.name)} (the certificate clients connecting with --host ${connectHost} trust)\n`);
   io.out(`${exported.exportLine}\n`);
   return 0;
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
 }

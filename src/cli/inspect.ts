@@ -1,6 +1,7 @@
 // tlsw inspect FILE… [--json] [--password-file F]
 
 import { printable, printableJson } from '../core/display/escape';
+import { plural } from '../core/display/labels';
 import { readFileLimited } from '../core/write/files';
 import { DEFAULT_MAX_BYTES, type PkiObject, type Problem } from '../core/model';
 import { readObjects } from '../core/read/read';
@@ -70,22 +71,22 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 }
 
 /** One problem as a terminal-safe line: the file name and the message may quote the file's own bytes. */
-export function problemLine(file: string, p: Problem): string {
+function problemLine(file: string, p: Problem): string {
   const line = p.range ? `:${p.range.startLine + 1}` : '';
   return printable(`${file}${line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
 }
 
 /** Problem lines shown per file; the rest are counted in one closing line. */
-export const MAX_PROBLEM_LINES = 20;
+const MAX_PROBLEM_LINES = 20;
 
 /** The lines for one file's problems: the first MAX_PROBLEM_LINES, then how many more there are. */
-export function problemLines(file: string, problems: Problem[]): string[] {
+function problemLines(file: string, problems: Problem[]): string[] {
   if (problems.length <= MAX_PROBLEM_LINES) return problems.map((p) => problemLine(file, p));
   const shown = problems.slice(0, MAX_PROBLEM_LINES).map((p) => problemLine(file, p));
   const rest = problems.slice(MAX_PROBLEM_LINES);
   const errors = rest.filter((p) => p.severity === 'error').length;
-  const kinds = errors === rest.length ? '' : errors === 0 ? ' (warnings)' : ` (${errors} error${errors === 1 ? '' : 's'}, ${rest.length - errors} warning${rest.length - errors === 1 ? '' : 's'})`;
-  return [...shown, `${printable(file)}: … and ${rest.length} more problem${rest.length === 1 ? '' : 's'} in this file${kinds}`];
+  const kinds = errors === rest.length ? '' : errors === 0 ? ' (warnings)' : ` (${plural(errors, 'error')}, ${plural(rest.length - errors, 'warning')})`;
+  return [...shown, `${printable(file)}: … and ${plural(rest.length, 'more problem')} in this file${kinds}`];
 }
 
 function megabytes(s: string): number {

@@ -1,9 +1,11 @@
 // tlsw key — generate a private key; `tlsw key pub` derives its public key; `tlsw key passphrase` adds,
 // removes or changes a key's passphrase.
 
-import { addPassphrase, changePassphrase, derivePublicKey, encodePrivateKey, encodePublicKey, generateKey, removePassphrase, type KeyOutputFormat } from '../core/write/keygen';
+import { addPassphrase, changePassphrase, derivePublicKey, encodePrivateKey, encodePublicKey, generateKey, keySpecLabel, removePassphrase, type KeyOutputFormat } from '../core/write/keygen';
 import { parse, readSecret } from './args';
-import { core, describeSpec, keySpec, privateKeyIn, readInput, required, writeOutputs } from './common';
+import { privateKeyIn, readInput } from './inputs';
+import { keySpec, required, withCliErrors } from './options';
+import { writeOutputs } from './outputs';
 import { CliError, type CommandIo } from './io';
 import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';
 
@@ -45,9 +47,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const format = keyFormat(values.format);
   const pass = values['passphrase-file'] !== undefined ? await readSecret(values['passphrase-file'], io, 'passphrase') : undefined;
   if (values.legacy && pass === undefined) throw new CliError('--legacy is the legacy encryption form: give --passphrase-file F too', 2);
-  const { privateKeyPkcs8 } = await core('', () => generateKey(spec, { allowWeak: values['allow-weak'] }));
-  const data = await core('', () => encodePrivateKey(privateKeyPkcs8, { format, passphrase: pass, legacy: values.legacy }));
-  writeOutputs([{ path: out, data, secret: true, what: `${describeSpec(spec)} private key${pass ? ', encrypted' : ''}` }], !!values.force, io);
+  const { privateKeyPkcs8 } = await withCliErrors('', () => generateKey(spec, { allowWeak: values['allow-weak'] }));
+  const data = await withCliErrors('', () => encodePrivateKey(privateKeyPkcs8, { format, passphrase: pass, legacy: values.legacy }));
+  writeOutputs([{ path: out, data, secret: true, what: `${keySpecLabel(spec)} private key${pass ? ', encrypted' : ''}` }], !!values.force, io);
   return 0;
 }
 
@@ -61,7 +63,7 @@ async function pub(argv: string[], io: CommandIo): Promise<number> {
   if (!keyPath) throw new CliError(`tlsw key pub needs the private key file\n${USAGE}`, 2);
   const out = required(values.out, '-o', USAGE);
   const pkcs8 = await privateKeyIn(keyPath, values['passphrase-file'], io);
-  const spki = await core(keyPath, () => derivePublicKey(pkcs8));
+  const spki = await withCliErrors(keyPath, () => derivePublicKey(pkcs8));
   writeOutputs([{ path: out, data: encodePublicKey(spki, values.der ? 'der' : 'pem'), what: 'public key' }], !!values.force, io);
   return 0;
 }
@@ -95,16 +97,16 @@ async function passphrase(argv: string[], io: CommandIo): Promise<number> {
   let what: string;
   if (values.remove) {
     const old = await oldPass();
-    result = await core(keyPath, () => removePassphrase(data, old, { budget }));
+    result = await withCliErrors(keyPath, () => removePassphrase(data, old, { budget }));
     what = 'private key, not encrypted';
   } else if (values.add) {
     const next = await newPass();
-    result = await core(keyPath, () => addPassphrase(data, next, { legacy: values.legacy }));
+    result = await withCliErrors(keyPath, () => addPassphrase(data, next, { legacy: values.legacy }));
     what = `private key, encrypted${values.legacy ? ' (legacy DES-EDE3-CBC)' : ''}`;
   } else {
     const old = await oldPass();
     const next = await newPass();
-    result = await core(keyPath, () => changePassphrase(data, old, next, { legacy: values.legacy ? true : undefined, budget }));
+    result = await withCliErrors(keyPath, () => changePassphrase(data, old, next, { legacy: values.legacy ? true : undefined, budget }));
     what = 'private key, encrypted with the new passphrase';
   }
   writeOutputs([{ path: out, data: result, secret: true, what }], !!values.force, io);

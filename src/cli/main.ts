@@ -2,6 +2,7 @@
 // (and the heavy libraries it needs) is loaded when that command runs, so `tlsw --version` stays instant.
 
 import { printable } from '../core/display/escape';
+import { messageOf } from '../core/display/labels';
 import { CliError, HelpRequested, type CommandIo } from './io';
 
 interface Command {
@@ -64,8 +65,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       io.err(`tlsw ${name}: ${printable(e.message, { keepLineBreaks: true })}\n`);
       return e.exitCode;
     }
-    const message = e instanceof Error ? e.message : String(e);
-    io.err(`tlsw ${name}: ${printable(message.split('\n')[0])}\n`);
+    io.err(`tlsw ${name}: ${printable(messageOf(e))}\n`);
     return 1;
   }
 }
@@ -75,7 +75,7 @@ const VERSION = typeof TLSW_VERSION === 'string' ? TLSW_VERSION : '0.0.0-dev';
 
 /**
  * Ctrl-C, a closed terminal or `kill`: remove the temporary files of a write in progress and release any serial
- * file lock (files.ts), then die of the same signal (so the shell sees 130, 143…). Writes are synchronous, so the
+ * file lock (core/write/files.ts), then die of the same signal (so the shell sees 130, 143…). Writes are synchronous, so the
  * handler runs between steps, never in the middle of one.
  */
 function cleanUpOnSignals(): void {

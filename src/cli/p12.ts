@@ -4,12 +4,15 @@ import { basename, extname, join } from 'node:path';
 import { encodePrivateKey } from '../core/write/keygen';
 import { printable } from '../core/display/escape';
 import { encodePem } from '../core/der/pem';
-import { exportPkcs12, readPkcs12, type RawPkcs12Bag } from '../core/objects/pkcs12';
-import { spkiOfPrivateKey } from '../core/objects/keys';
-import { spkiInfo } from '../core/objects/publicKey';
+import { exportPkcs12, readPkcs12 } from '../core/objects/pkcs12';
+import { fileNameFrom, keystoreParts } from '../core/objects/pkcs12Import';
+import { publicKeyOf } from '../core/objects/keys';
 import { decodeCertificate } from '../core/objects/x509';
+import { plural } from '../core/display/labels';
 import { parse, readSecret } from './args';
-import { certificatesIn, checkOutputs, core, privateKeyIn, readInput, required, writeOutputs, type Output } from './common';
+import { certificatesIn, privateKeyIn, readInput } from './inputs';
+import { required, withCliErrors } from './options';
+import { checkOutputs, writeOutputs, type Output } from './outputs';
 import { CliError, type CommandIo } from './io';
 import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';
 
@@ -63,12 +66,12 @@ async function exportCommand(argv: string[], io: CommandIo): Promise<number> {
   const [certificate, ...moreInCertFile] = certificatesIn(certPath);
   const chain = [...moreInCertFile, ...(values.chain ?? []).flatMap((c) => certificatesIn(c))];
   const privateKeyPkcs8 = await privateKeyIn(keyPath, values['passphrase-file'], io);
-  const certKey = await core(certPath, () => decodeCertificate(certificate, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256);
-  const keyKey = await core(keyPath, () => spkiInfo(spkiOfPrivateKey(privateKeyPkcs8)).spkiSha256);
+  const certKey = await withCliErrors(certPath, () => decodeCertificate(certificate, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256);
+  const keyKey = await withCliErrors(keyPath, () => publicKeyOf(privateKeyPkcs8).spkiSha256);
   if (certKey !== keyKey) throw new CliError(`${keyPath} is not the private key of ${certPath} (their public keys differ)`);
   const password = await readSecret(passwordFile, io, 'password', { allowEmpty: true });
-  const p12 = await core('', () => exportPkcs12({ certificate, privateKeyPkcs8, chain, password, friendlyName: values.name, legacy: values.legacy }));
-  writeOutputs([{ path: out, data: p12, secret: true, what: `PKCS#12 with 1 key and ${1 + chain.length} certificate${chain.length ? 's' : ''}, ${values.legacy ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}${password === '' ? ', empty password' : ''}` }], !!values.force, io);
+  const p12 = await withCliErrors('', () => exportPkcs12({ certificate, privateKeyPkcs8, chain, password, friendlyName: values.name, legacy: values.legacy }));
+  writeOutputs([{ path: out, data: p12, secret: true, what: `PKCS#12 with 1 key and ${plural(1 + chain.length, 'certificate')}, ${values.legacy ? 'legacy 3DES/RC2 + SHA-1 MAC' : 'AES-256 + SHA-256 MAC'}${password === '' ? ', empty password' : ''}` }], !!values.force, io);
   return 0;
 }
 
@@ -90,50 +93,19 @@ async function importCommand(argv: string[], io: CommandIo): Promise<number> {
   const dir = required(values['out-dir'], '--out-dir', USAGE);
   const password = values['password-file'] !== undefined ? await readSecret(values['password-file'], io, 'password', { allowEmpty: true }) : undefined;
   const keyPass = values['key-passphrase-file'] !== undefined ? await readSecret(values['key-passphrase-file'], io, 'passphrase') : undefined;
-  const opened = await core(p12Path, () => readPkcs12(readInput(p12Path), password, budget));
+  const opened = await withCliErrors(p12Path, () => readPkcs12(readInput(p12Path), password, budget));
   if (!opened.decrypted) throw new CliError(`${p12Path}: the keystore is password-protected; give its password with --password-file PW`);
-  const keys = opened.bags.filter((b) => b.type === 'private-key' && b.der);
-  const certs = opened.bags.filter((b) => b.type === 'certificate' && b.der);
-  if (keys.length > 1) throw new CliError(`${p12Path} holds ${keys.length} private keys; only keystores with one key can be imported`);
-  const key = keys[0];
-  const leafIndex = key?.der ? await core(p12Path, () => leafOf(key, certs, p12Path, io)) : 0;
-  const name = safeName(key?.friendlyName ?? certs[leafIndex]?.friendlyName) ?? basename(p12Path, extname(p12Path)).replace(/^-/, '_');
+  const { key, leaf, chain, warnings } = await withCliErrors(p12Path, () => keystoreParts(opened.bags));
+  for (const w of warnings) io.err(`warning: ${printable(p12Path)}: ${w}\n`);
+  const name = fileNameFrom(key?.friendlyName ?? leaf?.friendlyName) ?? basename(p12Path, extname(p12Path)).replace(/^-/, '_');
   const outputs: Output[] = [];
-  if (certs[leafIndex]) outputs.push({ path: join(dir, `${name}.crt`), data: encodePem('CERTIFICATE', certs[leafIndex].der!), what: 'certificate' });
-  if (key?.der) {
-    const data = await core('', () => encodePrivateKey(key.der!, { passphrase: keyPass }));
+  if (leaf) outputs.push({ path: join(dir, `${name}.crt`), data: encodePem('CERTIFICATE', leaf.der!), what: 'certificate' });
+  if (key) {
+    const data = await withCliErrors('', () => encodePrivateKey(key.der!, { passphrase: keyPass }));
     outputs.push({ path: join(dir, `${name}.key`), data, secret: true, what: `private key${keyPass ? ', encrypted' : ''}` });
   }
-  const chain = certs.filter((_, i) => i !== leafIndex);
-  if (chain.length > 0) outputs.push({ path: join(dir, `${name}-chain.pem`), data: chain.map((c) => encodePem('CERTIFICATE', c.der!)).join(''), what: `${chain.length} CA certificate${chain.length > 1 ? 's' : ''}` });
+  if (chain.length > 0) outputs.push({ path: join(dir, `${name}-chain.pem`), data: chain.map((c) => encodePem('CERTIFICATE', c.der!)).join(''), what: plural(chain.length, 'CA certificate') });
   if (outputs.length === 0) throw new CliError(`${p12Path}: no certificate or key inside`);
   writeOutputs(outputs, !!values.force, io);
   return 0;
-}
-
-/**
- * Which certificate is the key's: the one with the key's public key. A localKeyId only labels the bags, and a
- * keystore whose ids point at another certificate must not yield a NAME.crt that does not match NAME.key; a
- * keystore holding certificates, none of them the key's, is refused.
- */
-function leafOf(key: RawPkcs12Bag, certs: RawPkcs12Bag[], p12Path: string, io: CommandIo): number {
-  if (certs.length === 0) return 0;
-  const keySpki = spkiInfo(spkiOfPrivateKey(key.der!)).spkiSha256;
-  const leaf = certs.findIndex((c) => decodeCertificate(c.der!, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256 === keySpki);
-  if (leaf < 0) {
-    throw new CliError(`${p12Path}: none of its ${certs.length} certificate${certs.length === 1 ? ' is' : 's is'} the private key's (their public keys differ); nothing written`);
-  }
-  const byId = key.localKeyId === undefined ? -1 : certs.findIndex((c) => c.localKeyId === key.localKeyId);
-  if (byId >= 0 && byId !== leaf) {
-    io.err(`warning: ${printable(p12Path)}: the key's localKeyId names another certificate than the one with its public key; paired by public key\n`);
-  }
-  return leaf;
-}
-
-/** A friendly name made safe as a file name (no separators, no dot-files, no leading "-"). */
-function safeName(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  // Never a leading "-" either: `-rf.key` would be taken as options by rm, cp…
-  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100).replace(/^-/, '_');
-  return s || undefined;
 }

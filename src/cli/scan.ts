@@ -8,7 +8,10 @@ import { Worker } from 'node:worker_threads';
 import type * as WorkerThreads from 'node:worker_threads';
 import { printable, printableJson } from '../core/display/escape';
 import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS } from '../core/model';
-import { KIND_WORDS, expiryPhrase, globToRegExp, scanFiles, type FileAccessor, type ScannedFile, type ScannedObject, type ScanStats } from '../core/workspace/scan';
+import { expiryPhrase } from '../core/display/expiry';
+import { KIND_WORDS, plural } from '../core/display/labels';
+import { globToRegExp } from '../core/workspace/glob';
+import { scanFiles, type FileAccessor, type ScannedFile, type ScannedObject, type ScanStats } from '../core/workspace/scanner';
 import { parse } from './args';
 import { CliError, type CommandIo } from './io';
 
@@ -108,7 +111,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   for (const e of walkErrors) io.err(`tlsw scan: ${printable(e)}\n`);
   if (json) io.out(printableJson(JSON.stringify(rows, null, 2)) + '\n');
-  else io.out(`${stats.found} file${stats.found === 1 ? '' : 's'} with keys or certificates among ${stats.examined} scanned\n`);
+  else io.out(`${plural(stats.found, 'file')} with keys or certificates among ${stats.examined} scanned\n`);
   return 0;
 }
 

@@ -4,11 +4,11 @@ import { parseSubject } from '../core/write/dn';
 import { issueWithSerialFile } from '../core/write/files';
 import { nextSerialFromFile, parseSans, signCsr } from '../core/write/issue';
 import { PkiError } from '../core/model';
-import { encodePem } from '../core/der/pem';
 import { parse } from './args';
-import { profile } from './cert';
 import { MAX_WORK_OPTION, MAX_WORK_USAGE, workBudget } from './work';
-import { certificatesIn, checkOutputs, core, csrIn, days, privateKeyIn, reportSwept, required, warn, writeOutputs, type Output } from './common';
+import { certificatesIn, csrIn, privateKeyIn } from './inputs';
+import { days, profile, required, withCliErrors } from './options';
+import { checkOutputs, pemOrDer, reportSwept, warn, writeOutputs, type Output } from './outputs';
 import type { CommandIo } from './io';
 
 const USAGE = `Usage: tlsw sign --ca CA.crt --ca-key CA.key [--ca-passphrase-file F] --csr X.csr
@@ -53,15 +53,15 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const ca = { certificate: certificatesIn(caPath)[0], privateKeyPkcs8: await privateKeyIn(required(values['ca-key'], '--ca-key', USAGE), values['ca-passphrase-file'], io, '--ca-passphrase-file', workBudget(values['max-work'])) };
   const csrPath = required(values.csr, '--csr', USAGE);
   const csr = csrIn(csrPath);
-  const subject = values.subject !== undefined ? await core('--subject', () => parseSubject(values.subject!)) : undefined;
-  const sans = values.san !== undefined ? await core('--san', () => values.san!.flatMap((s) => parseSans(s))) : undefined;
+  const subject = values.subject !== undefined ? await withCliErrors('--subject', () => parseSubject(values.subject!)) : undefined;
+  const sans = values.san !== undefined ? await withCliErrors('--san', () => values.san!.flatMap((s) => parseSans(s))) : undefined;
   checkOutputs([out], !!values.force);
   const sign = (serialNumber: string | undefined) =>
     // No file prefix: most refusals are about the CA (not a CA, key mismatch, outliving it); CSR ones say "CSR".
-    core('', () =>
+    withCliErrors('', () =>
       signCsr(csr, ca, { profile: chosen, days: days(values.days), subject, sans, serialNumber, allowWeak: values['allow-weak'], allowOutliveIssuer: values['force-validity'] }),
     );
-  const certificate = (der: Uint8Array): Output => ({ path: out, data: values.der ? der : encodePem('CERTIFICATE', der), what: `${chosen} certificate signed by ${caPath}` });
+  const certificate = (der: Uint8Array): Output => ({ path: out, data: pemOrDer('CERTIFICATE', der, values.der), what: `${chosen} certificate signed by ${caPath}` });
   const serialFile = values['serial-file'];
   if (serialFile === undefined) {
     const { der, warnings } = await sign(undefined);
@@ -72,7 +72,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   // Under the serial file's lock: read, increment, sign with that serial, then write the serial file and the
   // certificate as one all-or-nothing step (the serial file is ours to advance; the certificate obeys --force).
   let written: Output[] = [];
-  const { value: warnings, swept } = await core('', () =>
+  const { value: warnings, swept } = await withCliErrors('', () =>
     issueWithSerialFile(
       serialFile,
       (current) => {

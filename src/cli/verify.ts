@@ -1,14 +1,14 @@
 // tlsw verify — a certificate's path to a trust anchor (RFC 5280), a key against its certificate, a CSR's signature.
 
 import { printable } from '../core/display/escape';
-import { spkiOfPrivateKey } from '../core/objects/keys';
-import { spkiInfo } from '../core/objects/publicKey';
+import { publicKeyOf } from '../core/objects/keys';
 import { systemTrustStore } from '../core/trust/trustStore';
 import type { ChainCheck, CrlCheck, Purpose } from '../core/trust/pathValidation';
 import { PURPOSES, validatePath } from '../core/trust/pathValidation';
 import { decodeCertificate, decodeCsr } from '../core/objects/x509';
 import { parse } from './args';
-import { certificatesIn, core, crlsIn, csrIn, privateKeyIn } from './common';
+import { certificatesIn, crlsIn, csrIn, privateKeyIn } from './inputs';
+import { withCliErrors } from './options';
 import { CliError, type CommandIo } from './io';
 
 const USAGE = `Usage:
@@ -78,14 +78,14 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   let json: ChainCheck | undefined;
   if (values.csr !== undefined) {
     const csrPath = values.csr;
-    const csr = await core(csrPath, () => decodeCsr(csrIn(csrPath)));
+    const csr = await withCliErrors(csrPath, () => decodeCsr(csrIn(csrPath)));
     subjectSpki = csr.publicKey.spkiSha256;
     if (csr.signatureValid) io.out(`${csrPath}: signature OK (${csr.subject.text})\n`);
     else failures.push(`${csrPath}: the request's signature does not verify (corrupted or tampered)`);
   } else {
     const certPath = values.cert!;
     const [leaf, ...extra] = certificatesIn(certPath);
-    const model = await core(certPath, () => decodeCertificate(leaf, { now, warnDays: 0 }));
+    const model = await withCliErrors(certPath, () => decodeCertificate(leaf, { now, warnDays: 0 }));
     subjectSpki = model.publicKey.spkiSha256;
     if (chainWanted) {
       const anchors = (values.ca ?? []).flatMap((c) => certificatesIn(c));
@@ -97,7 +97,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       }
       const intermediates = [...extra, ...(values.untrusted ?? []).flatMap((u) => certificatesIn(u))];
       const crls = (values.crl ?? []).flatMap((f) => crlsIn(f));
-      const result = await core(certPath, () =>
+      const result = await withCliErrors(certPath, () =>
         validatePath(leaf, { anchors, intermediates, crls, crlCheck, now, purpose, host: values.host, ip: values.ip, partialChain: values['partial-chain'] }),
       );
       json = result;
@@ -118,7 +118,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (values.key !== undefined) {
     const keyPath = values.key;
     const pkcs8 = await privateKeyIn(keyPath, values['passphrase-file'], io);
-    const keySpki = await core(keyPath, () => spkiInfo(spkiOfPrivateKey(pkcs8)).spkiSha256);
+    const keySpki = await withCliErrors(keyPath, () => publicKeyOf(pkcs8).spkiSha256);
     const target = values.csr ?? values.cert!;
     if (keySpki === subjectSpki) {
       if (!values.json) io.out(`${keyPath}: matches ${target}\n`);

@@ -1,4 +1,4 @@
-// --max-work: the key-derivation work a command may do (src/core/workBudget.ts), for the commands that decrypt.
+// --max-work: the key-derivation work a command may do (src/core/runtime/workBudget.ts), for the commands that decrypt.
 
 import { DEFAULT_FILE_WORK, WORK_UNIT_MILLION, WorkBudget } from '../core/runtime/workBudget';
 import { CliError } from './io';

@@ -2,6 +2,7 @@
 // Host-neutral: no I/O, no `vscode`. Every reader in src/core returns these shapes.
 
 import type { WorkBudget } from './runtime/workBudget';
+import { messageOf } from './display/labels';
 
 export type ObjectKind = 'certificate' | 'csr' | 'private-key' | 'public-key' | 'dh-parameters' | 'dsa-parameters' | 'pkcs12' | 'crl';
 
@@ -326,6 +327,14 @@ export class PkiError extends Error {
     super(message);
     this.name = 'PkiError';
   }
+}
+
+/**
+ * A failure as a user reads it: a PkiError's message says what is wrong with the input, as it is; anything else
+ * thrown is a bug in the engine, so it is labelled "internal error: …" (its first line) rather than blamed on the file.
+ */
+export function failureText(e: unknown): string {
+  return e instanceof PkiError ? e.message : `internal error: ${messageOf(e)}`;
 }
 
 /** A decoder's output before the reader places it in a file (index, encoding, PEM label, range). */

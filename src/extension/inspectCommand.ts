@@ -7,10 +7,9 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../core/display/escape';
+import { messageOf } from '../core/display/labels';
 import { InspectorProvider, openInInspector, uriOfArgument } from './inspector/inspectorProvider';
 import { ReportDocuments } from './inspector/reportDocuments';
-
-export { REPORT_SCHEME as INSPECT_SCHEME } from './inspector/reportDocuments';
 
 export class InspectCommand {
   static readonly commandId = 'tlsWorkbench.inspectFile';
@@ -45,7 +44,7 @@ export class InspectCommand {
         return undefined;
       }
     } catch (e) {
-      void vscode.window.showErrorMessage(printable(`${name}: cannot be read (${oneLine(e)}).`));
+      void vscode.window.showErrorMessage(printable(`${name}: cannot be read (${readFailure(e)}).`));
       return undefined;
     }
     await openInInspector(target);
@@ -93,8 +92,9 @@ function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() || uri.toString();
 }
 
-function oneLine(e: unknown): string {
+/** Why a file could not be read, in a few words. */
+function readFailure(e: unknown): string {
   const code = (e as { code?: unknown })?.code;
   if (code === 'FileNotFound' || code === 'EntryNotFound' || code === 'ENOENT') return 'no such file';
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return messageOf(e);
 }

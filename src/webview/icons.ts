@@ -3,7 +3,7 @@
 // webview renders them aria-hidden next to a text label, which is what screen readers read.
 // No DOM here: unit tests check every name against the shipped stylesheet.
 
-import type { Tone } from './viewModel';
+import type { Tone } from './view';
 
 /** Every codicon the inspector uses (each must have a `.codicon-<name>:before` rule in codicon.css). */
 export const ICON_NAMES = [

@@ -12,7 +12,7 @@ import type { IconName } from './icons';
 import { sectionIcon, toneIcon } from './icons';
 import type { HostToWebview, InspectorRequest } from './protocol';
 import { MessageType, RequestClient, parseHostMessage } from './protocol';
-import type { ChainView, ChipView, FieldView, InspectorView, LockView, ObjectView, SectionView, Tone } from './viewModel';
+import type { ChainView, ChipView, FieldView, InspectorView, LockView, ObjectView, SectionView, Tone } from './view';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

@@ -5,7 +5,7 @@
 // `requestId`, and the host answers each with exactly one `response` carrying the same id.
 // Secrets: `unlock` carries a password to the host; nothing the host sends back ever contains it.
 
-import type { InspectorView } from './viewModel';
+import type { InspectorView } from './view';
 
 export enum MessageType {
   // webview → host

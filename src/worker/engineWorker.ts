@@ -7,7 +7,7 @@ import { changePassphrase, encodePrivateKey, loadPrivateKey, removePassphrase, t
 import { replyOfError, type WorkerReply } from '../core/runtime/offThread';
 import { exportPkcs12, readPkcs12, type Pkcs12ExportOptions } from '../core/objects/pkcs12';
 import { WorkBudget } from '../core/runtime/workBudget';
-import { buildInspectorView, type BuildInput } from '../webview/viewModel';
+import { buildInspectorView, type BuildInput } from '../extension/inspector/viewBuilder';
 
 /** What the extension asks of the worker. `maxWork`: the key-derivation budget in millions of units (workBudget.ts). */
 export type EngineTask = { maxWork?: number } & (

@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as DhMod from '../../src/core/ecflow/ecflow';
+import type * as DhMod from '../../src/core/write/dhParams';
 import type * as FilesMod from '../../src/core/write/files';
 import type * as IssueMod from '../../src/core/write/issue';
 import type * as KeygenMod from '../../src/core/write/keygen';
@@ -21,7 +21,7 @@ import type * as OffThreadMod from '../../src/core/runtime/offThread';
 import type { EngineTask } from '../../src/worker/engineWorker';
 import type * as PemMod from '../../src/core/der/pem';
 import type * as ReadMod from '../../src/core/read/read';
-import type * as ScanMod from '../../src/core/workspace/scan';
+import type * as ScanMod from '../../src/core/workspace/scanner';
 import type * as X509Mod from '../../src/core/objects/x509';
 import { runHost, type HostResults } from './host';
 import { formatProfile, profileRun, type ProfileSummary } from './profile';
@@ -47,14 +47,14 @@ export interface Engine {
 
 /** dist/engine.js's modules are named by their path under src/core (`write/keygen`); the benchmarks' names for them. */
 const ENGINE_MODULES: Record<keyof Engine, string> = {
-  ecflow: 'ecflow/ecflow',
+  ecflow: 'write/dhParams',
   files: 'write/files',
   issue: 'write/issue',
   keygen: 'write/keygen',
   offThread: 'runtime/offThread',
   pem: 'der/pem',
   read: 'read/read',
-  scan: 'workspace/scan',
+  scan: 'workspace/scanner',
   x509: 'objects/x509',
 };
 

@@ -25,6 +25,16 @@ export interface FakeVscode {
   watchers: FakeWatcher[];
   /** Progress notifications still running (window.withProgress), each with its Cancel button. */
   progress: { options: unknown; cancel: () => void }[];
+  /**
+   * Every disposable resource the fake handed out (registrations, listeners, emitters, views, watchers), in
+   * order, with whether it has been disposed: VS Code leaks whatever the extension forgets to dispose.
+   */
+  handedOut: HandedOut[];
+}
+
+export interface HandedOut {
+  what: string;
+  disposed: boolean;
 }
 
 export interface FakeWatcher {
@@ -77,12 +87,24 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     clipboard: [],
     watchers: [],
     progress: [],
+    handedOut: [],
   };
-  const disposable = { dispose() {} };
+  /** A fresh disposable recorded in `fake.handedOut`; `extra` are the resource's other members. */
+  function track<T extends object>(what: string, extra?: T): T & { dispose(): void } {
+    const entry: HandedOut = { what, disposed: false };
+    fake.handedOut.push(entry);
+    return { ...(extra as T), dispose: () => void (entry.disposed = true) };
+  }
+  const listen = (what: string) => () => track(`${what} listener`);
+  // Transient handles (a status-bar message that times out, a progress token's listener) are not tracked.
+  const transient = { dispose() {} };
   class EventEmitter {
-    event = () => disposable;
+    private readonly self = track('EventEmitter');
+    event = listen('EventEmitter.event');
     fire() {}
-    dispose() {}
+    dispose() {
+      this.self.dispose();
+    }
   }
   fake.api = {
     Uri: FakeUri,
@@ -91,10 +113,10 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     Disposable: { from: (...items: { dispose(): void }[]) => ({ dispose: () => items.forEach((d) => d.dispose()) }) },
     CodeActionKind: { QuickFix: 'quickfix' },
     languages: {
-      registerHoverProvider: () => disposable,
-      registerCodeLensProvider: () => disposable,
-      registerCodeActionsProvider: () => disposable,
-      createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
+      registerHoverProvider: () => track('registerHoverProvider'),
+      registerCodeLensProvider: () => track('registerCodeLensProvider'),
+      registerCodeActionsProvider: () => track('registerCodeActionsProvider'),
+      createDiagnosticCollection: () => track('createDiagnosticCollection', { set() {}, delete() {}, clear() {} }),
     },
     ViewColumn: { Beside: -2, Active: -1 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
@@ -146,7 +168,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     commands: {
       registerCommand(id: string, fn: (...args: unknown[]) => unknown) {
         fake.commands.set(id, fn);
-        return disposable;
+        return track(`registerCommand ${id}`);
       },
       executeCommand: async (command: string, ...args: unknown[]) => {
         fake.executed.push({ command, args });
@@ -156,7 +178,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
     workspace: {
       registerTextDocumentContentProvider(scheme: string, p: FakeVscode['providers'] extends Map<string, infer P> ? P : never) {
         fake.providers.set(scheme, p);
-        return disposable;
+        return track(`registerTextDocumentContentProvider ${scheme}`);
       },
       fs: {
         readFile: async (uri: FakeUri) => new Uint8Array(readFileSync(uri.fsPath)),
@@ -168,10 +190,11 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       },
       findFiles: async () => [],
       asRelativePath: (u: FakeUri | string) => (typeof u === 'string' ? u : u.fsPath),
-      onDidSaveTextDocument: () => disposable,
-      onDidChangeWorkspaceFolders: () => disposable,
+      onDidSaveTextDocument: listen('workspace.onDidSaveTextDocument'),
+      onDidChangeWorkspaceFolders: listen('workspace.onDidChangeWorkspaceFolders'),
       createFileSystemWatcher: (pattern: unknown) => {
         const listeners: Record<string, ((uri?: FakeUri) => void)[]> = { change: [], create: [], delete: [] };
+        const handle = track(`createFileSystemWatcher ${(pattern as { pattern?: string }).pattern ?? String(pattern)}`);
         const watcher: FakeWatcher = {
           pattern,
           disposed: false,
@@ -182,15 +205,19 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
         fake.watchers.push(watcher);
         const on = (event: string) => (fn: (uri?: FakeUri) => void) => {
           listeners[event].push(fn);
-          return disposable;
+          return track(`watcher.on ${event} listener`);
         };
-        return { onDidChange: on('change'), onDidCreate: on('create'), onDidDelete: on('delete'), dispose: () => void (watcher.disposed = true) };
+        const dispose = () => {
+          watcher.disposed = true;
+          handle.dispose();
+        };
+        return { onDidChange: on('change'), onDidCreate: on('create'), onDidDelete: on('delete'), dispose };
       },
       textDocuments: [],
-      onDidOpenTextDocument: () => disposable,
-      onDidChangeTextDocument: () => disposable,
-      onDidCloseTextDocument: () => disposable,
-      onDidChangeConfiguration: () => disposable,
+      onDidOpenTextDocument: listen('workspace.onDidOpenTextDocument'),
+      onDidChangeTextDocument: listen('workspace.onDidChangeTextDocument'),
+      onDidCloseTextDocument: listen('workspace.onDidCloseTextDocument'),
+      onDidChangeConfiguration: listen('workspace.onDidChangeConfiguration'),
       getConfiguration: () => ({ get: (key: string, def: unknown) => (key in settings ? settings[key] : def) }),
       openTextDocument: async (uri: FakeUri) => {
         fake.opened.push(uri);
@@ -208,9 +235,9 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
         return fake.inputBoxAnswers.shift();
       },
       showOpenDialog: async () => undefined,
-      createTreeView: () => ({ badge: undefined, dispose() {} }),
-      registerFileDecorationProvider: () => disposable,
-      createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+      createTreeView: (id: string) => track(`createTreeView ${id}`, { badge: undefined as unknown }),
+      registerFileDecorationProvider: () => track('registerFileDecorationProvider'),
+      createStatusBarItem: () => track('createStatusBarItem', { show() {}, hide() {} }),
       withProgress: async (options: unknown, task: (progress: unknown, token: unknown) => unknown) => {
         // Progress notifications are recorded; `fake.cancelProgress()` presses Cancel on those still running.
         const listeners: (() => void)[] = [];
@@ -218,7 +245,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
           isCancellationRequested: false,
           onCancellationRequested: (f: () => void) => {
             listeners.push(f);
-            return disposable;
+            return transient;
           },
         };
         const entry = { options, cancel: () => ((token.isCancellationRequested = true), listeners.forEach((f) => f())) };
@@ -229,10 +256,10 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
           fake.progress.splice(fake.progress.indexOf(entry), 1);
         }
       },
-      setStatusBarMessage: () => disposable,
+      setStatusBarMessage: () => transient,
       registerCustomEditorProvider(viewType: string, provider: FakeCustomEditorProvider) {
         fake.customEditors.set(viewType, provider);
-        return disposable;
+        return track(`registerCustomEditorProvider ${viewType}`);
       },
     },
   };

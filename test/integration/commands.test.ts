@@ -5,8 +5,8 @@
 // fingerprints, the no-overwrite modal, cancelling a slow key generation, and every command from the
 // palette with no argument. Results are checked on disk with node:crypto and the engine's own readers.
 //
-// Prompts are answered by a scripted stand-in for window.createQuickPick / createInputBox (QuickInputs
-// below): each answer goes to the next input shown, exactly as a user would type or pick it, so the
+// Prompts are answered by a scripted stand-in for window.createQuickPick / createInputBox (QuickInputs in
+// quickInputs.ts): each answer goes to the next input shown, exactly as a user would type or pick it, so the
 // wizards' own validation, Back button, step counter and prefilled values are exercised too.
 
 import * as assert from 'node:assert/strict';
@@ -16,126 +16,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { openPkcs12 } from '../../src/core/objects/pkcs12';
+import { readPkcs12 } from '../../src/core/objects/pkcs12';
 import { rawObjects, readObjects } from '../../src/core/read/read';
 import type { ChainCheck } from '../../src/core/trust/pathValidation';
 import { EXTENSION_ID, REPORT_SCHEME, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
+import { ACCEPT, BACK, Messages, QuickInputs, sleep, type Answer } from './quickInputs';
 
 // ------------------------------------------------------------------------------------------------------
-// Scripted quick inputs
-
-const BACK = Symbol('Back button');
-const ACCEPT = Symbol('accept the prefilled value / active item');
-/** An input box value that must be refused (its validation message is recorded), then the next answer is typed. */
-interface Invalid {
-  invalid: string;
-}
-type Answer = string | RegExp | typeof BACK | typeof ACCEPT | Invalid;
-
-interface Shown {
-  kind: 'quickPick' | 'inputBox';
-  title?: string;
-  step?: number;
-  totalSteps?: number;
-  placeholder?: string;
-  prompt?: string;
-  password: boolean;
-  value: string;
-  items: string[];
-  active?: string;
-  back: boolean;
-  /** The last validation message the box showed (warnings stay on accept, errors block it). */
-  after?: string;
-}
-
-type Listener<T> = (e: T) => unknown;
-
-class Emitter<T> {
-  private listeners: Listener<T>[] = [];
-  readonly event = (l: Listener<T>): vscode.Disposable => {
-    this.listeners.push(l);
-    return { dispose: () => void (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
-  }
-}
-
-function messageText(v: string | vscode.InputBoxValidationMessage | undefined): string | undefined {
-  return v === undefined ? undefined : typeof v === 'string' ? v : v.message;
-}
-
-function isBlocking(v: string | vscode.InputBoxValidationMessage | undefined): boolean {
-  if (v === undefined || v === '') return false;
-  return typeof v === 'string' || v.severity === vscode.InputBoxValidationSeverity.Error;
-}
-
-class FakeQuickInput {
-  title?: string;
-  step?: number;
-  totalSteps?: number;
-  enabled = true;
-  busy = false;
-  ignoreFocusOut = false;
-  placeholder?: string;
-  buttons: readonly vscode.QuickInputButton[] = [];
-  disposed = false;
-  hidden = false;
-  readonly hideE = new Emitter<void>();
-  readonly acceptE = new Emitter<void>();
-  readonly buttonE = new Emitter<vscode.QuickInputButton>();
-  readonly valueE = new Emitter<string>();
-  readonly onDidHide = this.hideE.event;
-  readonly onDidAccept = this.acceptE.event;
-  readonly onDidTriggerButton = this.buttonE.event;
-  readonly onDidChangeValue = this.valueE.event;
-  constructor(protected readonly driver: QuickInputs) {}
-  show(): void {
-    this.driver.shown(this);
-  }
-  hide(): void {
-    if (this.hidden) return;
-    this.hidden = true;
-    this.hideE.fire();
-  }
-  dispose(): void {
-    this.disposed = true;
-  }
-}
-
-class FakeInputBox extends FakeQuickInput {
-  value = '';
-  prompt?: string;
-  password = false;
-  valueSelection?: readonly [number, number];
-  /** The record of this box once shown: it follows the validation message as the wizard sets it. */
-  record?: Shown;
-  private message: string | vscode.InputBoxValidationMessage | undefined;
-  get validationMessage(): string | vscode.InputBoxValidationMessage | undefined {
-    return this.message;
-  }
-  set validationMessage(v: string | vscode.InputBoxValidationMessage | undefined) {
-    this.message = v;
-    if (this.record) this.record.after = messageText(v);
-  }
-}
-
-class FakeQuickPick extends FakeQuickInput {
-  value = '';
-  items: readonly vscode.QuickPickItem[] = [];
-  activeItems: readonly vscode.QuickPickItem[] = [];
-  selectedItems: readonly vscode.QuickPickItem[] = [];
-  matchOnDescription = false;
-  matchOnDetail = false;
-  canSelectMany = false;
-  keepScrollPosition = false;
-  readonly selectionE = new Emitter<readonly vscode.QuickPickItem[]>();
-  readonly onDidChangeSelection = this.selectionE.event;
-  readonly onDidChangeActive = new Emitter<readonly vscode.QuickPickItem[]>().event;
-  readonly onDidTriggerItemButton = new Emitter<unknown>().event;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `get` until it returns something (or fails after a few seconds, saying what was awaited). */
 async function until<T>(what: string, get: () => T | undefined): Promise<T> {
@@ -145,148 +32,6 @@ async function until<T>(what: string, get: () => T | undefined): Promise<T> {
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
-  }
-}
-
-/** Answers the wizards' quick inputs from a script; records what each input showed. */
-class QuickInputs {
-  readonly inputs: Shown[] = [];
-  /** Validation messages shown for `{ invalid }` answers, in order. */
-  readonly refused: string[] = [];
-  /** Problems of the script itself (no matching item, an answer refused unexpectedly, inputs left unanswered). */
-  readonly problems: string[] = [];
-  private readonly queue: Answer[];
-  private readonly restores: (() => void)[];
-  private count = 0;
-
-  constructor(answers: Answer[]) {
-    this.queue = [...answers];
-    const w = vscode.window as unknown as Record<string, unknown>;
-    this.restores = [
-      stub(w, 'createQuickPick', () => new FakeQuickPick(this)),
-      stub(w, 'createInputBox', () => new FakeInputBox(this)),
-    ];
-  }
-
-  get remaining(): number {
-    return this.queue.length;
-  }
-
-  restore(): void {
-    this.restores.forEach((r) => r());
-  }
-
-  shown(input: FakeQuickInput): void {
-    const box = input instanceof FakeInputBox ? input : undefined;
-    const pick = input instanceof FakeQuickPick ? input : undefined;
-    this.inputs.push({
-      kind: box ? 'inputBox' : 'quickPick',
-      title: input.title,
-      step: input.step,
-      totalSteps: input.totalSteps,
-      placeholder: input.placeholder,
-      prompt: box?.prompt,
-      password: box?.password === true,
-      value: box?.value ?? '',
-      items: pick ? pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => i.label) : [],
-      active: pick?.activeItems[0]?.label,
-      back: input.buttons.includes(vscode.QuickInputButtons.Back),
-    });
-    if (box) box.record = this.inputs[this.inputs.length - 1];
-    const n = ++this.count;
-    setTimeout(() => void this.answer(input, n), 0);
-  }
-
-  private async answer(input: FakeQuickInput, n: number): Promise<void> {
-    const record = this.inputs[n - 1];
-    const a = this.queue.shift();
-    if (a === undefined) {
-      this.problems.push(`unanswered: ${record.kind} "${record.prompt ?? record.placeholder}"`);
-      input.hide();
-      return;
-    }
-    if (a === BACK) {
-      input.buttonE.fire(vscode.QuickInputButtons.Back);
-      return;
-    }
-    if (input instanceof FakeInputBox) {
-      const invalid = typeof a === 'object' && 'invalid' in a;
-      const value = a === ACCEPT ? input.value : invalid ? a.invalid : String(a);
-      input.value = value;
-      input.valueE.fire(value);
-      await sleep(0);
-      input.acceptE.fire();
-      // Refused: the box stays, enabled, with a blocking message. Accepted: it is disabled or replaced.
-      const deadline = Date.now() + (invalid ? 5000 : 1500);
-      while (Date.now() < deadline) {
-        await sleep(10);
-        if (input.disposed || this.count !== n) break;
-        if (input.enabled && !input.busy && isBlocking(input.validationMessage)) break;
-      }
-      const refused = !input.disposed && this.count === n && input.enabled && isBlocking(input.validationMessage);
-      if (invalid) {
-        if (!refused) {
-          this.problems.push(`"${value}" was accepted by "${record.prompt}", expected a refusal`);
-          return;
-        }
-        this.refused.push(messageText(input.validationMessage) ?? '');
-        await this.answer(input, n);
-      } else if (refused) {
-        this.problems.push(`"${record.password ? '(password)' : value}" was refused by "${record.prompt}": ${record.after}`);
-        input.hide();
-      }
-      return;
-    }
-    const pick = input as FakeQuickPick;
-    const items = pick.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
-    const item =
-      a === ACCEPT ? pick.activeItems[0]
-      : a instanceof RegExp ? items.find((i) => a.test(i.label))
-      : typeof a === 'string' ? (items.find((i) => i.label === a) ?? items.find((i) => i.label.endsWith(a)) ?? items.find((i) => i.label.includes(a)))
-      : undefined;
-    if (!item) {
-      this.problems.push(`no item for ${String(a)} in "${record.placeholder}": ${items.map((i) => i.label).join(' | ')}`);
-      pick.hide();
-      return;
-    }
-    pick.selectedItems = [item];
-    pick.selectionE.fire([item]);
-  }
-}
-
-/** Messages, with scripted answers for modal ones. */
-class Messages {
-  readonly errors: string[] = [];
-  readonly warnings: string[] = [];
-  readonly infos: string[] = [];
-  readonly modals: { message: string; detail?: string; buttons: string[] }[] = [];
-  private readonly restores: (() => void)[];
-
-  constructor(private readonly modalAnswers: (string | undefined)[] = []) {
-    const w = vscode.window as unknown as Record<string, unknown>;
-    const capture = (list: string[]) => async (message: string, ...rest: unknown[]) => {
-      const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as vscode.MessageOptions) : undefined;
-      const buttons = rest.filter((r): r is string => typeof r === 'string');
-      if (options?.modal) {
-        this.modals.push({ message, detail: options.detail, buttons });
-        return this.modalAnswers.shift();
-      }
-      list.push(message);
-      return undefined;
-    };
-    this.restores = [
-      stub(w, 'showErrorMessage', capture(this.errors)),
-      stub(w, 'showWarningMessage', capture(this.warnings)),
-      stub(w, 'showInformationMessage', capture(this.infos)),
-    ];
-  }
-
-  restore(): void {
-    this.restores.forEach((r) => r());
-  }
-
-  all(): string[] {
-    return [...this.errors, ...this.warnings, ...this.infos, ...this.modals.map((m) => `${m.message} ${m.detail ?? ''}`)];
   }
 }
 
@@ -517,7 +262,7 @@ suite('PKI commands', function () {
     assert.equal(exported.inputs.inputs[0].active, 'Include the CA chain');
     assert.ok(exported.inputs.inputs[1].password && exported.inputs.inputs[2].password);
     assert.equal(fs.statSync(o('alice.p12')).mode & 0o777, 0o600);
-    const p12 = openPkcs12(fs.readFileSync(o('alice.p12')), 'p12-pass');
+    const p12 = readPkcs12(fs.readFileSync(o('alice.p12')), 'p12-pass');
     const certs = p12.bags.filter((b) => b.type === 'certificate').map((b) => new X509Certificate(Buffer.from(b.der!)).fingerprint256);
     assert.deepEqual(certs, [alice.fingerprint256, caCert.fingerprint256], 'leaf then CA');
     assert.equal(p12.bags.filter((b) => b.type === 'private-key').length, 1);
@@ -627,7 +372,7 @@ suite('PKI commands', function () {
     assert.ok(bob.verify(ca.publicKey));
     assert.match(bob.subject, /CN=bob/);
     assert.deepEqual(bob.keyUsage, ['1.3.6.1.5.5.7.3.2']);
-    const p12 = openPkcs12(fs.readFileSync(o('bob.p12')), 'bob-pass');
+    const p12 = readPkcs12(fs.readFileSync(o('bob.p12')), 'bob-pass');
     assert.equal(p12.mac?.algorithm, 'sha1', 'legacy keystore: SHA-1 MAC');
     assert.match(p12.certEncryption ?? '', /RC2/i);
     const key = p12.bags.find((b) => b.type === 'private-key')!;
@@ -863,16 +608,18 @@ suite('PKI commands', function () {
     assert.match(no.messages.errors[0], /^alice\.key and server\.crt do not match/);
   });
 
-  test('Copy Thumbprint (SHA-1, no separators) and Copy SHA-256 Fingerprint put them on the clipboard', async () => {
+  test('Copy Thumbprint (SHA-1) and Copy SHA-256 Fingerprint put them on the clipboard as the inspector shows them: uppercase, no separators', async () => {
     const server = new X509Certificate(fs.readFileSync(fx.uri('pem').fsPath));
-    const sha1 = server.fingerprint.replace(/:/g, '').toLowerCase();
+    // What `netsh http add sslcert certhash=` takes, and the inspector's SHA-1 thumbprint without its colons.
+    const sha1 = server.fingerprint.replace(/:/g, '');
     const thumb = await run<string>('tlsWorkbench.copyThumbprint', fx.uri('pem'), []);
     assert.equal(thumb.result, sha1);
     assert.equal(await vscode.env.clipboard.readText(), sha1);
-    assert.match(sha1, /^[0-9a-f]{40}$/);
+    assert.match(sha1, /^[0-9A-F]{40}$/);
+    assert.match(thumb.messages.infos[0], new RegExp(`: ${sha1}$`));
     // From the palette: the certificate is picked among the workspace's.
     const sha = await run<string>('tlsWorkbench.copySha256', undefined, ['server.der']);
-    assert.equal(sha.result, sha256Of(fx.uri('pem').fsPath));
+    assert.equal(sha.result, sha256Of(fx.uri('pem').fsPath).toUpperCase());
     assert.equal(await vscode.env.clipboard.readText(), sha.result);
     // "Browse…": a file that is not a certificate is refused (one error, the picker again), then a DER certificate.
     const dialogs = [[fx.uri('serverKey')], [fx.uri('der')]];
@@ -888,7 +635,7 @@ suite('PKI commands', function () {
     assert.equal(browsed.inputs.inputs.length, 2);
     // From a Certificate Explorer item (a tree item with resourceUri).
     const item = await run<string>('tlsWorkbench.copySha256', { resourceUri: u(o('alice.crt')) }, []);
-    assert.equal(item.result, sha256Of(o('alice.crt')));
+    assert.equal(item.result, sha256Of(o('alice.crt')).toUpperCase());
   });
 
   test('cancelling a slow key generation (RSA-4096) writes nothing', async () => {

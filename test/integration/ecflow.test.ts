@@ -15,157 +15,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreatedLayout, FixOutcome } from '../../src/extension/ecflow/ecflowActions';
 import type { EcflowItem, EcflowView } from '../../src/extension/ecflow/ecflowView';
-import { EXTENSION_ID, stub } from './helpers';
+import { EXTENSION_ID } from './helpers';
+import { ACCEPT, Messages, QuickInputs, sleep, type Answer } from './quickInputs';
 
 // ------------------------------------------------------------------------------------------------------
-// Scripted quick inputs (window.createQuickPick / createInputBox), and messages with scripted modal answers.
-
-const ACCEPT = Symbol('accept the prefilled value / active item');
-type Answer = string | typeof ACCEPT;
-
-type Listener<T> = (e: T) => unknown;
-class Emitter<T> {
-  private listeners: Listener<T>[] = [];
-  readonly event = (l: Listener<T>): vscode.Disposable => {
-    this.listeners.push(l);
-    return { dispose: () => void (this.listeners = this.listeners.filter((x) => x !== l)) };
-  };
-  fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
-  }
-}
-
-class FakeInput {
-  title?: string;
-  step?: number;
-  totalSteps?: number;
-  enabled = true;
-  busy = false;
-  ignoreFocusOut = false;
-  placeholder?: string;
-  prompt?: string;
-  password = false;
-  value = '';
-  valueSelection?: readonly [number, number];
-  validationMessage: string | vscode.InputBoxValidationMessage | undefined;
-  buttons: readonly vscode.QuickInputButton[] = [];
-  items: readonly vscode.QuickPickItem[] = [];
-  activeItems: readonly vscode.QuickPickItem[] = [];
-  selectedItems: readonly vscode.QuickPickItem[] = [];
-  matchOnDescription = false;
-  matchOnDetail = false;
-  disposed = false;
-  private hidden = false;
-  readonly hideE = new Emitter<void>();
-  readonly acceptE = new Emitter<void>();
-  readonly valueE = new Emitter<string>();
-  readonly selectionE = new Emitter<readonly vscode.QuickPickItem[]>();
-  readonly onDidHide = this.hideE.event;
-  readonly onDidAccept = this.acceptE.event;
-  readonly onDidChangeValue = this.valueE.event;
-  readonly onDidChangeSelection = this.selectionE.event;
-  readonly onDidTriggerButton = new Emitter<vscode.QuickInputButton>().event;
-  readonly onDidChangeActive = new Emitter<readonly vscode.QuickPickItem[]>().event;
-  readonly onDidTriggerItemButton = new Emitter<unknown>().event;
-  constructor(
-    readonly kind: 'pick' | 'box',
-    private readonly driver: QuickInputs,
-  ) {}
-  show(): void {
-    this.driver.shown(this);
-  }
-  hide(): void {
-    if (this.hidden) return;
-    this.hidden = true;
-    this.hideE.fire();
-  }
-  dispose(): void {
-    this.disposed = true;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class QuickInputs {
-  readonly shownInputs: { kind: string; label: string; password: boolean; value: string }[] = [];
-  readonly problems: string[] = [];
-  private readonly restores: (() => void)[];
-  constructor(private readonly queue: Answer[]) {
-    const w = vscode.window as unknown as Record<string, unknown>;
-    this.restores = [stub(w, 'createQuickPick', () => new FakeInput('pick', this)), stub(w, 'createInputBox', () => new FakeInput('box', this))];
-  }
-  get remaining(): number {
-    return this.queue.length;
-  }
-  restore(): void {
-    this.restores.forEach((r) => r());
-  }
-  shown(input: FakeInput): void {
-    this.shownInputs.push({ kind: input.kind, label: input.prompt ?? input.placeholder ?? '', password: input.password, value: input.value });
-    setTimeout(() => void this.answer(input), 0);
-  }
-  private async answer(input: FakeInput): Promise<void> {
-    const a = this.queue.shift();
-    const label = input.prompt ?? input.placeholder ?? '';
-    if (a === undefined) {
-      this.problems.push(`unanswered: "${label}"`);
-      input.hide();
-      return;
-    }
-    if (input.kind === 'box') {
-      const value = a === ACCEPT ? input.value : a;
-      input.value = value;
-      input.valueE.fire(value);
-      await sleep(0);
-      input.acceptE.fire();
-      const deadline = Date.now() + 3000;
-      while (Date.now() < deadline && !input.disposed && (input.busy || !input.enabled)) await sleep(10);
-      await sleep(20);
-      const m = input.validationMessage;
-      if (!input.disposed && m !== undefined && m !== '' && (typeof m === 'string' || m.severity === vscode.InputBoxValidationSeverity.Error)) {
-        this.problems.push(`"${input.password ? '(password)' : value}" refused by "${label}": ${typeof m === 'string' ? m : m.message}`);
-        input.hide();
-      }
-      return;
-    }
-    const items = input.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator);
-    const item = a === ACCEPT ? input.activeItems[0] : (items.find((i) => i.label === a) ?? items.find((i) => i.label.includes(a)));
-    if (!item) {
-      this.problems.push(`no item "${String(a)}" in "${label}": ${items.map((i) => i.label).join(' | ')}`);
-      input.hide();
-      return;
-    }
-    input.selectedItems = [item];
-    input.selectionE.fire([item]);
-  }
-}
-
-class Messages {
-  readonly errors: string[] = [];
-  readonly infos: string[] = [];
-  readonly warnings: string[] = [];
-  readonly modals: { message: string; detail?: string; buttons: string[] }[] = [];
-  private readonly restores: (() => void)[];
-  constructor(private readonly modalAnswers: (string | undefined)[] = []) {
-    const w = vscode.window as unknown as Record<string, unknown>;
-    const capture = (list: string[]) => async (message: string, ...rest: unknown[]) => {
-      const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as vscode.MessageOptions) : undefined;
-      if (options?.modal) {
-        this.modals.push({ message, detail: options.detail, buttons: rest.filter((r): r is string => typeof r === 'string') });
-        return this.modalAnswers.shift();
-      }
-      list.push(message);
-      return undefined;
-    };
-    this.restores = [stub(w, 'showErrorMessage', capture(this.errors)), stub(w, 'showWarningMessage', capture(this.warnings)), stub(w, 'showInformationMessage', capture(this.infos))];
-  }
-  restore(): void {
-    this.restores.forEach((r) => r());
-  }
-  all(): string[] {
-    return [...this.errors, ...this.warnings, ...this.infos, ...this.modals.map((m) => `${m.message} ${m.detail ?? ''}`)];
-  }
-}
+// Commands run with scripted quick inputs and modal answers (quickInputs.ts).
 
 async function run<T>(command: string, arg: unknown, answers: Answer[], modalAnswers: (string | undefined)[] = []): Promise<{ result: T; messages: Messages; inputs: QuickInputs }> {
   const inputs = new QuickInputs(answers);
@@ -178,7 +32,7 @@ async function run<T>(command: string, arg: unknown, answers: Answer[], modalAns
     messages.restore();
   }
   assert.deepEqual(inputs.problems, [], `script problems for ${command}; messages: ${JSON.stringify(messages.all())}`);
-  assert.equal(inputs.remaining, 0, `answers left unused by ${command}: ${JSON.stringify(inputs.shownInputs.map((i) => i.label))}`);
+  assert.equal(inputs.remaining, 0, `answers left unused by ${command}: ${JSON.stringify(inputs.inputs.map((i) => i.prompt ?? i.placeholder))}`);
   return { result, messages, inputs };
 }
 
@@ -254,8 +108,8 @@ suite('ecFlow view', function () {
     assert.ok(r.result, `created nothing; messages: ${JSON.stringify(r.messages.all())}`);
     assert.deepEqual(r.result.files.sort(), ['dh2048.pem', 'server.crt', 'server.key', 'server.passwd']);
     assert.equal(r.result.exportLine, 'export ECF_SSL=1');
-    assert.equal(r.inputs.shownInputs[1].value, 'ecflow-it.example', 'the host is prefilled from the setting');
-    assert.ok(r.inputs.shownInputs.filter((i) => i.password).length === 2, 'the passphrase is typed twice in password boxes');
+    assert.equal(r.inputs.inputs[1].value, 'ecflow-it.example', 'the host is prefilled from the setting');
+    assert.ok(r.inputs.inputs.filter((i) => i.password).length === 2, 'the passphrase is typed twice in password boxes');
     // On disk: a certificate for the host, its key opening with the passphrase, the passwd file exact and private.
     const crt = new X509Certificate(fs.readFileSync(file('server.crt')));
     assert.match(crt.subject, /CN=ecflow-it\.example/);
@@ -291,9 +145,12 @@ suite('ecFlow view', function () {
     assert.equal(crlf.finding?.severity, 'error');
     assert.equal(crlf.description, 'server.passwd');
     assert.match(String(crlf.contextValue), fixableRegex(), 'the inline Fix action shows on it');
-    assert.match(crlf.finding!.fix, /ecflow fix/);
+    // Core gives the repair as data; the view says it in its own words (the CLI prints a `tlsw ecflow fix` line).
+    assert.deepEqual(crlf.finding!.repair, { kind: 'fix', does: 'rewrites server.passwd without a line end' });
     assert.equal((crlf.iconPath as vscode.ThemeIcon).id, 'error');
-    assert.ok(crlf.tooltip, 'the fix is the tooltip');
+    const tip = (crlf.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ');
+    assert.match(tip, /wrench button rewrites server\.passwd without a line end/i);
+    assert.doesNotMatch(tip, /tlsw ecflow/, 'no command line in the tooltip');
 
     const r = await run<FixOutcome>('tlsWorkbench.ecflow.fix', crlf, []);
     assert.equal(r.messages.modals.length, 0, 'a passwd file is rewritten without a modal (no key or certificate changes)');
@@ -341,6 +198,28 @@ suite('ecFlow view', function () {
     assert.match(r.messages.modals[0].message, /server\.crt, server\.key, dh2048\.pem already exist/);
     assert.equal(fs.readFileSync(file('server.key'), 'utf8'), before);
     assert.deepEqual(r.messages.errors, []);
+  });
+
+  test('the port: the setting where the user set it, else $ECF_PORT (as ecFlow and tlsw ecflow), else 3141', async () => {
+    const envPort = process.env.ECF_PORT;
+    try {
+      process.env.ECF_PORT = '4242';
+      await cfg().update('port', undefined, vscode.ConfigurationTarget.Global);
+      let view = await check();
+      assert.equal(view.current?.where.port, 4242, 'from $ECF_PORT');
+      const folder = (await rows(view)).find((r) => r.kind === 'folder');
+      assert.match(String(folder?.tooltip), /port 4242/);
+      delete process.env.ECF_PORT;
+      assert.equal((await check()).current?.where.port, 3141, 'ecFlow\'s default');
+      process.env.ECF_PORT = '4242';
+      await cfg().update('port', 3141, vscode.ConfigurationTarget.Global);
+      view = await check();
+      assert.equal(view.current?.where.port, 3141, 'the setting wins');
+    } finally {
+      if (envPort === undefined) delete process.env.ECF_PORT;
+      else process.env.ECF_PORT = envPort;
+      await cfg().update('port', 3141, vscode.ConfigurationTarget.Global);
+    }
   });
 
   test('the specific set: <host>.<port>.* files, named after the settings', async () => {

@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CertificateExplorer } from '../../src/extension/explorer/certificateExplorer';
 import { EXTENSION_ID, closeAllEditors, fixtures, sha256Of } from './helpers';
 
 const DAY = 86_400_000;
@@ -106,8 +107,9 @@ suite('PEM blocks in text editors', () => {
   const fx = fixtures();
   const serverPem = fs.readFileSync(fx.uri('pem').fsPath, 'utf8');
   const server = new X509Certificate(serverPem);
-  const serverDaysLeft = () => Math.floor((Date.parse(server.validTo) - Date.now()) / DAY);
-  const legacyDaysAgo = () => Math.floor((Date.now() - Date.parse('2021-01-01T00:00:00Z')) / DAY);
+  // Days are rounded to the nearest day (core/display/expiry.ts), everywhere.
+  const serverDaysLeft = () => Math.round((Date.parse(server.validTo) - Date.now()) / DAY);
+  const legacyDaysAgo = () => Math.round((Date.now() - Date.parse('2021-01-01T00:00:00Z')) / DAY);
 
   suiteSetup(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
@@ -128,7 +130,7 @@ suite('PEM blocks in text editors', () => {
     assert.match(text, /\*\*Certificate\*\* server\.example\.test/);
     assert.match(text, /\| Subject \| O=TLS Workbench, CN=server\.example\.test \|/);
     assert.match(text, /\| Issuer \| C=UK, O=TLS Workbench, CN=TLS Workbench Test CA \|/);
-    assert.match(text, new RegExp(`expires in (${serverDaysLeft()}|${serverDaysLeft() - 1}) days`));
+    assert.match(text, new RegExp(`UTC \\(expires in ${serverDaysLeft()} days\\)`));
     assert.match(text, /DNS:server\.example\.test/);
     assert.match(text, /IP:127\.0\.0\.1/);
     assert.match(text, /\| Key \| EC P-256/);
@@ -153,10 +155,10 @@ suite('PEM blocks in text editors', () => {
     const [tls, legacy, k] = mine.sort((a, b) => a.range.start.line - b.range.start.line);
     assert.equal(tls.range.start.line, lineOf(yaml, '-----BEGIN CERTIFICATE-----', 0));
     assert.match(tls.command!.title, /^Inspect · expires in (\d+) days$/);
-    assert.ok(Math.abs(Number(/(\d+) days/.exec(tls.command!.title)![1]) - serverDaysLeft()) <= 1, tls.command!.title);
+    assert.equal(tls.command!.title, `Inspect · expires in ${serverDaysLeft()} days`);
     assert.equal(legacy.range.start.line, lineOf(yaml, '-----BEGIN CERTIFICATE-----', 1));
     assert.match(legacy.command!.title, /^Inspect · EXPIRED (\d+) days ago$/);
-    assert.ok(Math.abs(Number(/(\d+) days/.exec(legacy.command!.title)![1]) - legacyDaysAgo()) <= 1, legacy.command!.title);
+    assert.equal(legacy.command!.title, `Inspect · EXPIRED ${legacyDaysAgo()} days ago`);
     assert.match(k.command!.title, /^Inspect · EC P-256 (encrypted )?private key$/);
     // An untitled document has no file for the inspector: the lens runs the inspect command with its URI.
     for (const lens of mine) {
@@ -169,6 +171,26 @@ suite('PEM blocks in text editors', () => {
     const text = (await vscode.workspace.openTextDocument(report)).getText();
     assert.match(text, /CN=legacy\.example\.test/);
     assert.match(text, /CN=server\.example\.test/);
+  });
+
+  test('one certificate, one number: the CodeLens, the hover and the Certificate Explorer row say the same days', async () => {
+    const doc = await vscode.workspace.openTextDocument(fx.uri('pem'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    const lens = lenses.map((l) => l.command?.title ?? '').find((title) => title.startsWith('Inspect · '));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(2, 4));
+    const explorer = await vscode.commands.executeCommand<CertificateExplorer>('tlsWorkbench.explorer.refresh');
+    const rows = (await explorer.sections[0].getChildren()) ?? [];
+    const row = rows.find((r) => r.label === path.basename(fx.uri('pem').fsPath));
+    const days = (what: string, text: string | undefined): number => {
+      const m = /expires in (\d+) days/.exec(text ?? '');
+      assert.ok(m, `no day count in the ${what}: ${text}`);
+      return Number(m[1]);
+    };
+    const fromLens = days('CodeLens', lens);
+    assert.equal(days('hover', hoverText(hovers)), fromLens);
+    assert.equal(days('explorer row', String(row?.description)), fromLens);
+    // And it is the time left rounded to the nearest day.
+    assert.equal(fromLens, serverDaysLeft());
   });
 
   test('diagnostics: expired, weak key, SHA-1 and malformed blocks, with codes, severities and block ranges', async () => {

@@ -1,14 +1,14 @@
 /// <reference types="mocha" />
 // The inspector in a real VS Code: the custom editor opens for DER and PEM files (vscode.openWith), the inspect
-// and "Open in Inspector" commands open it with the right view type, and the host-side model → view function
-// gives the webview what it renders, hostile certificate strings as plain data.
+// and "Open in Inspector" commands open it with the right view type, and the view builder (run in the engine's
+// worker) gives the webview what it renders, hostile certificate strings as plain data.
 
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildInspectorView, neighboursOf } from '../../src/webview/viewModel';
+import { buildInspectorView } from '../../src/extension/inspector/viewBuilder';
 import { captureMessages, closeAllEditors, fixtures, INSPECT_COMMAND, sha256Of } from './helpers';
 
 const BINARY_VIEW = 'tlsWorkbench.inspector';
@@ -93,10 +93,10 @@ suite('Inspector', () => {
 
   test('the view model of the fixtures: chain, key match and fingerprints from the PKCS#12, without its password', () => {
     const bytes = fs.readFileSync(fx.uri('p12').fsPath);
-    const neighbours = neighboursOf('server.key', fs.readFileSync(fx.uri('serverKey').fsPath));
-    const locked = buildInspectorView({ fileName: 'server.p12', bytes, neighbours });
+    const nearby = [{ fileName: 'server.key', bytes: fs.readFileSync(fx.uri('serverKey').fsPath) }];
+    const locked = buildInspectorView({ fileName: 'server.p12', bytes, nearby });
     assert.equal(locked.view.lock?.what, 'pkcs12');
-    const { view } = buildInspectorView({ fileName: 'server.p12', bytes, password: fx.p12Password, neighbours });
+    const { view } = buildInspectorView({ fileName: 'server.p12', bytes, password: fx.p12Password, nearby });
     assert.equal(view.lock, undefined);
     const leaf = view.objects.find((o) => o.kind === 'certificate' && o.title === fx.serverCommonName);
     assert.ok(leaf, JSON.stringify(view.objects.map((o) => o.title)));

@@ -13,7 +13,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { renewEcflowCertificate } from '../../src/core/ecflow/ecflow';
+import { encodePem } from '../../src/core/der/pem';
+import { spkiOfPrivateKey } from '../../src/core/objects/keys';
+import { issueCertificate, parseSans } from '../../src/core/write/issue';
 import { loadPrivateKey } from '../../src/core/write/keygen';
 import { CLI } from '../helpers/tlsw';
 
@@ -500,7 +502,16 @@ describe('break one thing at a time: ecFlow fails, and `tlsw ecflow check` names
     const port = await freePort();
     const dir = sslDir(home);
     const key = loadPrivateKey(readFileSync(join(dir, 'server.key')));
-    const expired = await renewEcflowCertificate(readFileSync(join(dir, 'server.crt')), key, { notBefore: new Date(Date.now() - 20 * 86_400_000), days: 3 });
+    const issued = await issueCertificate({
+      subject: [{ type: 'CN', value: HOST }],
+      sans: parseSans(`${HOST},localhost`),
+      profile: 'server',
+      days: 3,
+      notBefore: new Date(Date.now() - 20 * 86_400_000),
+      publicKeySpki: spkiOfPrivateKey(key),
+      subjectPrivateKeyPkcs8: key,
+    });
+    const expired = encodePem('CERTIFICATE', issued.der);
     writeFileSync(join(dir, 'server.crt'), expired);
     const server = await mustStart(home, port, [], sharedSsl(port));
     try {

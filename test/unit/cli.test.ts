@@ -100,7 +100,7 @@ describe('tlsw inspect reports', () => {
   it('prints a readable report with the thumbprint a Windows binding needs', () => {
     const r = tlsw(['inspect', crt]);
     assert.equal(r.code, 0, r.err);
-    const sha1 = openssl(['x509', '-in', crt, '-noout', '-fingerprint', '-sha1']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
+    const sha1 = openssl(['x509', '-in', crt, '-noout', '-fingerprint', '-sha1']).split('=')[1].trim().replace(/:/g, '');
     assert.ok(r.out.includes(sha1));
     assert.match(r.out, /Subject:\s+O=Any Org, CN=cli\.example/);
     assert.match(r.out, /DNS:cli\.example, IP:127\.0\.0\.1/);

@@ -70,7 +70,7 @@ describe('tlsw scan', () => {
     assert.equal(site.issuer, 'O=Any Org, CN=site.example');
     assert.equal(site.notAfter, notAfter);
     assert.equal(site.status, 'expiring');
-    assert.ok(site.daysLeft === 9 || site.daysLeft === 10, String(site.daysLeft));
+    assert.equal(site.daysLeft, 10, 'issued moments ago for 10 days: 10 days left (rounded to the nearest day)');
     assert.equal(site.isCA, false);
     assert.equal(site.sha256, sha256);
     assert.equal(site.algorithm, 'EC P-256');
@@ -106,6 +106,11 @@ describe('tlsw scan', () => {
     assert.match(lines.at(-1)!, /^8 files with keys or certificates among 10 scanned$/);
     const later = tlsw(['scan', '.', '--now', '2100-01-01', '--exclude', 'huge.pem'], t.dir).out;
     assert.match(later, /certs\/site\.crt\tcertificate\tO=Any Org, CN=site\.example\tEXPIRED \d{4}-\d\d-\d\d \(\d+ days ago\)/);
+    // Days are rounded to the nearest day, as everywhere: 9.6 days before the end says 10, 2.6 days after it says 3.
+    const at = (days: number) => new Date(Date.parse(notAfter) - days * 86_400_000).toISOString();
+    const siteLine = (now: string) => tlsw(['scan', 'certs', '--now', now], t.dir).out.split('\n').find((l) => l.startsWith(join('certs', 'site.crt')))!;
+    assert.equal(siteLine(at(9.6)).split('\t')[3], `EXPIRING ${notAfter.slice(0, 10)} (in 10 days)`);
+    assert.equal(siteLine(at(-2.6)).split('\t')[3], `EXPIRED ${notAfter.slice(0, 10)} (3 days ago)`);
   });
 
   it('says what is wrong with its arguments, in one line', () => {

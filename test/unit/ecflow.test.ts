@@ -4,24 +4,18 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { EcflowCheckOptions, EcflowEntry, EcflowFindingCode, EcflowLayoutPlan } from '../../src/core/ecflow/ecflow';
-import {
-  ECFLOW_FINDING_CODES,
-  checkEcflowLayout,
-  ecflowPassphrase,
-  ecflowSslDir,
-  exportEcflowClient,
-  ffdhePem,
-  generateDhParameters,
-  isAutoRepairable,
-  planEcflowLayout,
-  planEcflowRepairs,
-  reencodeEcflowKey,
-  renewEcflowCertificate,
-  repairPasswdFile,
-} from '../../src/core/ecflow/ecflow';
+import { encodePem } from '../../src/core/der/pem';
+import { checkEcflowLayout } from '../../src/core/ecflow/check';
+import type { EcflowLayoutPlan } from '../../src/core/ecflow/create';
+import { planEcflowLayout } from '../../src/core/ecflow/create';
+import type { EcflowCheckOptions, EcflowEntry, EcflowFindingCode } from '../../src/core/ecflow/layout';
+import { ECFLOW_FINDING_CODES, ecflowPassphrase, resolveEcflowContext } from '../../src/core/ecflow/layout';
+import { exportEcflowClient, planEcflowRepairs } from '../../src/core/ecflow/repair';
+import { spkiOfPrivateKey } from '../../src/core/objects/keys';
+import { ffdhePem, generateDhParameters } from '../../src/core/write/dhParams';
+import { issueCertificate, parseSans } from '../../src/core/write/issue';
 import { loadPrivateKey } from '../../src/core/write/keygen';
 import { PkiError } from '../../src/core/model';
 import { run } from '../../src/cli/ecflow';
@@ -55,6 +49,21 @@ function bytesOf(entries: EcflowEntry[], name: string): Uint8Array {
 
 const opts = (o: Partial<EcflowCheckOptions> = {}): EcflowCheckOptions => ({ dir: '/home/op/.ecflowrc/ssl/', host: HOST, port: PORT, ...o });
 
+/** A certificate for HOST (and localhost) with the key of a plan, valid `days` from `notBefore` (default now). */
+async function certificateFor(keyPem: string, days: number, notBefore?: Date): Promise<string> {
+  const key = loadPrivateKey(keyPem);
+  const issued = await issueCertificate({
+    subject: [{ type: 'CN', value: HOST }],
+    sans: parseSans(`${HOST},localhost`),
+    profile: 'server',
+    days,
+    notBefore,
+    publicKeySpki: spkiOfPrivateKey(key),
+    subjectPrivateKeyPkcs8: key,
+  });
+  return encodePem('CERTIFICATE', issued.der);
+}
+
 /** openssl with stdout and stderr together (some commands report on stderr), and its exit status. */
 function opensslAll(args: string[]): { status: number | null; text: string } {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -80,8 +89,10 @@ function expectCodes(entries: EcflowEntry[], expected: EcflowFindingCode[], o: P
   for (const f of r.findings) {
     seen.add(f.code);
     assert.ok(f.message.length > 20 && !f.message.includes('\n'), `${f.code}: one readable line`);
-    assert.ok(f.fix.length > 5, `${f.code}: has a fix`);
-    assert.ok(!f.message.includes(PASS) && !f.fix.includes(PASS), `${f.code}: no passphrase in the text`);
+    assert.ok((f.instruction ?? '').length > 5 || f.repair !== undefined, `${f.code}: has an instruction or a repair`);
+    const words = [f.message, f.instruction ?? '', f.repair && f.repair.kind !== 'export-client' ? f.repair.does : ''];
+    assert.ok(!words.some((w) => w.includes(PASS)), `${f.code}: no passphrase in the text`);
+    assert.ok(!words.some((w) => /tlsw ecflow/.test(w)), `${f.code}: no tlsw command line in core's words (front ends render repairs)`);
   }
   return r;
 }
@@ -136,17 +147,59 @@ describe('ecFlow layout creation', () => {
   });
 
   it('refuses what ecFlow would refuse: RSA under 2048 bits, a passphrase with a line break or surrounding blanks, bad names', async () => {
-    await assert.rejects(planEcflowLayout({ mode: 'shared', key: { type: 'rsa', bits: 1024 } }), (e: unknown) => e instanceof PkiError && /2048/.test(e.message));
-    await assert.rejects(planEcflowLayout({ mode: 'shared', key: { type: 'ec' }, passphrase: 'two\nlines' }), /single line/);
-    await assert.rejects(planEcflowLayout({ mode: 'shared', key: { type: 'ec' }, passphrase: 'trailing ' }), /blanks/);
+    await assert.rejects(planEcflowLayout({ mode: 'shared', host: HOST, key: { type: 'rsa', bits: 1024 } }), (e: unknown) => e instanceof PkiError && /2048/.test(e.message));
+    await assert.rejects(planEcflowLayout({ mode: 'shared', host: HOST, key: { type: 'ec' }, passphrase: 'two\nlines' }), /single line/);
+    await assert.rejects(planEcflowLayout({ mode: 'shared', host: HOST, key: { type: 'ec' }, passphrase: 'trailing ' }), /blanks/);
     await assert.rejects(planEcflowLayout({ mode: 'specific', host: 'a/b', key: { type: 'ec' } }), /host name/);
-    await assert.rejects(planEcflowLayout({ mode: 'specific', port: 70000, key: { type: 'ec' } }), /port/);
+    await assert.rejects(planEcflowLayout({ mode: 'specific', host: HOST, port: 70000, key: { type: 'ec' } }), /port/);
+  });
+});
+
+describe('where to look (one rule for the CLI and the extension)', () => {
+  const here = { thisHost: 'thismachine', home: '/home/fallback' };
+
+  it('the folder: given, else ECF_SSL_DIR as is, else $HOME/.ecflowrc/ssl/ (else the home folder given)', () => {
+    const env = { ECF_SSL_DIR: '/srv/ssl', HOME: '/home/x' };
+    assert.deepEqual([resolveEcflowContext({ ...here, env, dir: '/given/' }).dir, resolveEcflowContext({ ...here, env, dir: '/given/' }).dirSource], ['/given/', 'given']);
+    const fromEnv = resolveEcflowContext({ ...here, env });
+    assert.deepEqual([fromEnv.dir, fromEnv.dirSource, fromEnv.sslDirEnv], ['/srv/ssl', 'env', '/srv/ssl']);
+    const byDefault = resolveEcflowContext({ ...here, env: { HOME: '/home/x/' } });
+    assert.deepEqual([byDefault.dir, byDefault.dirSource, byDefault.sslDirEnv], ['/home/x/.ecflowrc/ssl/', 'default', undefined]);
+    assert.equal(resolveEcflowContext({ ...here, env: {} }).dir, '/home/fallback/.ecflowrc/ssl/');
+    assert.throws(() => resolveEcflowContext({ env: {}, thisHost: 'h' }), /neither ECF_SSL_DIR nor HOME/);
   });
 
-  it('defaults: the folder from ECF_SSL_DIR as is, else $HOME/.ecflowrc/ssl/', () => {
-    assert.deepEqual(ecflowSslDir({ ECF_SSL_DIR: '/srv/ssl', HOME: '/home/x' }), { dir: '/srv/ssl', fromEnv: true });
-    assert.deepEqual(ecflowSslDir({ HOME: '/home/x/' }), { dir: '/home/x/.ecflowrc/ssl/', fromEnv: false });
-    assert.throws(() => ecflowSslDir({}), PkiError);
+  it('the port: given, else ECF_PORT, else 3141; one that ecFlow cannot use is refused, naming ECF_PORT when it came from there', () => {
+    const env = { HOME: '/h', ECF_PORT: '5151' };
+    assert.equal(resolveEcflowContext({ ...here, env, port: '4141' }).port, 4141);
+    assert.equal(resolveEcflowContext({ ...here, env, port: 4242 }).port, 4242);
+    assert.equal(resolveEcflowContext({ ...here, env }).port, 5151);
+    assert.equal(resolveEcflowContext({ ...here, env, port: '' }).port, 5151);
+    assert.equal(resolveEcflowContext({ ...here, env: { HOME: '/h' } }).port, 3141);
+    assert.equal(resolveEcflowContext({ ...here, env }).ecfPortEnv, '5151');
+    assert.equal(resolveEcflowContext({ ...here, env: { HOME: '/h' } }).ecfPortEnv, null);
+    assert.throws(() => resolveEcflowContext({ ...here, env, port: '70000' }), (e: unknown) => e instanceof PkiError && /70000/.test(e.message) && !/ECF_PORT/.test(e.message));
+    assert.throws(() => resolveEcflowContext({ ...here, env: { HOME: '/h', ECF_PORT: 'x1' } }), /"x1" \(from ECF_PORT\)/);
+  });
+
+  it('the host: the server is this machine unless given; a client connects to --host, else ECF_HOST, else localhost (= this machine)', () => {
+    const env = { HOME: '/h', ECF_HOST: 'ecf.example.org' };
+    assert.equal(resolveEcflowContext({ ...here, env }).host, 'thismachine');
+    assert.equal(resolveEcflowContext({ ...here, env, host: 'srv' }).host, 'srv');
+    assert.equal(resolveEcflowContext({ ...here, env, role: 'client' }).host, 'ecf.example.org');
+    assert.equal(resolveEcflowContext({ ...here, env: { HOME: '/h' }, role: 'client' }).host, 'thismachine');
+    assert.equal(resolveEcflowContext({ ...here, env, role: 'client', host: 'localhost' }).host, 'thismachine');
+    assert.throws(() => resolveEcflowContext({ ...here, env, host: 'a b' }), /host name/);
+  });
+
+  it('ECF_SSL from the mode given, else the environment; ECF_HOST is a name clients connect with (server role)', () => {
+    const env = { HOME: '/h', ECF_SSL: 'anything', ECF_HOST: 'ecf.example.org' };
+    assert.equal(resolveEcflowContext({ ...here, env }).ecfSsl, 'anything');
+    assert.equal(resolveEcflowContext({ ...here, env, mode: 'shared' }).ecfSsl, '1');
+    assert.equal(resolveEcflowContext({ ...here, env, mode: 'specific', port: 4141 }).ecfSsl, 'thismachine.4141');
+    assert.deepEqual(resolveEcflowContext({ ...here, env, clientHosts: ['10.0.0.1'] }).clientHosts, ['10.0.0.1', 'ecf.example.org']);
+    assert.deepEqual(resolveEcflowContext({ ...here, env: { ...env, ECF_HOST: 'localhost' } }).clientHosts, []);
+    assert.deepEqual(resolveEcflowContext({ ...here, env, role: 'client' }).clientHosts, []);
   });
 });
 
@@ -171,23 +224,32 @@ describe('DH parameters', () => {
     assert.ok(progress.length >= 1 && progress[progress.length - 1] > 0, 'the last progress report counts the candidates');
   });
 
-  it('cancels promptly: an aborted search rejects with "cancelled"', async () => {
+  it('cancels: a search aborted while it runs rejects with "cancelled"; an aborted signal stops it before any candidate', async () => {
+    // 4096 bits: minutes of work, so only the abort can end it.
     const ac = new AbortController();
-    const started = Date.now();
-    const p = generateDhParameters(4096, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 100);
-    await assert.rejects(p, (e: unknown) => e instanceof PkiError && e.message === 'cancelled');
-    assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms`);
+    const progress: number[] = [];
+    const running = generateDhParameters(4096, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        progress.push(p.tested);
+        ac.abort();
+      },
+    });
+    await assert.rejects(running, (e: unknown) => e instanceof PkiError && e.message === 'cancelled');
+    assert.ok(progress.length >= 1 && progress[0] > 0, 'it was searching when it was aborted');
+    const before = new AbortController();
+    before.abort();
+    const tested: number[] = [];
+    await assert.rejects(generateDhParameters(4096, { signal: before.signal, onProgress: (p) => tested.push(p.tested) }), /cancelled/);
+    assert.deepEqual(tested, [], 'no candidate was tested');
     await assert.rejects(generateDhParameters(100), PkiError);
   });
 
-  it('cancels a layout whose DH parameters are being generated, even long after the key is done', async () => {
+  it('cancels a layout whose DH parameters are being generated, after the key is done', async () => {
     const ac = new AbortController();
-    const started = Date.now();
-    const p = planEcflowLayout({ mode: 'shared', host: HOST, key: { type: 'ec' }, dh: { kind: 'generate', bits: 4096 }, signal: ac.signal });
-    setTimeout(() => ac.abort(), 400);
+    // The first progress report of the DH search comes after the EC key is made.
+    const p = planEcflowLayout({ mode: 'shared', host: HOST, key: { type: 'ec' }, dh: { kind: 'generate', bits: 4096, onProgress: () => ac.abort() }, signal: ac.signal });
     await assert.rejects(p, (e: unknown) => e instanceof PkiError && e.message === 'cancelled');
-    assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms`);
   });
 });
 
@@ -203,7 +265,8 @@ describe('ecFlow layout check: which set', () => {
   it('folder-missing, no-certificate', () => {
     const r = expectCodes([], ['folder-missing'], { folderExists: false });
     assert.equal(r.set, null);
-    assert.match(r.findings[0].fix, /^tlsw ecflow init /);
+    assert.deepEqual(r.findings[0].repair, { kind: 'init', mode: 'shared', does: 'creates the folder and a working set in it' });
+    assert.deepEqual(checkEcflowLayout([], opts({ folderExists: false, ecfSsl: SPEC })).findings[0].repair, { kind: 'init', mode: 'specific', does: 'creates the folder and a working set in it' });
     expectCodes([], ['no-certificate']);
     const files = checkEcflowLayout([], opts()).files;
     assert.deepEqual(Object.keys(files), ['server.crt', 'server.key', 'dh2048.pem', 'server.passwd']);
@@ -214,14 +277,14 @@ describe('ecFlow layout check: which set', () => {
   it('ssl-dir-no-slash and ssl-dir-version (ECF_SSL_DIR)', () => {
     const r = expectCodes(entriesOf(shared), ['ssl-dir-no-slash', 'ssl-dir-version'], { sslDirEnv: '/srv/ecf/ssl' });
     assert.match(r.findings[0].message, /\/srv\/ecf\/sslserver\.crt/);
-    assert.equal(r.findings[0].fix, 'export ECF_SSL_DIR=/srv/ecf/ssl/');
+    assert.equal(r.findings[0].instruction, 'export ECF_SSL_DIR=/srv/ecf/ssl/');
     expectCodes(entriesOf(shared), ['ssl-dir-version'], { sslDirEnv: '/srv/ecf/ssl/' });
   });
 
   it('ecf-ssl-value: ECF_SSL is never read as a name', () => {
     const r = expectCodes(entriesOf(specific), ['ecf-ssl-value'], { ecfSsl: 'myserver' });
     assert.equal(r.set, 'specific');
-    assert.equal(r.findings[0].fix, `export ECF_SSL=${SPEC}`);
+    assert.equal(r.findings[0].instruction, `export ECF_SSL=${SPEC}`);
   });
 
   it('ecf-port-env: with ECF_SSL set, the file names follow ECF_PORT, not --port', () => {
@@ -235,7 +298,7 @@ describe('ecFlow layout check: which set', () => {
   it('mixed-sets: both sets present, or stray shared files next to a specific set', () => {
     const r = expectCodes([...entriesOf(shared), ...entriesOf(specific).filter((e) => e.name !== `127.0.0.1.${PORT}.crt`)], ['mixed-sets']);
     assert.equal(r.set, 'shared');
-    assert.match(r.findings[0].fix, new RegExp(`ECF_SSL=${SPEC.replace(/\./g, '\\.')}`));
+    assert.match(r.findings[0].instruction ?? '', new RegExp(`ECF_SSL=${SPEC.replace(/\./g, '\\.')}`));
     const stray = expectCodes([...entriesOf(specific), ...entriesOf(shared).filter((e) => e.name !== 'server.crt')], ['mixed-sets']);
     assert.equal(stray.set, 'specific');
     assert.match(stray.findings[0].message, /server\.key, dh2048\.pem are here but server\.crt is not/);
@@ -255,17 +318,18 @@ describe('ecFlow layout check: the certificate', () => {
   });
 
   it('crt-expired / crt-not-yet-valid / crt-expiring (openssl verify agrees on the expired one)', async () => {
-    const key = loadPrivateKey(shared.files[1].data);
-    const expired = await renewEcflowCertificate(shared.files[0].data, key, { notBefore: new Date(Date.now() - 10 * 86_400_000), days: 2 });
+    const expired = await certificateFor(shared.files[1].data, 2, new Date(Date.now() - 10 * 86_400_000));
     const path = file('expired.crt', expired);
     assert.throws(() => openssl(['verify', '-CAfile', path, path]), /certificate has expired/);
-    expectCodes(withFile(entriesOf(shared), 'server.crt', expired), ['crt-expired']);
-    const future = await renewEcflowCertificate(shared.files[0].data, key, { notBefore: new Date(Date.now() + 5 * 86_400_000), days: 30 });
+    const e = expectCodes(withFile(entriesOf(shared), 'server.crt', expired), ['crt-expired']);
+    assert.deepEqual(e.findings[0].repair, { kind: 'fix', does: 'renews it for the same key; then give clients the new server.crt', renew: true });
+    const future = await certificateFor(shared.files[1].data, 30, new Date(Date.now() + 5 * 86_400_000));
     expectCodes(withFile(entriesOf(shared), 'server.crt', future), ['crt-not-yet-valid']);
-    const soon = await renewEcflowCertificate(shared.files[0].data, key, { days: 10 });
+    const soon = await certificateFor(shared.files[1].data, 10);
     const r = expectCodes(withFile(entriesOf(shared), 'server.crt', soon), ['crt-expiring']);
     assert.equal(r.findings[0].severity, 'warning');
-    assert.match(r.findings[0].fix, /--renew/);
+    assert.match(r.findings[0].message, /^server\.crt expires in 10 days \(/);
+    assert.equal(r.findings[0].repair?.kind === 'fix' && r.findings[0].repair.renew, true);
   });
 
   it('cn-mismatch: advice only', () => {
@@ -342,7 +406,9 @@ describe('ecFlow layout check: the key and its passphrase', () => {
   it('key-permissions and passwd-permissions', () => {
     const e = withFile(withFile(entriesOf(sharedPw), 'server.key', sharedPw.files[1].data, 0o644), 'server.passwd', PASS, 0o640);
     const r = expectCodes(e, ['key-permissions', 'passwd-permissions', 'http-key-encrypted']);
-    assert.match(r.findings.find((f) => f.code === 'key-permissions')!.fix, /^chmod 600 .*server\.key$/);
+    const key = r.findings.find((f) => f.code === 'key-permissions')!;
+    assert.match(key.instruction ?? '', /^chmod 600 .*server\.key$/);
+    assert.deepEqual(key.repair, { kind: 'fix', does: 'sets its mode to 0600' });
     assert.match(r.findings.find((f) => f.code === 'passwd-permissions')!.message, /mode 0640/);
   });
 
@@ -409,9 +475,15 @@ describe('ecFlow repairs', () => {
     assert.equal(pw.secret, true);
     assert.deepEqual(plan.remaining.map((f) => f.code), ['http-key-encrypted']);
     openssl(['pkey', '-in', file('r.key', sharedPw.files[1].data), '-passin', `file:${file('r.pw', pw.data)}`, '-noout']);
-    assert.equal(repairPasswdFile(`${PASS}  \n`, sharedPw.files[1].data), PASS);
-    assert.throws(() => repairPasswdFile('nope\r\n', sharedPw.files[1].data), /different passphrase/);
-    assert.throws(() => repairPasswdFile(PASS, shared.files[1].data), /not encrypted/);
+    const blanks = await planEcflowRepairs(withFile(entriesOf(sharedPw), 'server.passwd', `${PASS}  \n`, 0o600), opts());
+    assert.deepEqual(blanks.writes.map((w) => [w.name, w.data]), [['server.passwd', PASS]]);
+    // No tidy reading opens the key: nothing is written, the operator must give the passphrase.
+    const other = await planEcflowRepairs(withFile(entriesOf(sharedPw), 'server.passwd', 'nope\r\n', 0o600), opts());
+    assert.deepEqual(other.writes, []);
+    assert.deepEqual(other.remaining.map((f) => [f.code, f.repair?.kind === 'fix' ? f.repair.passphrase : undefined]), [
+      ['passwd-wrong', 'key'],
+      ['http-key-encrypted', undefined],
+    ]);
   });
 
   it('DER files become PEM, missing or weak DH parameters become ffdhe2048, open files become 0600', async () => {
@@ -431,13 +503,17 @@ describe('ecFlow repairs', () => {
     const perms = await planEcflowRepairs(withFile(entriesOf(shared), 'server.key', shared.files[1].data, 0o604), opts());
     assert.deepEqual(perms.chmods, [{ name: 'server.key', mode: 0o600 }]);
     assert.deepEqual(perms.writes, []);
-    for (const code of ['passwd-crlf', 'dh-missing', 'crt-not-pem', 'client-crt-missing'] as const) assert.ok(isAutoRepairable(code));
-    assert.ok(!isAutoRepairable('passwd-wrong'));
+    // What the plan repaired on its own is what the checker offered as a repair without choices.
+    const offered = checkEcflowLayout(e, opts()).findings.map((f) => f.repair);
+    assert.deepEqual(
+      checkEcflowLayout(e, opts()).findings.map((f) => f.code).sort(),
+      ['crt-not-pem', 'dh-missing', 'key-not-pem', 'key-permissions'],
+    );
+    assert.ok(offered.every((r) => r?.kind === 'fix' && !r.renew && !r.passphrase && !r.encryptKey && !r.decryptKey));
   });
 
   it('--renew: an expired certificate is reissued for the same key, subject and SANs (openssl agrees it matches)', async () => {
-    const key = loadPrivateKey(shared.files[1].data);
-    const expired = await renewEcflowCertificate(shared.files[0].data, key, { notBefore: new Date(Date.now() - 10 * 86_400_000), days: 2 });
+    const expired = await certificateFor(shared.files[1].data, 2, new Date(Date.now() - 10 * 86_400_000));
     const e = withFile(entriesOf(shared), 'server.crt', expired);
     const without = await planEcflowRepairs(e, opts());
     assert.deepEqual(without.remaining.map((f) => f.code), ['crt-expired']);
@@ -472,9 +548,12 @@ describe('ecFlow repairs', () => {
     const pw = enc.writes.find((w) => w.name === 'server.passwd')!.data;
     assert.equal(pw, 'brand new pw');
     openssl(['pkey', '-in', file('enc.key', key), '-passin', `file:${file('enc.pw', pw)}`, '-noout']);
-    const r = reencodeEcflowKey(sharedPw.files[1].data, PASS, undefined);
-    assert.equal(r.passwd, undefined);
-    assert.throws(() => reencodeEcflowKey(sharedPw.files[1].data, 'wrong', undefined), PkiError);
+    // A key that does not open with its passwd file is not re-encoded.
+    const wrong = withFile(entriesOf(sharedPw), 'server.passwd', 'wrong', 0o600);
+    await assert.rejects(planEcflowRepairs(wrong, opts(), { decryptKey: true }), (e: unknown) => e instanceof PkiError && /does not open/.test(e.message));
+    // passwd-unused: the key is encrypted with the passphrase the passwd file holds.
+    const unused = expectCodes(withFile(entriesOf(shared), 'server.passwd', 'kept passphrase', 0o600), ['passwd-unused']).findings[0];
+    assert.deepEqual(unused.repair, { kind: 'fix', does: 'encrypts server.key with the passphrase server.passwd holds', encryptKey: true, passphrase: 'file' });
   });
 
   it('client copies: a missing or different <name>.<port>.crt is copied from the server certificate', async () => {
@@ -583,5 +662,55 @@ describe('tlsw ecflow (in-process)', () => {
     const r = await tlsw(['check', '--dir', tmp.path('nope'), '--json', '--host', HOST]);
     assert.equal(r.code, 1);
     assert.equal(JSON.parse(r.out).findings[0].code, 'folder-missing');
+    // The repair as a command line, the port from ECF_PORT.
+    assert.equal(JSON.parse(r.out).findings[0].fix, `tlsw ecflow init --dir ${tmp.path('nope')} --mode shared --host ${HOST} --port ${PORT}   (creates the folder and a working set in it)`);
+  });
+
+  it('ECF_PORT names the port when --port is not given; --port wins', async () => {
+    const dir = tmp.path('cli-port');
+    const init = await tlsw(['init', '--dir', dir, '--mode', 'specific', '--host', HOST, '--type', 'ec']);
+    assert.equal(init.code, 0, init.err);
+    assert.ok(readdirSync(dir).includes(`${SPEC}.crt`), 'named after ECF_PORT');
+    const where = ['--dir', dir, '--mode', 'specific', '--host', HOST, '--json'];
+    process.env.ECF_PORT = '5151';
+    try {
+      const other = await tlsw(['check', ...where]);
+      assert.equal(other.code, 1);
+      assert.deepEqual(JSON.parse(other.out).findings.map((f: { code: string }) => f.code), ['no-certificate']);
+      assert.match(JSON.parse(other.out).findings[0].fix, new RegExp(`^tlsw ecflow init .* --mode specific --host ${HOST} --port 5151   \\(creates a working set\\)$`));
+      const given = await tlsw(['check', ...where, '--port', String(PORT)]);
+      assert.equal(given.code, 0, given.out);
+      // It warns that ecFlow itself, with ECF_SSL set, would take the port from ECF_PORT.
+      assert.deepEqual(JSON.parse(given.out).findings.map((f: { code: string }) => f.code), ['ecf-port-env']);
+      assert.equal(JSON.parse(given.out).set, 'specific');
+    } finally {
+      process.env.ECF_PORT = String(PORT);
+    }
+  });
+
+  it('each finding\'s fix is the tlsw command line of its repair (with what it does), or what to do by hand, or both', async () => {
+    const dir = tmp.path('cli-render');
+    const pw = tmp.path('render.pw');
+    writeFileSync(pw, PASS);
+    assert.equal((await tlsw(['init', '--dir', dir, '--host', HOST, '--type', 'ec', '--passphrase-file', pw])).code, 0);
+    rmSync(`${dir}/dh2048.pem`);
+    rmSync(`${dir}/server.passwd`);
+    chmodSync(`${dir}/server.key`, 0o644);
+    const where = ['--dir', dir, '--host', HOST, '--port', String(PORT)];
+    const r = await tlsw(['check', ...where, '--json']);
+    const fixes = Object.fromEntries(JSON.parse(r.out).findings.map((f: { code: string; fix: string }) => [f.code, f.fix]));
+    const fix = `tlsw ecflow fix --dir ${dir} --host ${HOST} --port ${PORT}`;
+    assert.deepEqual(fixes, {
+      'passwd-missing': `${fix} --passphrase-file F   (checks the key's passphrase, then writes it to server.passwd with no line end, mode 0600)`,
+      'dh-missing': `${fix}   (writes the RFC 7919 ffdhe2048 group to dh2048.pem)`,
+      'key-permissions': `${fix}   (sets its mode to 0600); or: chmod 600 ${dir}/server.key`,
+      'http-key-encrypted': `${fix} --decrypt-key   (writes server.key unencrypted: only if you run ecflow_http; keep the folder private)`,
+    });
+    const text = await tlsw(['check', ...where]);
+    assert.ok(text.out.includes(`error: [dh-missing] `) && text.out.includes(`\n  fix: ${fix}   (writes the RFC 7919 ffdhe2048 group to dh2048.pem)\n`), text.out);
+    // The command line printed does the repair.
+    const fixed = await tlsw(['fix', ...where]);
+    assert.match(fixed.err, /dh2048\.pem: written/);
+    assert.deepEqual(JSON.parse((await tlsw(['check', ...where, '--json'])).out).findings.map((f: { code: string }) => f.code), ['passwd-missing', 'http-key-encrypted']);
   });
 });

@@ -82,6 +82,8 @@ describe('extension bundle', () => {
   const ext = require(bundle) as { activate: (c: unknown) => void; deactivate: () => void };
   const context = fakeContext();
   ext.activate(context);
+  /** What activation registered (registrations, listeners, emitters, views); the explorer starts later. */
+  const fromActivation = fake.handedOut.slice();
 
   /** Opens `file` in the inspector the way VS Code does: the provider makes a document, then fills a panel. */
   async function openInspector(file: string, viewType = 'tlsWorkbench.inspectorText') {
@@ -197,7 +199,7 @@ describe('extension bundle', () => {
       const text = provider.provideTextDocumentContent(reportUri);
       assert.match(text, /CN=site\.example/);
       assert.match(text, /DNS:site\.example/);
-      assert.ok(text.includes(sha256.replace(/:/g, '').toLowerCase()), 'report shows the SHA-256 fingerprint');
+      assert.ok(text.includes(sha256), 'report shows the SHA-256 fingerprint as openssl prints it');
       // Malformed messages are ignored.
       const before = p.posted.length;
       p.send({ type: 'showReport' });
@@ -392,7 +394,14 @@ describe('extension bundle', () => {
   });
 
   it('deactivates cleanly, and its disposables release everything (VS Code disposes them after deactivate)', () => {
+    assert.ok(fromActivation.length >= fake.commands.size + fake.customEditors.size + fake.providers.size, 'activation registered things');
+    assert.ok(fromActivation.some((h) => h.what.endsWith('listener')), 'activation listens to events');
+    assert.ok(fake.handedOut.every((h) => !h.what.startsWith('register') || !h.disposed), 'nothing is unregistered while active');
     ext.deactivate();
     for (const d of context.subscriptions.splice(0)) d.dispose();
+    const alive = (list: typeof fromActivation) => list.filter((h) => !h.disposed).map((h) => h.what);
+    assert.deepEqual(alive(fromActivation), [], 'every disposable activation created is disposed');
+    // Including what the tests above opened later (watchers, panels' listeners, the explorer's deferred start).
+    assert.deepEqual(alive(fake.handedOut), []);
   });
 });

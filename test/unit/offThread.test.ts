@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { Cancelled, runOffThread } from '../../src/core/runtime/offThread';
 import { WorkLimitError } from '../../src/core/runtime/workBudget';
-import type { BuildOutput } from '../../src/webview/viewModel';
+import type { BuildOutput } from '../../src/extension/inspector/viewBuilder';
 import { runTask, type EngineTask } from '../../src/worker/engineWorker';
 import { encryptedKeyDer, hostileKeyFile, pem } from '../helpers/hostileKdf';
 import { openssl, tempDir } from '../helpers/tools';

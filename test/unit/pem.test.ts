@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import type { PemBlock } from '../../src/core/der/pem';
-import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../../src/core/der/pem';
+import { decodeText, encodePem, findPemBlocks, findPemBlocksInText, looksLikePem, looksLikePemInText, plainPemSpans } from '../../src/core/der/pem';
+import { readObjects } from '../../src/core/read/read';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, prng, read, tempDir, TRUST_BUNDLE } from '../helpers/tools';
 
@@ -308,20 +309,67 @@ describe('findPemBlocks reports broken blocks precisely', () => {
   });
 });
 
+describe('an empty label is no label: `-----BEGIN -----` and `-----END -----` are text, not markers', () => {
+  // RFC 7468 labels are never empty. A framer that took `-----BEGIN -----` for a marker would hand the reader a
+  // block with no type, count it among the blocks, or close a real block with `-----END -----`.
+  const b64 = () => certDer.toString('base64').replace(/.{64}/g, '$&\n');
+  const empties = () => [
+    `-----BEGIN -----\n${b64()}\n-----END -----\n`,
+    `-----BEGIN    -----\n${b64()}\n-----END    -----\n`,
+    `-----BEGIN -----\r\nQUJD\r\n-----END -----`,
+    // Not closed by five dashes either: nothing is left of the label once its trailing dashes are dropped.
+    `-----BEGIN ----\n${b64()}\n-----END ----\n`,
+    `-----BEGIN \n${b64()}\n-----END \n`,
+  ];
+
+  it('the fast path (plainPemSpans) takes none, and the scanner finds no block and reports nothing', () => {
+    for (const text of empties()) {
+      assert.equal(plainPemSpans(text), undefined, JSON.stringify(text.slice(0, 20)));
+      assert.deepEqual(findPemBlocks(text), { blocks: [], problems: [] });
+    }
+  });
+
+  it('a block after one is still found, and numbered 1: an empty BEGIN is not a BEGIN line', () => {
+    for (const text of empties()) {
+      const { blocks, problems } = findPemBlocks(text + certPem);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(blocks.map((b) => [b.label, b.blockNumber]), [['CERTIFICATE', 1]]);
+      assert.deepEqual(Buffer.from(blocks[0].der), certDer);
+      assert.equal(blocks[0].range.startOffset, text.length);
+    }
+  });
+
+  it('`-----END -----` does not close a block, and alone is no stray END line', () => {
+    const text = `-----BEGIN CERTIFICATE-----\n${b64()}\n-----END -----\n`;
+    const { blocks, problems } = findPemBlocks(text);
+    assert.equal(blocks.length, 0);
+    assert.deepEqual(problems.map((x) => x.message), ["block 1 (CERTIFICATE): missing END line: expected '-----END CERTIFICATE-----' before the end of the text"]);
+    assert.deepEqual(findPemBlocks(`text\n-----END -----\n${certPem}`).problems, []);
+  });
+
+  it('escaped in a string or base64-encoded, it is no block either; the reader says it found no PEM', () => {
+    const [text] = empties();
+    const escaped = `{"cert": ${JSON.stringify(text)}}\n`;
+    const encoded = `tls.crt: ${Buffer.from(text).toString('base64')}\n`;
+    assert.ok(encoded.includes('LS0tLS1CRUdJTi'), 'the base64 form starts like every base64 PEM');
+    for (const t of [text, escaped, encoded]) assert.deepEqual(findPemBlocksInText(t), { blocks: [], problems: [] }, t.slice(0, 30));
+    assert.deepEqual(findPemBlocksInText(escaped + certPem).blocks.map((b) => [b.label, b.blockNumber, b.form]), [['CERTIFICATE', 1, 'pem']]);
+    const read = readObjects(Buffer.from(text));
+    assert.deepEqual([read.objects.length, read.problems.map((x) => x.message)], [0, ['no PEM block found']]);
+  });
+});
+
 describe('findPemBlocks never throws and stays linear', () => {
   const FIVE_MB = 5 * 1024 * 1024;
 
   // A quadratic framer would not finish these 5 MB inputs (the suite's timeout catches it); the speed itself is
   // measured by `npm run bench`, never asserted here.
-  function timed(text: string): { result: ReturnType<typeof findPemBlocks> } {
-    return { result: findPemBlocks(text) };
-  }
 
   it('5 MB of random bytes', () => {
     const rnd = prng(1);
     const bytes = new Uint8Array(FIVE_MB);
     for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rnd() * 256);
-    const { result } = timed(decodeText(bytes));
+    const result = findPemBlocks(decodeText(bytes));
     assert.equal(result.blocks.length, 0);
   });
 
@@ -350,10 +398,10 @@ describe('findPemBlocks never throws and stays linear', () => {
       'colon lines': `-----BEGIN X-----\n${'a: b\n'.repeat(FIVE_MB / 5)}-----END X-----\n`,
     };
     for (const [name, text] of Object.entries(shapes)) {
-      const { result } = timed(text);
+      const result = findPemBlocks(text);
       assert.ok(result.problems.length <= 101, name);
     }
-    assert.equal(timed(shapes['one huge body']).result.blocks[0].der.length, (FIVE_MB / 4) * 3);
+    assert.equal(findPemBlocks(shapes['one huge body']).blocks[0].der.length, (FIVE_MB / 4) * 3);
   });
 
   it('mutated valid input: a result every time, and every block found is a real BEGIN…END span', () => {

@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import type { PemBlockInsight, PemInsights } from '../../src/core/workspace/pemInsights';
 import { analyzePemText, blockAt, blocksAt, escapeMarkdown, hoverMarkdown, lensTitle, mayContainPem } from '../../src/core/workspace/pemInsights';
 import { children, readRoot } from '../../src/core/der/asn1';
+import { expiryPhrase } from '../../src/core/display/expiry';
+import { certificateExpiry } from '../../src/core/workspace/summary';
+import { scanAll } from '../helpers/scan';
 import { openssl, read, tempDir, write } from '../helpers/tools';
 
 const tmp = tempDir('tlsw-insights-');
@@ -287,7 +290,7 @@ describe('pemInsights: findings', () => {
     ]);
     for (const b of insights.blocks) assert.equal(b.findings[0].severity, 'warning');
     assert.match(insights.blocks[0].findings[0].message, /^Certificate "weak\.example\.test" has an RSA key of 1024 bits/);
-    assert.match(lensTitle(insights.blocks[0], insights.now), /^Inspect · expires in (89|90) days$/);
+    assert.equal(lensTitle(insights.blocks[0], insights.now), 'Inspect · expires in 90 days', 'issued moments ago for 90 days: 90 days left, rounded');
     assert.deepEqual(insights.blocks.slice(1).map((b) => lensTitle(b, insights.now)), [
       'Inspect · RSA 1024 private key',
       'Inspect · RSA 1024 public key',
@@ -332,11 +335,21 @@ describe('pemInsights: findings', () => {
     assert.equal(b.findings[0].message, `Malformed CERTIFICATE block: invalid base64 at line ${star.line + 1}: unexpected character '*' (column ${star.character + 1}).`);
   });
 
-  it('never throws, whatever the text', () => {
-    for (const t of ['-----BEGIN ', '-----BEGIN CERTIFICATE-----\n', 'LS0tLS1CRUdJTi', 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUI=', '\\n-----BEGIN X-----\\n\\\\n', '\u0000-----END CERTIFICATE-----']) {
-      assert.doesNotThrow(() => analyzePemText(t));
-    }
-    assert.doesNotThrow(() => analyzePemText(undefined as unknown as string));
+  it('answers for any text instead of throwing: a truncated block is malformed, fragments give nothing', () => {
+    const shown = (text: string) => {
+      const r = analyzePemText(text);
+      return { skipped: r.skipped, blocks: r.blocks.map((b) => [b.label, b.form, b.range.startOffset, b.range.endOffset, codes(b).join()]) };
+    };
+    // A BEGIN line without its END: one malformed block over the BEGIN line, plain or inside a base64 value.
+    assert.deepEqual(shown('-----BEGIN CERTIFICATE-----\n'), { skipped: undefined, blocks: [['CERTIFICATE', 'pem', 0, 27, 'malformed']] });
+    const b64 = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB').toString('base64');
+    assert.deepEqual(shown(b64), { skipped: undefined, blocks: [['CERTIFICATE', 'base64', 0, b64.length, 'malformed']] });
+    assert.match(only(analyzePemText(b64)).findings[0].message, /^Malformed CERTIFICATE block: missing END line: .* \(in the base64-encoded value\)\.$/);
+    // A marker cut short, a base64 prefix alone, an unknown label (escaped): nothing to show.
+    for (const t of ['-----BEGIN ', 'LS0tLS1CRUdJTi', '\\n-----BEGIN X-----\\n\\\\n']) assert.deepEqual(shown(t), { skipped: undefined, blocks: [] }, JSON.stringify(t));
+    // No BEGIN at all (a stray END line), or not text: skipped by the cheap check.
+    assert.deepEqual(shown('\u0000-----END CERTIFICATE-----'), { skipped: 'no-pem', blocks: [] });
+    assert.deepEqual(shown(undefined as unknown as string), { skipped: 'no-pem', blocks: [] });
   });
 });
 
@@ -360,6 +373,34 @@ describe('pemInsights: what clients reject although it decodes (issue 12)', () =
     const bad = only(analyzePemText(`-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`));
     assert.ok(codes(bad).includes('invalid-signature'));
     assert.equal(bad.findings.find((f) => f.code === 'invalid-signature')?.message, 'Certificate "odd": signature BIT STRING has unused bits: the signature is invalid.');
+  });
+});
+
+describe('pemInsights: the same days as the Certificate Explorer', () => {
+  it('the CodeLens, the hover and the workspace scan say the same days for one certificate, rounded to the nearest day', async () => {
+    const { cert, notAfter } = made.server;
+    const bytes = Buffer.from(cert);
+    const cases: [number, string][] = [
+      [42.4, 'expires in 42 days'],
+      [42.6, 'expires in 43 days'],
+      [1.2, 'expires tomorrow'],
+      [0.3, 'expires today'],
+      [-0.3, 'expired today'],
+      [-2.6, 'expired 3 days ago'],
+    ];
+    for (const [daysLeft, words] of cases) {
+      const now = new Date(notAfter.getTime() - daysLeft * DAY);
+      const b = only(analyzePemText(cert, { now }));
+      const [file] = await scanAll({ list: () => ['server.crt'], size: () => bytes.length, readHead: () => bytes, readAll: () => bytes }, { now });
+      const scanned = file.objects[0];
+      // The explorer's row: expiryPhrase of the scanned certificate's expiry (presentation.ts expiryText).
+      const row = expiryPhrase(certificateExpiry(scanned, now, 30)!, scanned.notBefore);
+      assert.equal(row, words, `explorer at ${daysLeft} days`);
+      assert.equal(expiryPhrase(scanned.expiry!), words, `scan at ${daysLeft} days`);
+      assert.equal(lensTitle(b, now), `Inspect · ${words.replace(/^expired/, 'EXPIRED')}`, `lens at ${daysLeft} days`);
+      assert.ok(hoverMarkdown(b, now).replace(/\\(.)/g, '$1').includes(`UTC (${words})`), `hover at ${daysLeft} days`);
+      if (daysLeft < 0) assert.ok(b.findings[0].message.includes(` ${words} (`), b.findings[0].message);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { createHash, createPrivateKey, createPublicKey, randomBytes, X509Certifi
 import { children, readRoot } from '../../src/core/der/asn1';
 import { PkiError } from '../../src/core/model';
 import type { RawPkcs12Bag } from '../../src/core/objects/pkcs12';
-import { exportPkcs12, inspectPkcs12, looksLikePkcs12, openPkcs12, readPkcs12 } from '../../src/core/objects/pkcs12';
+import { exportPkcs12, inspectPkcs12, looksLikePkcs12, readPkcs12 } from '../../src/core/objects/pkcs12';
 import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
 import { tlv, toBer } from '../helpers/ber';
 import { openssl, read, tempDir, write } from '../helpers/tools';
@@ -166,12 +166,12 @@ after(() => tmp.cleanup());
 
 // ───────── reading what OpenSSL and Java wrote ─────────
 
-describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', () => {
+describe('readPkcs12 with a password / inspectPkcs12 on files made by openssl pkcs12 -export', () => {
   it('modern default (AES-256 + SHA-256 MAC), RSA, with -certfile chain and -name', () => {
     const der = opensslP12('rsa', 'modern-rsa', ['-certfile', tmp.path('ca.pem'), '-name', 'My Server', '-passout', `pass:${PASSWORD}`]);
     const info = inspectPkcs12(der);
     assert.deepEqual(info, { mac: { algorithm: 'sha256', iterations: 2048 }, certEncryption: 'PBES2/aes-256-cbc', keyEncryption: 'PBES2/aes-256-cbc' });
-    const opened = openPkcs12(der, PASSWORD);
+    const opened = readPkcs12(der, PASSWORD);
     assert.deepEqual(opened.mac, info.mac);
     assert.equal(opened.certEncryption, 'PBES2/aes-256-cbc');
     assert.equal(opened.keyEncryption, 'PBES2/aes-256-cbc');
@@ -181,7 +181,7 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
   for (const t of KEY_TYPES) {
     it(`modern and -legacy files with a ${t} key`, () => {
       const modern = opensslP12(t, `m-${t}`, ['-passout', `pass:${PASSWORD}`]);
-      checkLeafBags(openPkcs12(modern, PASSWORD).bags, t, {});
+      checkLeafBags(readPkcs12(modern, PASSWORD).bags, t, {});
       const legacy = opensslP12(t, `l-${t}`, ['-legacy', '-name', `legacy ${t}`, '-passout', `pass:${PASSWORD}`]);
       const info = inspectPkcs12(legacy);
       assert.deepEqual(info, {
@@ -189,7 +189,7 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
         certEncryption: 'pbeWithSHAAnd40BitRC2-CBC',
         keyEncryption: 'pbeWithSHAAnd3-KeyTripleDES-CBC',
       });
-      const opened = openPkcs12(legacy, PASSWORD);
+      const opened = readPkcs12(legacy, PASSWORD);
       assert.equal(opened.certEncryption, info.certEncryption);
       assert.equal(opened.keyEncryption, info.keyEncryption);
       checkLeafBags(opened.bags, t, { name: `legacy ${t}` });
@@ -211,10 +211,10 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
       const der = opensslP12('ec', `alg-${i}`, [...c.args, '-passout', `pass:${PASSWORD}`]);
       const expected = { mac: { algorithm: c.mac, iterations: c.iterations ?? 2048 }, certEncryption: c.cert, keyEncryption: c.key };
       assert.deepEqual(inspectPkcs12(der), expected, c.args.join(' '));
-      const opened = openPkcs12(der, PASSWORD);
+      const opened = readPkcs12(der, PASSWORD);
       assert.deepEqual({ mac: opened.mac, certEncryption: opened.certEncryption, keyEncryption: opened.keyEncryption }, expected);
       checkLeafBags(opened.bags, 'ec', {});
-      assertPkiError(() => openPkcs12(der, 'nope'), /^wrong PKCS#12 password \(MAC verification failed\)$/);
+      assertPkiError(() => readPkcs12(der, 'nope'), /^wrong PKCS#12 password \(MAC verification failed\)$/);
     });
   });
 
@@ -223,30 +223,30 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
       const der = opensslP12('ec', `nomac-${legacy}`, [...(legacy ? ['-legacy'] : []), '-nomac', '-passout', `pass:${PASSWORD}`]);
       const info = inspectPkcs12(der);
       assert.equal(info.mac, undefined);
-      const opened = openPkcs12(der, PASSWORD);
+      const opened = readPkcs12(der, PASSWORD);
       assert.equal(opened.mac, undefined);
       checkLeafBags(opened.bags, 'ec', {});
-      assertPkiError(() => openPkcs12(der, 'wrong password'), /^wrong PKCS#12 password \(decryption failed\)$/);
+      assertPkiError(() => readPkcs12(der, 'wrong password'), /^wrong PKCS#12 password \(decryption failed\)$/);
     }
   });
 
   it('-keypbe NONE -certpbe NONE: plain safes, with and without a MAC', () => {
     const der = opensslP12('ed25519', 'plain', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-name', 'plain', '-passout', `pass:${PASSWORD}`]);
     assert.deepEqual(inspectPkcs12(der), { mac: { algorithm: 'sha256', iterations: 2048 }, certEncryption: 'none', keyEncryption: 'none' });
-    checkLeafBags(openPkcs12(der, PASSWORD).bags, 'ed25519', { name: 'plain' });
-    assertPkiError(() => openPkcs12(der, 'x'), /MAC verification failed/);
+    checkLeafBags(readPkcs12(der, PASSWORD).bags, 'ed25519', { name: 'plain' });
+    assertPkiError(() => readPkcs12(der, 'x'), /MAC verification failed/);
 
     const open = opensslP12('ed25519', 'plain-nomac', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', `pass:${PASSWORD}`]);
     assert.deepEqual(inspectPkcs12(open), { certEncryption: 'none', keyEncryption: 'none' });
     // Nothing is protected, so any password opens it.
-    checkLeafBags(openPkcs12(open, 'anything').bags, 'ed25519', {});
+    checkLeafBags(readPkcs12(open, 'anything').bags, 'ed25519', {});
   });
 
   it('an empty password (modern and legacy)', () => {
     for (const legacy of [false, true]) {
       const der = opensslP12('rsa', `empty-${legacy}`, [...(legacy ? ['-legacy'] : []), '-passout', 'pass:']);
-      checkLeafBags(openPkcs12(der, '').bags, 'rsa', {});
-      assertPkiError(() => openPkcs12(der, 'not empty'), /MAC verification failed/);
+      checkLeafBags(readPkcs12(der, '').bags, 'rsa', {});
+      assertPkiError(() => readPkcs12(der, 'not empty'), /MAC verification failed/);
     }
   });
 
@@ -254,13 +254,13 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
     const pw = 'pässwörd ✓';
     for (const legacy of [false, true]) {
       const der = opensslP12('ec', `utf8-${legacy}`, [...(legacy ? ['-legacy'] : []), '-passout', `pass:${pw}`]);
-      checkLeafBags(openPkcs12(der, pw).bags, 'ec', {});
+      checkLeafBags(readPkcs12(der, pw).bags, 'ec', {});
     }
   });
 
   it('wrong password: one-line PkiError that never contains the password', () => {
     const der = opensslP12('rsa', 'wrongpw', ['-passout', `pass:${PASSWORD}`]);
-    const e = assertPkiError(() => openPkcs12(der, 'my-Secret-guess'), /^wrong PKCS#12 password \(MAC verification failed\)$/);
+    const e = assertPkiError(() => readPkcs12(der, 'my-Secret-guess'), /^wrong PKCS#12 password \(MAC verification failed\)$/);
     assert.ok(!e.message.includes('my-Secret-guess'));
     assert.ok(!e.message.includes(PASSWORD));
     // inspect needs no password and does not fail.
@@ -279,7 +279,7 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
     const der = read(store);
     const info = inspectPkcs12(der);
     assert.ok(info.mac, 'Java writes a MAC');
-    const opened = openPkcs12(der, 'javapass');
+    const opened = readPkcs12(der, 'javapass');
     const key = opened.bags.find((b) => b.type === 'private-key');
     assert.ok(key?.der);
     assert.equal(key.friendlyName, 'javakey');
@@ -292,7 +292,7 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
     const trusted = opened.bags.find((b) => b.friendlyName === 'trusted-root');
     assert.ok(trusted?.der);
     assert.deepEqual(Buffer.from(trusted.der), caDer);
-    assertPkiError(() => openPkcs12(der, 'javapas'), /MAC verification failed/);
+    assertPkiError(() => readPkcs12(der, 'javapas'), /MAC verification failed/);
   });
 
   it('PBES2 with every PBKDF2 PRF (encrypted by openssl pkcs8 -v2prf), in a MAC-less PFX', () => {
@@ -301,11 +301,11 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
         const out = tmp.path(`epki-${prf}-${cipher}.der`);
         openssl(['pkcs8', '-topk8', '-in', tmp.path('key-ec.pem'), '-outform', 'DER', '-v2', cipher, '-v2prf', prf, '-passout', `pass:${PASSWORD}`, '-out', out]);
         const der = pfxWithBags(shroudedKeyBag(read(out)));
-        const opened = openPkcs12(der, PASSWORD);
+        const opened = readPkcs12(der, PASSWORD);
         assert.equal(opened.keyEncryption, cipher === 'des3' ? 'PBES2/des-ede3-cbc' : 'PBES2/aes-256-cbc');
         assert.equal(opened.bags.length, 1);
         assert.deepEqual(Buffer.from(opened.bags[0].der ?? []), keyPkcs8.ec, `${prf} ${cipher}`);
-        assertPkiError(() => openPkcs12(der, 'bad'), /wrong PKCS#12 password/);
+        assertPkiError(() => readPkcs12(der, 'bad'), /wrong PKCS#12 password/);
       }
     }
   });
@@ -314,13 +314,13 @@ describe('openPkcs12 / inspectPkcs12 on files made by openssl pkcs12 -export', (
     const der = opensslP12('ec', 'ber', ['-name', 'ber', '-passout', `pass:${PASSWORD}`]);
     const ber = toBer(der, 0); // the MAC'd content is only chunked, so the MAC still verifies
     assert.notDeepEqual(ber, der);
-    checkLeafBags(openPkcs12(ber, PASSWORD).bags, 'ec', { name: 'ber' });
-    assertPkiError(() => openPkcs12(ber, 'bad'), /MAC verification failed/);
+    checkLeafBags(readPkcs12(ber, PASSWORD).bags, 'ec', { name: 'ber' });
+    assertPkiError(() => readPkcs12(ber, 'bad'), /MAC verification failed/);
 
     const plain = opensslP12('rsa', 'ber-plain', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac', '-passout', 'pass:x']);
     const deep = toBer(plain, 2); // AuthenticatedSafe and SafeContents themselves BER too
     assert.deepEqual(inspectPkcs12(deep), { certEncryption: 'none', keyEncryption: 'none' });
-    checkLeafBags(openPkcs12(deep, 'x').bags, 'rsa', {});
+    checkLeafBags(readPkcs12(deep, 'x').bags, 'rsa', {});
   });
 });
 
@@ -415,7 +415,7 @@ describe('readPkcs12: without a password, the empty one is tried before reportin
   });
 
   it('trying without a password is bounded: expensive or unsupported keystores come back locked, not failed', () => {
-    // A MAC with 2^31-1 iterations: locked (openPkcs12 with a password refuses it, see below).
+    // A MAC with 2^31-1 iterations: locked (readPkcs12 with a password refuses it, see below).
     const der = opensslP12('ec', 'probe-iter', ['-passout', 'pass:']);
     const top = children(der, readRoot(der));
     const [digestInfo, salt] = children(der, top[2]);
@@ -516,7 +516,7 @@ describe('through tlsw (the bundled CLI)', () => {
     assert.equal(d.decrypted, false);
     const text = await tlswOk(['inspect', dir.path('locked.p12')]);
     assert.match(text.stdout, /Contents:\s+locked/);
-    assertOneLineFailure(await tlsw(['inspect', '--password-file', dir.path('empty.pw'), dir.path('locked.p12')]), /locked\.p12: DER PKCS#12: wrong PKCS#12 password/);
+    assertOneLineFailure(await tlsw(['inspect', '--password-file', dir.path('empty.pw'), dir.path('locked.p12')]), /locked\.p12: DER PKCS#12 keystore: wrong PKCS#12 password/);
   });
 
   it('tlsw inspect reads a BER keystore (keytool store re-encoded), like tlsw p12 import', async () => {
@@ -567,13 +567,13 @@ describe('through tlsw (the bundled CLI)', () => {
 describe('bad input never escapes as anything but PkiError, never hangs', () => {
   it('empty, garbage, truncated, non-PFX DER', () => {
     assertPkiError(() => inspectPkcs12(new Uint8Array(0)), /empty/);
-    assertPkiError(() => openPkcs12(new Uint8Array(0), 'x'), /empty/);
+    assertPkiError(() => readPkcs12(new Uint8Array(0), 'x'), /empty/);
     assertPkiError(() => inspectPkcs12(randomBytes(500)));
-    assertPkiError(() => openPkcs12(Buffer.from('not a pfx at all'), 'x'));
+    assertPkiError(() => readPkcs12(Buffer.from('not a pfx at all'), 'x'));
     assertPkiError(() => inspectPkcs12(leafDer.ec), /PKCS#12/);
     const der = opensslP12('ec', 'trunc', ['-passout', `pass:${PASSWORD}`]);
     for (const cut of [1, 2, 4, 10, 50, 100, 300, Math.floor(der.length / 2), der.length - 40, der.length - 1]) {
-      assertPkiError(() => openPkcs12(der.subarray(0, cut), PASSWORD), /PKCS#12/);
+      assertPkiError(() => readPkcs12(der.subarray(0, cut), PASSWORD), /PKCS#12/);
       assertPkiError(() => inspectPkcs12(der.subarray(0, cut)), /PKCS#12/);
     }
   });
@@ -587,7 +587,7 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
       seq(der.subarray(digestInfo.start, digestInfo.end), der.subarray(salt.start, salt.end), intBytes('7fffffff')));
     assert.equal(inspectPkcs12(evil).mac?.iterations, 0x7fffffff, 'inspect reports it without deriving anything');
     let t0 = Date.now();
-    assertPkiError(() => openPkcs12(evil, PASSWORD), /MAC iteration count 2147483647 exceeds the supported maximum/);
+    assertPkiError(() => readPkcs12(evil, PASSWORD), /MAC iteration count 2147483647 exceeds the supported maximum/);
     assert.ok(Date.now() - t0 < 1000);
 
     // PBKDF2 iterations in a shrouded key bag.
@@ -597,14 +597,14 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
     const bad = pfxWithBags(shroudedKeyBag(seq(pbes2, octet(randomBytes(64)))));
     assert.equal(inspectPkcs12(bad).keyEncryption, 'PBES2/aes-256-cbc');
     t0 = Date.now();
-    assertPkiError(() => openPkcs12(bad, 'x'), /PBKDF2 iteration count 99999999 exceeds the supported maximum of 10,000,000/);
+    assertPkiError(() => readPkcs12(bad, 'x'), /PBKDF2 iteration count 99999999 exceeds the supported maximum of 10,000,000/);
     assert.ok(Date.now() - t0 < 1000);
   });
 
   it('unsupported schemes give a clear error', () => {
     const rc4 = seq(oid('1.2.840.113549.1.12.1.1'), seq(octet(randomBytes(8)), intBytes('0800')));
     const der = pfxWithBags(shroudedKeyBag(seq(rc4, octet(randomBytes(64)))));
-    assertPkiError(() => openPkcs12(der, 'x'), /^PKCS#12: unsupported encryption algorithm pbeWithSHAAnd128BitRC4$/);
+    assertPkiError(() => readPkcs12(der, 'x'), /^PKCS#12: unsupported encryption algorithm pbeWithSHAAnd128BitRC4$/);
     const signed = seq(intBytes('03'), seq(oid('1.2.840.113549.1.7.2'), tlv(0xa0, seq())));
     assertPkiError(() => inspectPkcs12(signed), /signedData/);
   });
@@ -629,7 +629,7 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
       const edits = 1 + rnd(4);
       for (let k = 0; k < edits; k++) m[rnd(m.length)] = rnd(256);
       const input = rnd(10) === 0 ? m.subarray(0, rnd(m.length)) : m;
-      for (const fn of [() => inspectPkcs12(input), () => openPkcs12(input, 'x')]) {
+      for (const fn of [() => inspectPkcs12(input), () => readPkcs12(input, 'x')]) {
         try {
           fn();
           ok++;
@@ -678,17 +678,17 @@ describe('exportPkcs12', () => {
   });
 
   for (const t of KEY_TYPES) {
-    it(`openPkcs12 reads back its own output (${t}, both modes, empty and non-ASCII passwords, custom iterations)`, () => {
+    it(`readPkcs12 reads back its own output (${t}, both modes, empty and non-ASCII passwords, custom iterations)`, () => {
       for (const legacy of [false, true]) {
         for (const password of ['', 'pässwörd ✓', PASSWORD]) {
           const der = exportPkcs12({ certificate: leafDer[t], privateKeyPkcs8: keyPkcs8[t], chain: [caDer], password, friendlyName: `n-${t}`, legacy, iterations: 3000 });
-          const opened = openPkcs12(der, password);
+          const opened = readPkcs12(der, password);
           assert.deepEqual(opened.mac, { algorithm: legacy ? 'sha1' : 'sha256', iterations: 3000 });
           assert.equal(opened.certEncryption, legacy ? 'pbeWithSHAAnd40BitRC2-CBC' : 'PBES2/aes-256-cbc');
           assert.equal(opened.keyEncryption, legacy ? 'pbeWithSHAAnd3-KeyTripleDES-CBC' : 'PBES2/aes-256-cbc');
           checkLeafBags(opened.bags, t, { name: `n-${t}`, chain: true });
           assert.deepEqual(Buffer.from(opened.bags.find((b) => b.type === 'private-key')?.der ?? []), keyPkcs8[t]);
-          assertPkiError(() => openPkcs12(der, `${password}!`), /MAC verification failed/);
+          assertPkiError(() => readPkcs12(der, `${password}!`), /MAC verification failed/);
         }
       }
     });
@@ -727,7 +727,7 @@ describe('exportPkcs12', () => {
   });
 
   it('sets localKeyId = SHA-1(certificate) on both the key and the leaf, and only the leaf certificate', () => {
-    const opened = openPkcs12(exportPkcs12({ certificate: leafDer.ec, privateKeyPkcs8: keyPkcs8.ec, chain: [caDer], password: 'p' }), 'p');
+    const opened = readPkcs12(exportPkcs12({ certificate: leafDer.ec, privateKeyPkcs8: keyPkcs8.ec, chain: [caDer], password: 'p' }), 'p');
     assert.deepEqual(opened.bags.map((b) => [b.type, b.localKeyId, b.friendlyName]), [
       ['certificate', sha1Hex(leafDer.ec), undefined],
       ['certificate', undefined, undefined],

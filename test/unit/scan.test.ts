@@ -1,28 +1,21 @@
-// The workspace scanner (src/core/scan.ts) on a generated tree made by the real openssl: classification of
-// every kind of file, batches as the scan goes, the size limit, CA → issued grouping by AKI/SKI, and agreement
-// with the full decoders (x509.ts, pem.ts) on the system trust bundle.
+// The workspace scanner (src/core/workspace/) on a generated tree made by the real openssl: classification of
+// every kind of file, batches as the scan goes, the size limit, CA → issued grouping by the issuer rule (canonical
+// names, AKI/SKI), and agreement with the full decoders (x509.ts, pem.ts) on the system trust bundle.
 
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { basename } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeText, findPemBlocks } from '../../src/core/der/pem';
-import {
-  buildAuthorityTree,
-  expiryAt,
-  expiryAttention,
-  fileKind,
-  globToRegExp,
-  plainPemBlocks,
-  scanAll,
-  scanFiles,
-  worstExpiry,
-  type FileAccessor,
-  type ScannedFile,
-} from '../../src/core/workspace/scan';
+import { decodeText, findPemBlocks, plainPemSpans } from '../../src/core/der/pem';
+import { buildAuthorityTree } from '../../src/core/workspace/authorityTree';
+import { globToRegExp } from '../../src/core/workspace/glob';
+import { scanFiles, type FileAccessor, type ScannedFile, type ScannedObject } from '../../src/core/workspace/scanner';
+import { certificateExpiry, expiryAttention, fileKind, scannedObjectName, worstExpiry } from '../../src/core/workspace/summary';
 import { decodeCertificate } from '../../src/core/objects/x509';
+import { scanAll } from '../helpers/scan';
 import { TRUST_BUNDLE, openssl, tempDir } from '../helpers/tools';
+import { turnsDuring } from '../helpers/turns';
 
 const t = tempDir('tlsw-scan-');
 after(() => t.cleanup());
@@ -133,7 +126,7 @@ describe('scanFiles', () => {
     assert.equal(leaf.isCA, false);
     assert.equal(leaf.algorithm, 'EC P-256');
     assert.equal(leaf.expiry?.status, 'expiring', '20 days is within the default 30-day window');
-    assert.ok(leaf.expiry!.daysLeft >= 19 && leaf.expiry!.daysLeft <= 20);
+    assert.equal(leaf.expiry!.daysLeft, 20, 'a certificate issued moments ago for 20 days has 20 days left (rounded)');
     const want = openssl(['x509', '-in', t.path('leaf.crt'), '-noout', '-fingerprint', '-sha256']).split('=')[1].trim().replace(/:/g, '').toLowerCase();
     assert.equal(leaf.sha256, want);
     const enddate = new Date(openssl(['x509', '-in', t.path('leaf.crt'), '-noout', '-enddate']).split('=')[1].trim());
@@ -225,20 +218,20 @@ describe('scanFiles', () => {
     const big = t.path('huge-bundle.pem');
     const bundle = readFileSync(TRUST_BUNDLE);
     writeFileSync(big, Buffer.concat(Array.from({ length: Math.floor((4.5 * 1024 * 1024) / bundle.length) }, () => bundle)));
-    // Behaviour, not milliseconds (the lag itself is budget 4 of `npm run bench`): a scanner that blocks runs the
-    // whole 4.5 MB in one turn, so the probe below would not run during it; a sliced scanner yields many times.
-    let ticks = 0;
-    let running = true;
-    const probe = (): void => {
-      ticks++;
-      if (running) setImmediate(probe);
+    // Behaviour, not milliseconds (the lag itself is budget 4 of `npm run bench`): the turns the event loop gets
+    // during the scan are counted. With slices of 0 ms the scanner rests after every block of the file; without
+    // slices (the CLI's way) it reads the 4.5 MB file, synchronous accessor and all, in one turn.
+    const scanned = async (sliceMs: number): Promise<{ turns: number; objects: number }> => {
+      const { turns, result: [f] } = await turnsDuring(() => scanAll(fsAccessor([big]), { sliceMs }));
+      assert.equal(f.status, 'ok');
+      return { turns, objects: f.objects.length };
     };
-    setImmediate(probe);
-    const [f] = await scanAll(asyncAccessor([big]), { sliceMs: 10 });
-    running = false;
-    assert.equal(f.status, 'ok');
-    assert.ok(f.objects.length > 1000, `${f.objects.length} certificates`);
-    assert.ok(ticks >= 5, `the event loop ran ${ticks} times during the scan`);
+    const sliced = await scanned(0);
+    assert.ok(sliced.objects > 1000, `${sliced.objects} certificates`);
+    assert.ok(sliced.turns >= sliced.objects / 2, `the event loop ran ${sliced.turns} times while ${sliced.objects} blocks were read`);
+    const whole = await scanned(Infinity);
+    assert.equal(whole.objects, sliced.objects);
+    assert.ok(whole.turns <= 1, `without slices the scan holds the thread (${whole.turns} turns)`);
   });
 });
 
@@ -265,10 +258,10 @@ describe('agreement with the full decoders', () => {
     const texts = [readFileSync(TRUST_BUNDLE, 'utf8'), readFileSync(t.path('chain.pem'), 'utf8')];
     texts.push(texts[1].replace(/\n/g, '\r\n'), readFileSync(t.path('secret.yaml'), 'utf8'));
     for (const text of texts) {
-      const fast = plainPemBlocks(text);
+      const fast = plainPemSpans(text);
       assert.ok(fast, 'plain PEM takes the fast path');
       const slow = findPemBlocks(text).blocks;
-      assert.deepEqual(fast.map((b) => [b.label, Buffer.from(b.der).toString('hex'), b.range, b.blockNumber]), slow.map((b) => [b.label, Buffer.from(b.der).toString('hex'), b.range, b.blockNumber]));
+      assert.deepEqual(fast.map((b) => [b.label, Buffer.from(b.base64, 'base64').toString('hex'), b.range, b.blockNumber]), slow.map((b) => [b.label, Buffer.from(b.der).toString('hex'), b.range, b.blockNumber]));
     }
     for (const odd of [
       readFileSync(t.path('broken.pem'), 'utf8'),
@@ -278,7 +271,7 @@ describe('agreement with the full decoders', () => {
       'text\r-----BEGIN CERTIFICATE-----\rAAAA\r-----END CERTIFICATE-----\r',
       'no markers at all',
     ]) {
-      assert.equal(plainPemBlocks(odd), undefined, JSON.stringify(odd.slice(0, 40)));
+      assert.equal(plainPemSpans(odd), undefined, JSON.stringify(odd.slice(0, 40)));
     }
   });
 });
@@ -303,8 +296,11 @@ describe('judging results', () => {
   });
 
   it('matches by issuer name when a CA has no key identifier, and cuts cycles', () => {
-    const obj = (cn: string, issuer: string, extra: object) => ({ index: 0, kind: 'certificate' as const, encoding: 'pem' as const, subject: `CN=${cn}`, commonName: cn, issuer: `CN=${issuer}`, sha256: cn, ...extra });
-    const file = (o: ReturnType<typeof obj>): ScannedFile => ({ file: o.commonName, size: 1, status: 'ok', objects: [o], problems: [], pemFirstLine: true });
+    const obj = (cn: string, issuer: string, extra: object): ScannedObject => ({
+      index: 0, kind: 'certificate', encoding: 'pem', subject: `CN=${cn}`, commonName: cn, issuer: `CN=${issuer}`, sha256: cn,
+      subjectCanon: `2.5.4.3="${cn.toLowerCase()}"`, issuerCanon: `2.5.4.3="${issuer.toLowerCase()}"`, ...extra,
+    });
+    const file = (o: ScannedObject): ScannedFile => ({ file: o.sha256!, size: 1, status: 'ok', objects: [o], problems: [], pemFirstLine: true });
     const tree = buildAuthorityTree([
       file(obj('old root', 'old root', { isCA: true, selfIssued: true })),
       file(obj('old leaf', 'old root', { isCA: false })),
@@ -319,14 +315,55 @@ describe('judging results', () => {
     assert.equal(cyclic[0].issued[0].issued.length, 0, 'the cycle is cut');
   });
 
+  it('tells two CAs of the same name apart by key identifier (trust/issuer.ts, as path validation does)', async () => {
+    const p = (n: string) => t.path(`issuer-${n}`);
+    for (const twin of ['a', 'b']) {
+      openssl(['req', '-x509', ...ec, '-keyout', p(`twin-${twin}.key`), '-out', p(`twin-${twin}.crt`), '-days', '30', '-subj', '/O=Twin/CN=Twin CA']);
+      openssl(['req', ...ec, '-keyout', p(`leaf-${twin}.key`), '-out', p(`leaf-${twin}.csr`), '-subj', `/CN=leaf-${twin}.example.test`]);
+      openssl(['x509', '-req', '-in', p(`leaf-${twin}.csr`), '-CA', p(`twin-${twin}.crt`), '-CAkey', p(`twin-${twin}.key`), '-set_serial', '1', '-days', '20',
+        '-out', p(`leaf-${twin}.crt`), '-extfile', ext(['basicConstraints=critical,CA:FALSE', 'authorityKeyIdentifier=keyid'])]);
+    }
+    const files = await scanAll(fsAccessor(['twin-a.crt', 'twin-b.crt', 'leaf-a.crt', 'leaf-b.crt'].map(p)));
+    const [twinA, twinB] = files.slice(0, 2).map((f) => f.objects[0]);
+    assert.equal(twinA.subject, twinB.subject, 'the same name');
+    assert.notEqual(twinA.subjectKeyIdentifier, twinB.subjectKeyIdentifier, 'different keys');
+    const tree = buildAuthorityTree(files);
+    assert.deepEqual(
+      tree.map((n) => [scannedObjectName(n.certificate), n.certificate.sha256, n.issued.map((c) => c.certificate.commonName)]).sort(),
+      [['Twin CA', twinA.sha256, ['leaf-a.example.test']], ['Twin CA', twinB.sha256, ['leaf-b.example.test']]].sort(),
+      'each leaf under the CA its AKI names, not under both',
+    );
+  });
+
+  it('links an issuer name to a CA subject that differs only in case and spacing (RFC 5280 §7.1)', async () => {
+    const p = (n: string) => t.path(`canon-${n}`);
+    openssl(['req', '-x509', ...ec, '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '30', '-subj', '/O=Spacing Test/CN=Spacing  CA']);
+    openssl(['req', ...ec, '-keyout', p('leaf.key'), '-out', p('leaf.csr'), '-subj', '/CN=canon.example.test']);
+    // No key identifiers in the leaf: only the names can link it.
+    openssl(['x509', '-req', '-in', p('leaf.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', '2', '-days', '20', '-out', p('leaf.crt'),
+      '-extfile', ext(['basicConstraints=critical,CA:FALSE', 'subjectKeyIdentifier=none', 'authorityKeyIdentifier=none'])]);
+    // The CA re-issued with the same key under the same name, written in other case and spacing.
+    openssl(['req', '-x509', '-key', p('ca.key'), '-out', p('reissued.crt'), '-days', '30', '-subj', '/O=SPACING test/CN=spacing ca']);
+    const files = await scanAll(fsAccessor([p('reissued.crt'), p('leaf.crt')]));
+    const [ca, leaf] = files.map((f) => f.objects[0]);
+    assert.equal(leaf.issuer, 'O=Spacing Test, CN=Spacing  CA');
+    assert.equal(ca.subject, 'O=SPACING test, CN=spacing ca');
+    assert.equal(leaf.authorityKeyIdentifier, undefined);
+    const tree = buildAuthorityTree(files);
+    assert.deepEqual(tree.map((n) => [n.certificate.commonName, n.issued.map((c) => c.certificate.commonName)]), [['spacing ca', ['canon.example.test']]]);
+  });
+
   it('judges expiry at any time, per certificate, per file and for the workspace', () => {
     const leaf = byName.get('leaf.crt')!.objects[0];
     const notAfter = Date.parse(leaf.notAfter!);
-    assert.equal(expiryAt(leaf, new Date(notAfter + 86_400_000 * 2.5), 30)?.status, 'expired');
-    assert.equal(expiryAt(leaf, new Date(notAfter + 86_400_000 * 2.5), 30)?.daysLeft, -3);
-    assert.equal(expiryAt(leaf, new Date(notAfter - 86_400_000 * 10), 5)?.status, 'valid');
-    assert.equal(expiryAt(leaf, new Date(notAfter - 86_400_000 * 10), 10)?.status, 'expiring');
-    assert.equal(expiryAt(leaf, new Date(Date.parse(leaf.notBefore!) - 1000), 30)?.status, 'not-yet-valid');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter + 86_400_000 * 2.6), 30)?.status, 'expired');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter + 86_400_000 * 2.6), 30)?.daysLeft, -3, 'rounded to the nearest day');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter + 86_400_000 * 2.4), 30)?.daysLeft, -2, 'rounded to the nearest day');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter - 86_400_000 * 9.6), 30)?.daysLeft, 10, 'rounded to the nearest day');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter - 86_400_000 * 10), 5)?.status, 'valid');
+    assert.equal(certificateExpiry(leaf, new Date(notAfter - 86_400_000 * 10), 10)?.status, 'expiring');
+    assert.equal(certificateExpiry(leaf, new Date(Date.parse(leaf.notBefore!) - 1000), 30)?.status, 'not-yet-valid');
+    assert.equal(certificateExpiry(byName.get('leaf.key')!.objects[0], new Date(), 30), undefined, 'a key has no expiry');
     assert.equal(worstExpiry(byName.get('chain.pem')!, new Date(), 30)?.status, 'expiring', 'the leaf decides for the chain');
     assert.equal(worstExpiry(byName.get('leaf.key')!, new Date(), 30), undefined);
     const ours = [...byName.values()].filter((f) => !f.file.endsWith('large-bundle.pem')); // the trust bundle has expired roots

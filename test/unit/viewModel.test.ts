@@ -1,14 +1,17 @@
-// The inspector's host-neutral half: bytes → InspectorView (what the webview renders). Checked against openssl
-// as referee: fingerprints, public-key hashes, PEM, chains. Also: hostile certificate strings stay data, and no
-// private key material or password ever enters a view.
+// The inspector's view builder (src/extension/inspector/viewBuilder.ts, run in the engine's worker): bytes →
+// InspectorView (src/webview/view.ts, what the webview renders). Checked against openssl as referee:
+// fingerprints, public-key hashes, PEM, chains. Each chip is checked both ways (it shows when it should, and a
+// wrong one does not), hostile certificate strings stay data, and no private key material or password ever enters
+// a view.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FieldView, InspectorView, ObjectView } from '../../src/webview/viewModel';
-import { buildInspectorView, neighboursOf, needsPassword, visible, withVerification } from '../../src/webview/viewModel';
+import type { FieldView, InspectorView, ObjectView } from '../../src/webview/view';
+import { buildInspectorView } from '../../src/extension/inspector/viewBuilder';
+import { visible, withVerification } from '../../src/extension/inspector/verification';
 import { validatePath } from '../../src/core/trust/pathValidation';
 import { ICON_NAMES, sectionIcon, toneIcon } from '../../src/webview/icons';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
@@ -25,6 +28,11 @@ function fieldsOf(o: ObjectView, sectionSuffix: string): FieldView[] {
   const s = o.sections.find((x) => x.id.endsWith(`.${sectionSuffix}`));
   assert.ok(s, `no section ${sectionSuffix} in ${o.sections.map((x) => x.id).join(', ')}`);
   return s.fields;
+}
+
+/** An object's chips as [label, tone] pairs, in order. */
+function chips(o: ObjectView): [string, string][] {
+  return o.chips.map((c) => [c.label, c.tone]);
 }
 
 function field(o: ObjectView, sectionSuffix: string, label: string): FieldView {
@@ -71,7 +79,7 @@ describe('buildInspectorView: certificates', () => {
     assert.equal(o.validity.status, 'valid');
     assert.ok(o.validity.daysLeft >= 89 && o.validity.daysLeft <= 90, String(o.validity.daysLeft));
     assert.ok(o.validity.elapsedPercent >= 0 && o.validity.elapsedPercent < 2);
-    assert.match(o.validity.text, /^(89|90) days left$/);
+    assert.match(o.validity.text, /^valid, (89|90) days left$/);
     assert.deepEqual(o.chips.map((c) => c.label), ['valid']);
     assert.equal(field(o, 'subject', 'CN').value, 'server.example');
     assert.ok(field(o, 'subject', 'CN').help, 'CN has help');
@@ -287,29 +295,29 @@ describe('buildInspectorView: keys and matching', () => {
   });
 
   it('finds the matching key next to the file, and flags a key of the same name that does not match', () => {
-    const near = neighboursOf('server.key', read(t.path('server.key')));
-    assert.deepEqual(near.map((n) => n.kind), ['private-key']);
-    const match = build(t.path('server.crt'), { neighbours: near }).view.objects[0];
+    const nearby = (fileName: string, file: string) => [{ fileName, bytes: read(t.path(file)) }];
+    const match = build(t.path('server.crt'), { nearby: nearby('server.key', 'server.key') }).view.objects[0];
     const chip = match.chips.find((c) => c.label === 'key matches');
     assert.ok(chip);
     assert.match(chip.help, /server\.key/);
-    const wrong = neighboursOf('server.key', read(t.path('ca.key')));
-    const mismatch = build(t.path('server.crt'), { neighbours: wrong }).view.objects[0];
+    assert.ok(!match.chips.some((c) => c.label === 'key mismatch'));
+    const mismatch = build(t.path('server.crt'), { nearby: nearby('server.key', 'ca.key') }).view.objects[0];
     assert.ok(mismatch.chips.some((c) => c.label === 'key mismatch' && c.tone === 'error'));
+    assert.ok(!mismatch.chips.some((c) => c.label === 'key matches'));
     // A key next to it under another name that does not match says nothing.
-    const other = neighboursOf('other.key', read(t.path('ca.key')));
-    assert.ok(!build(t.path('server.crt'), { neighbours: other }).view.objects[0].chips.some((c) => /key/.test(c.label)));
+    assert.ok(!build(t.path('server.crt'), { nearby: nearby('other.key', 'ca.key') }).view.objects[0].chips.some((c) => /key/.test(c.label)));
+    // A file that is not PEM or DER next to it is no neighbour, and no error.
+    assert.deepEqual(build(t.path('server.crt'), { nearby: [{ fileName: 'server.key', bytes: Buffer.from('not a key') }] }).view.objects[0].chips.map((c) => c.label), ['valid']);
     // The other way round: a key file learns which certificate is next to it.
-    const certs = neighboursOf('server.crt', read(t.path('server.crt')));
-    const key = build(t.path('server.key'), { neighbours: certs }).view.objects[0];
+    const key = build(t.path('server.key'), { nearby: nearby('server.crt', 'server.crt') }).view.objects[0];
     assert.ok(key.chips.some((c) => c.label === 'matches server.crt'));
+    assert.ok(!build(t.path('ca.key'), { nearby: nearby('server.crt', 'server.crt') }).view.objects[0].chips.some((c) => /^matches/.test(c.label)));
   });
 
   it('an encrypted key is locked until its passphrase opens it; the passphrase never enters the view', () => {
     const pass = 'vm-secret-Passphrase-42';
     openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-aes-256-cbc', '-pass', `pass:${pass}`, '-out', t.path('enc.key')]);
     const locked = build(t.path('enc.key'));
-    assert.ok(needsPassword(locked.result));
     assert.equal(locked.view.lock?.what, 'private-key');
     assert.equal(locked.view.unlocked, false);
     const o = locked.view.objects[0];
@@ -392,8 +400,101 @@ describe('buildInspectorView: keys and matching', () => {
     const o = build(t.path('server.csr')).view.objects[0];
     assert.equal(o.kind, 'csr');
     assert.equal(o.title, 'server.example');
-    assert.ok(o.chips.some((c) => c.label === 'signature valid' && c.tone === 'ok'));
+    assert.deepEqual(chips(o), [['signature valid', 'ok']]);
+    assert.deepEqual([field(o, 'signature', 'Self-signature').value, field(o, 'signature', 'Self-signature').tone], ['valid', 'ok']);
     assert.equal(field(o, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('server.key')));
+  });
+});
+
+describe('buildInspectorView: each chip shows when it should, and only then', () => {
+  const DAY = 86_400_000;
+
+  it('a CSR altered after signing: "signature INVALID", never "signature valid"', () => {
+    const der = opensslBytes(['req', '-in', t.path('server.csr'), '-outform', 'DER']);
+    const at = der.indexOf(Buffer.from('server.example'));
+    assert.ok(at > 0);
+    der[at] ^= 0x01; // server.example → rerver.example: the signed bytes change, the signature does not
+    write(t.path('altered.csr'), der);
+    const o = build(t.path('altered.csr')).view.objects[0];
+    assert.equal(o.title, 'rerver.example');
+    assert.deepEqual(chips(o), [['signature INVALID', 'error']]);
+    assert.deepEqual([field(o, 'signature', 'Self-signature').value, field(o, 'signature', 'Self-signature').tone], ['INVALID', 'error']);
+  });
+
+  it('valid, expiring, expired and not yet valid: one chip each, and the validity text in the same words', () => {
+    const notBefore = build(t.path('server.crt')).view.objects[0].validity?.notBefore ?? '';
+    const at = (offsetMs: number, warnDays?: number) => build(t.path('server.crt'), { now: new Date(Date.parse(notBefore) + offsetMs), warnDays }).view.objects[0];
+    const valid = at(DAY);
+    assert.deepEqual(chips(valid), [['valid', 'ok']]);
+    assert.equal(valid.validity?.text, 'valid, 89 days left');
+    assert.equal(field(valid, 'validity', 'Status').tone, 'ok');
+    const expiring = at(DAY, 120);
+    assert.deepEqual(chips(expiring), [['expires in 89 days', 'warning']]);
+    assert.equal(expiring.validity?.text, 'expires in 89 days');
+    assert.equal(field(expiring, 'validity', 'Status').tone, 'warning');
+    const expired = at(100 * DAY);
+    assert.deepEqual(chips(expired), [['expired', 'error']]);
+    assert.equal(expired.validity?.text, 'expired 10 days ago');
+    assert.match(expired.chips[0].help, /^It expired 10 days ago \(/);
+    assert.equal(field(expired, 'validity', 'Status').tone, 'error');
+    const early = at(-2 * DAY);
+    // (lint adds its own chip for a certificate not valid yet)
+    assert.deepEqual(chips(early), [['not yet valid', 'warning'], ['1 lint finding', 'warning']]);
+    assert.equal(early.validity?.text, `not valid before ${notBefore.slice(0, 10)}`);
+    assert.equal(early.validity?.elapsedPercent, 0);
+    assert.equal(field(early, 'validity', 'Status').tone, 'warning');
+  });
+
+  it('days left are display/expiry\'s, rounded to the nearest day like everywhere else (half a day in: 90, not 89)', () => {
+    const notBefore = build(t.path('server.crt')).view.objects[0].validity?.notBefore ?? '';
+    const o = build(t.path('server.crt'), { now: new Date(Date.parse(notBefore) + DAY / 2 - 60_000) }).view.objects[0];
+    assert.equal(o.validity?.daysLeft, 90);
+    assert.equal(o.validity?.text, 'valid, 90 days left');
+  });
+
+  it('a certificate with another certificate\'s key in the same file: "key mismatch", and the key matches nothing', () => {
+    write(t.path('mismatch.pem'), readFileSync(t.path('server.crt'), 'utf8') + readFileSync(t.path('ca.key'), 'utf8'));
+    const [cert, key] = build(t.path('mismatch.pem')).view.objects;
+    assert.deepEqual(chips(cert), [['valid', 'ok'], ['key mismatch', 'error']]);
+    assert.ok(!key.chips.some((c) => /match/.test(c.label)), key.chips.map((c) => c.label).join(', '));
+  });
+
+  it('private keys: "not encrypted" only when plain, "weak encryption" only for legacy PEM encryption', () => {
+    assert.deepEqual(chips(build(t.path('server.key')).view.objects[0]), [['not encrypted', 'warning']]);
+    openssl(['ec', '-in', t.path('server.key'), '-aes128', '-passout', 'pass:legacy-pw', '-out', t.path('legacy.key')]);
+    assert.deepEqual(chips(build(t.path('legacy.key')).view.objects[0]), [['encrypted', 'ok'], ['weak encryption', 'warning'], ['locked', 'info']]);
+    openssl(['pkcs8', '-topk8', '-in', t.path('server.key'), '-v2', 'aes-256-cbc', '-passout', 'pass:modern-pw', '-out', t.path('pkcs8.key')]);
+    assert.deepEqual(chips(build(t.path('pkcs8.key')).view.objects[0]), [['encrypted', 'ok'], ['locked', 'info']]);
+  });
+
+  it('DH parameters: "weak" under 2048 bits, the named group\'s chip only for a named group', () => {
+    openssl(['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', t.path('ffdhe2048.pem')]);
+    assert.deepEqual(chips(build(t.path('ffdhe2048.pem')).view.objects[0]), [['ffdhe2048', 'ok']]);
+    openssl(['dhparam', '-dsaparam', '-out', t.path('dh1024.pem'), '1024']);
+    assert.deepEqual(chips(build(t.path('dh1024.pem')).view.objects[0]), [['weak', 'error']]);
+  });
+
+  it('a CRL: "current" until its next update, "stale" after it', () => {
+    const cnf = `[ca]\ndefault_ca=c\n[c]\ndatabase=${t.path('index.txt')}\ncrlnumber=${t.path('crlnumber')}\ndefault_md=sha256\ndefault_crl_days=7\n`;
+    write(t.path('ca.cnf'), cnf);
+    write(t.path('index.txt'), '');
+    write(t.path('crlnumber'), '01\n');
+    openssl(['ca', '-gencrl', '-config', t.path('ca.cnf'), '-keyfile', t.path('ca.key'), '-cert', t.path('ca.crt'), '-out', t.path('ca.crl')]);
+    assert.deepEqual(chips(build(t.path('ca.crl')).view.objects[0]), [['current', 'ok']]);
+    const stale = build(t.path('ca.crl'), { now: new Date(Date.now() + 8 * DAY) }).view.objects[0];
+    assert.deepEqual(chips(stale), [['stale', 'warning']]);
+    assert.equal(field(stale, 'validity', 'Next update').tone, 'warning');
+  });
+
+  it('a PKCS#12 keystore: "legacy encryption" for 3DES, not for AES', () => {
+    const legacy = t.path('legacy.p12');
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1',
+      '-passout', 'pass:pw', '-out', legacy]);
+    assert.deepEqual(chips(build(legacy, { password: 'pw' }).view.objects[0]), [['unlocked', 'ok'], ['legacy encryption', 'warning']]);
+    const modern = t.path('modern.p12');
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-passout', 'pass:pw', '-out', modern]);
+    assert.deepEqual(chips(build(modern, { password: 'pw' }).view.objects[0]), [['unlocked', 'ok']]);
+    assert.deepEqual(chips(build(modern).view.objects[0]), [['locked', 'info']]);
   });
 });
 
@@ -445,9 +546,12 @@ describe('buildInspectorView: hostile and broken input', () => {
 
 describe('the webview app and its shared modules', () => {
   const src = (f: string) => readFileSync(join(root, 'src', 'webview', f), 'utf8');
+  const builderSrc = (f: string) => readFileSync(join(root, 'src', 'extension', 'inspector', f), 'utf8');
+  const webviewFiles = readdirSync(join(root, 'src', 'webview')).filter((f) => f.endsWith('.ts'));
 
   it('renders with DOM APIs and textContent only: no HTML parsing sinks anywhere in the webview', () => {
-    for (const f of ['main.ts', 'dom.ts', 'protocol.ts', 'viewModel.ts', 'help.ts', 'icons.ts']) {
+    assert.deepEqual(webviewFiles.sort(), ['dom.ts', 'icons.ts', 'main.ts', 'protocol.ts', 'view.ts']);
+    for (const f of webviewFiles) {
       const text = src(f);
       for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'DOMParser', 'createContextualFragment']) {
         assert.ok(!text.includes(sink), `${f} uses ${sink}`);
@@ -457,15 +561,38 @@ describe('the webview app and its shared modules', () => {
     assert.match(src('main.ts'), /if \(name\.startsWith\('on'\)\) continue;/);
   });
 
-  it('viewModel.ts and protocol.ts are host-neutral: no vscode, no DOM', () => {
-    for (const f of ['viewModel.ts', 'protocol.ts', 'help.ts', 'icons.ts']) {
-      const text = src(f);
+  it('the view types, the protocol and the builder are host-neutral: no vscode, no DOM; view.ts holds types only', () => {
+    const files: [string, string][] = [
+      ...['view.ts', 'protocol.ts', 'icons.ts'].map((f): [string, string] => [f, src(f)]),
+      ...['viewBuilder.ts', 'verification.ts', 'help.ts'].map((f): [string, string] => [f, builderSrc(f)]),
+    ];
+    for (const [f, text] of files) {
       assert.ok(!/from ['"]vscode['"]|require\(['"]vscode['"]\)/.test(text), `${f} imports vscode`);
       assert.ok(!/\bdocument\.|\bwindow\.|from '\.\/dom'/.test(text), `${f} touches the DOM`);
     }
-    // The webview imports the view model for its types only (the engine is never bundled into the webview).
-    assert.match(src('main.ts'), /import type \{[^}]*\} from '\.\/viewModel';/);
-    assert.ok(!/^import \{[^}]*\} from '\.\/viewModel'/m.test(src('main.ts')));
+    // view.ts runs nothing: every import is a type import, and it declares no values.
+    assert.ok(!/^import (?!type )/m.test(src('view.ts')), 'view.ts imports a value');
+    assert.ok(!/^export (const|function|class|enum|let)/m.test(src('view.ts')), 'view.ts exports a value');
+    // The webview imports the view for its types only (the engine is never bundled into the webview).
+    assert.match(src('main.ts'), /import type \{[^}]*\} from '\.\/view';/);
+    assert.ok(!/^import \{[^}]*\} from '\.\/view'/m.test(src('main.ts')));
+  });
+
+  it('the builder runs in the engine worker only: the extension host bundle neither holds it nor imports it', () => {
+    // Words only the builder and its help texts write.
+    const builderWords = ['Ordered, not verified against a trust anchor', 'Common Name: for TLS servers'];
+    const extension = readFileSync(join(root, 'dist', 'extension.js'), 'utf8');
+    const worker = readFileSync(join(root, 'dist', 'worker.js'), 'utf8');
+    for (const w of builderWords) {
+      assert.ok(!extension.includes(w), `dist/extension.js holds the builder ("${w}")`);
+      assert.ok(worker.includes(w), `dist/worker.js lacks the builder ("${w}")`);
+    }
+    // What the host needs after a build (the chain section after verification) is in the host bundle.
+    assert.ok(extension.includes('Chain complete to an anchor you trust'));
+    for (const f of readdirSync(join(root, 'src', 'extension'), { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.ts'))) {
+      const text = readFileSync(join(root, 'src', 'extension', f), 'utf8');
+      assert.ok(!/^import (?!type )[^;]*viewBuilder'/m.test(text) && !/import\([^)]*viewBuilder/.test(text), `${f} loads the builder in the extension host`);
+    }
   });
 
   it('icons are codicons that the shipped stylesheet draws: one per tone, one per section kind of a certificate', () => {

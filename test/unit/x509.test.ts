@@ -7,12 +7,13 @@ import { createHash, sign } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CertificateModel, Decoded } from '../../src/core/model';
 import { PkiError } from '../../src/core/model';
-import { decodeName, escapeValue } from '../../src/core/objects/names';
+import { decodeDistinguishedName, escapeValue } from '../../src/core/objects/names';
 import { OID_NAMES, oidName } from '../../src/core/der/oids';
 import { children, decodeTime, readRoot, readTlv } from '../../src/core/der/asn1';
 import { lintCertificate } from '../../src/core/read/lint';
-import { explicitCurve, spkiInfo } from '../../src/core/objects/publicKey';
-import { formatObject } from '../../src/core/read/report';
+import { OID_EC, spkiInfo } from '../../src/core/objects/publicKey';
+import { derOid, derTlv } from '../../src/core/der/encode';
+import { formatReport } from '../../src/core/read/report';
 import { clearSelfSignedCache, decodeCertificate, decodeCrl, decodeCsr } from '../../src/core/objects/x509';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
 
@@ -262,7 +263,7 @@ describe('decodeCertificate: key types and signature algorithms', () => {
 });
 
 describe('expiry status relative to `now`', () => {
-  it('not-yet-valid, valid, expiring, expired with whole days left', () => {
+  it('not-yet-valid, valid, expiring, expired with days left rounded to the nearest day', () => {
     const der = certDer(p('rsa.crt'));
     const c0 = decodeCertificate(der, NOW);
     const nb = Date.parse(c0.notBefore);
@@ -275,9 +276,18 @@ describe('expiry status relative to `now`', () => {
     assert.deepEqual(at(na - 40 * DAY, 60), { status: 'expiring', daysLeft: 40 });
     assert.deepEqual(at(na - 10 * DAY - 3600_000), { status: 'expiring', daysLeft: 10 });
     assert.deepEqual(at(na - 30 * DAY), { status: 'expiring', daysLeft: 30 });
+    assert.deepEqual(at(na - 13 * 3600_000), { status: 'expiring', daysLeft: 1 });
+    assert.deepEqual(at(na - 11 * 3600_000), { status: 'expiring', daysLeft: 0 });
     assert.deepEqual(at(na), { status: 'expiring', daysLeft: 0 });
-    assert.deepEqual(at(na + 1000), { status: 'expired', daysLeft: -1 });
+    assert.deepEqual(at(na + 1000), { status: 'expired', daysLeft: 0 });
+    assert.deepEqual(at(na + 30 * 3600_000), { status: 'expired', daysLeft: -1 });
     assert.deepEqual(at(na + 3 * DAY), { status: 'expired', daysLeft: -3 });
+  });
+
+  it('an invalid reference time is refused, not read as a status', () => {
+    const der = certDer(p('rsa.crt'));
+    const e = throwsPki(() => decodeCertificate(der, { now: new Date(NaN), warnDays: 30 }), 'NaN now');
+    assert.match(e.message, /^certificate: the reference time \("now"\) is not a valid date$/);
   });
 });
 
@@ -411,11 +421,11 @@ describe('names and OIDs', () => {
       tlv(0x31, atv(tlv(0x02, Buffer.from([0x05])))),
       tlv(0x31, atv(tlv(0x1e, Buffer.from([0x00, 0x41, 0x00, 0xe9])))),
     ]));
-    const dn = decodeName(name, readRoot(name));
+    const dn = decodeDistinguishedName(name, readRoot(name));
     assert.equal(dn.text, 'CN=\\ #a\\=b\\;c\\<d\\>\\"e\\"\\\\f\\+g\\,h\\ , CN=\\#x\\0ay, CN=#020105, CN=Aé');
     assert.deepEqual(dn.attributes.map((a) => a.value), [' #a=b;c<d>"e"\\f+g,h ', '#x\ny', '#020105', 'Aé']);
     assert.equal(escapeValue('plain value'), 'plain value');
-    assert.equal(decodeName(Buffer.from([0x30, 0x00]), readRoot(Buffer.from([0x30, 0x00]))).text, '');
+    assert.equal(decodeDistinguishedName(Buffer.from([0x30, 0x00]), readRoot(Buffer.from([0x30, 0x00]))).text, '');
   });
 
   it('rejects malformed names with PkiError', () => {
@@ -425,7 +435,7 @@ describe('names and OIDs', () => {
       tlv(0x30, tlv(0x31, tlv(0x30, CN))), // attribute without a value
       tlv(0x31, Buffer.alloc(0)), // not a SEQUENCE
     ];
-    for (const b of bad) throwsPki(() => decodeName(b, readRoot(b)), b.toString('hex'));
+    for (const b of bad) throwsPki(() => decodeDistinguishedName(b, readRoot(b)), b.toString('hex'));
   });
 
   it('knows the common OIDs', () => {
@@ -600,7 +610,7 @@ describe('explicit EC parameters (issue 12)', () => {
       assert.equal(c.publicKey.explicitParameters, true);
       const spki = opensslBytes(['pkey', '-pubin', '-outform', 'DER'], openssl(['x509', '-in', p(`x-${name}.crt`), '-noout', '-pubkey']));
       assert.equal(c.publicKey.spkiSha256, sha256Of(spki));
-      assert.match(formatObject({ ...c, index: 0, encoding: 'der' }), new RegExp(`Public key: +EC ${curve} \\(${size} bits, explicit parameters\\)`));
+      assert.match(formatReport([{ ...c, index: 0, encoding: 'der' }]), new RegExp(`Public key: +EC ${curve} \\(explicit parameters\\)`));
       const lint = lintCertificate(der).find((f) => f.code === 'explicit-ec-parameters');
       assert.equal(lint?.severity, 'error');
       assert.match(lint?.message ?? '', new RegExp(`^explicit EC parameters: rejected by modern TLS libraries \\(the key spells out ${curve} instead of naming it\\)$`));
@@ -626,6 +636,12 @@ describe('explicit EC parameters (issue 12)', () => {
   });
 
   it('the named-curve table equals what openssl spells out for every curve; other parameters stay unnamed', () => {
+    // The curve a public key with these explicit parameters is read as (the point itself is not examined).
+    const explicitCurve = (params: Uint8Array) => {
+      const info = spkiInfo(derTlv(0x30, derTlv(0x30, derOid(OID_EC), params), derTlv(0x03, Uint8Array.of(0, 4))));
+      assert.equal(info.explicitParameters, true);
+      return { name: info.curve, size: info.size };
+    };
     const names: [string, string, number][] = [
       ['prime256v1', 'P-256', 256], ['secp384r1', 'P-384', 384], ['secp521r1', 'P-521', 521], ['secp256k1', 'secp256k1', 256],
       ['prime192v1', 'P-192', 192], ['secp224r1', 'P-224', 224],
@@ -633,24 +649,24 @@ describe('explicit EC parameters (issue 12)', () => {
     ];
     for (const [name, curve, size] of names) {
       const der = opensslBytes(['ecparam', '-name', name, '-param_enc', 'explicit', '-outform', 'DER']);
-      assert.deepEqual(explicitCurve(der, readRoot(der)), { name: curve, size }, name);
+      assert.deepEqual(explicitCurve(der), { name: curve, size }, name);
       const compressed = opensslBytes(['ecparam', '-name', name, '-param_enc', 'explicit', '-conv_form', 'compressed', '-outform', 'DER']);
       assert.notEqual(compressed.length, der.length, `${name}: G compressed`);
-      assert.deepEqual(explicitCurve(compressed, readRoot(compressed)), { name: curve, size }, `${name}, G compressed`);
+      assert.deepEqual(explicitCurve(compressed), { name: curve, size }, `${name}, G compressed`);
       // The order n is the fifth element: change its last byte and the parameters name no curve.
       const order = children(der, readRoot(der))[4];
       const other = Buffer.from(der);
       other[order.end - 1] ^= 0x02;
-      assert.deepEqual(explicitCurve(other, readRoot(other)), { name: 'explicit parameters', size }, `${name} with another order`);
+      assert.deepEqual(explicitCurve(other), { name: 'explicit parameters', size }, `${name} with another order`);
     }
     // Malformed parameters: one line naming the field.
     const der = opensslBytes(['ecparam', '-name', 'prime256v1', '-param_enc', 'explicit', '-outform', 'DER']);
     const broken = Buffer.from(der);
     broken[children(der, readRoot(der))[3].start] = 0x05;
-    assert.match(throwsPki(() => explicitCurve(broken, readRoot(broken)), 'bad G').message, /^explicit EC parameters: ASN\.1: expected the base point G \(OCTET STRING\)/);
+    assert.match(throwsPki(() => explicitCurve(broken), 'bad G').message, /^public key: explicit EC parameters: ASN\.1: expected the base point G \(OCTET STRING\)/);
     // A binary-field curve: no named curve here, the size is the field degree.
     const binary = opensslBytes(['ecparam', '-name', 'sect283k1', '-param_enc', 'explicit', '-outform', 'DER']);
-    assert.deepEqual(explicitCurve(binary, readRoot(binary)), { name: 'explicit parameters', size: 283 });
+    assert.deepEqual(explicitCurve(binary), { name: 'explicit parameters', size: 283 });
   });
 });
 
@@ -679,10 +695,10 @@ describe('a signature BIT STRING with unused bits (issue 12)', () => {
     for (const f of ['subject', 'issuer', 'serialNumber', 'notBefore', 'notAfter', 'publicKey', 'signatureAlgorithm', 'subjectAltNames', 'isCA', 'extensions'] as const) {
       assert.deepEqual(b[f], g[f], f);
     }
-    const report = formatObject({ ...b, index: 0, encoding: 'der' });
+    const report = formatReport([{ ...b, index: 0, encoding: 'der' }]);
     assert.match(report, new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
     assert.match(report, /Subject: +CN=unused bits/);
-    assert.ok(!formatObject({ ...g, index: 0, encoding: 'der' }).includes('INVALID'));
+    assert.ok(!formatReport([{ ...g, index: 0, encoding: 'der' }]).includes('INVALID'));
     assert.deepEqual(lintCertificate(bad).filter((f) => f.code === 'invalid-signature-encoding').map((f) => [f.severity, f.message]), [['error', DEFECT]]);
     assert.equal(lintCertificate(good).some((f) => f.code === 'invalid-signature-encoding'), false);
     assert.equal(JSON.parse(JSON.stringify(b)).signatureDefect, 'unused-bits');
@@ -700,7 +716,7 @@ describe('a signature BIT STRING with unused bits (issue 12)', () => {
     assert.equal(b.signatureDefect, 'unused-bits');
     assert.deepEqual(b.subjectAltNames, [{ type: 'dns', value: 'csr.ub.example' }]);
     assert.equal(b.subject.text, 'CN=unused bits csr');
-    assert.match(formatObject({ ...b, index: 0, encoding: 'der' }), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
+    assert.match(formatReport([{ ...b, index: 0, encoding: 'der' }]), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
     const verdict = spawnSync('openssl', ['req', '-in', p('ub-bad.csr.der'), '-inform', 'DER', '-noout', '-verify'], { encoding: 'utf8' }).stderr;
     assert.match(verdict, /invalid bit string bits left/);
   });
@@ -716,7 +732,7 @@ describe('a signature BIT STRING with unused bits (issue 12)', () => {
     assert.equal(b.crlNumber, '07');
     assert.deepEqual(b.revoked, g.revoked);
     assert.deepEqual(b.revoked.map((r) => r.serialNumber), ['1234']);
-    assert.match(formatObject({ ...b, index: 0, encoding: 'der' }), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
+    assert.match(formatReport([{ ...b, index: 0, encoding: 'der' }]), new RegExp(`Signature: +sha256WithRSAEncryption — INVALID: ${DEFECT}`));
   });
 });
 
@@ -741,7 +757,7 @@ describe('IA5String names holding bytes outside ASCII (issue 12)', () => {
     ]);
     assert.deepEqual(c.crlDistributionPoints, ['http://crl.b\\xc3\\xbccher.example/ca.crl']);
     assert.equal(c.extensions.find((e) => e.name === 'subjectAltName')?.text, 'DNS:biztos\\xc3\\xadt\\xc3\\xa1s.hu, DNS:ok.example, email:j\\xc3\\xb6rg@example.com, URI:https://b\\xc3\\xbccher.example/x');
-    const report = formatObject({ ...c, index: 0, encoding: 'der' });
+    const report = formatReport([{ ...c, index: 0, encoding: 'der' }]);
     assert.ok(report.includes('DNS:biztos\\xc3\\xadt\\xc3\\xa1s.hu (not IA5String), DNS:ok.example,'), report);
     assert.ok(!/[^\x20-\x7e\n]/.test(report.replace(/—/g, '')), 'nothing but ASCII in the report');
     const lint = lintCertificate(der).filter((f) => f.code === 'san-not-ia5string');
@@ -817,7 +833,7 @@ describe('ASN.1 high tag numbers (issue 12)', () => {
       { oid: '1.2.3.4.5.6', values: ['[APPLICATION 32] #7f2000'] },
       { oid: '1.2.840.113549.1.9.7', name: 'challengePassword', values: ['s3cret'] },
     ]);
-    const report = formatObject({ ...r, index: 0, encoding: 'der' });
+    const report = formatReport([{ ...r, index: 0, encoding: 'der' }]);
     assert.match(report, /Attributes:\n {4}1\.2\.3\.4\.5\.6: \[APPLICATION 32\] #7f2000\n {4}challengePassword \(1\.2\.840\.113549\.1\.9\.7\): s3cret\n/);
   });
 });

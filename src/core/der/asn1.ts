@@ -40,16 +40,12 @@ export interface Tlv {
 
 export const MAX_DEPTH = 32;
 
-export function isConstructed(t: Tlv): boolean {
+function isConstructed(t: Tlv): boolean {
   return (t.tag & 0x20) !== 0;
 }
 
-export function tagClass(t: Tlv): 'universal' | 'application' | 'context' | 'private' {
-  return (['universal', 'application', 'context', 'private'] as const)[t.tag >> 6];
-}
-
 /** The tag number of `t`, whatever its form. */
-export function tagNumber(t: Tlv): number {
+function tagNumber(t: Tlv): number {
   return t.highTagNumber ?? t.tag & 0x1f;
 }
 
@@ -61,12 +57,13 @@ export function contextNumber(t: Tlv): number {
 /** `[APPLICATION 32]`, `[3]`, `UNIVERSAL 22`: the tag of `t` in words (for listings of unknown values). */
 export function tagText(t: Tlv): string {
   const n = tagNumber(t);
-  switch (tagClass(t)) {
-    case 'universal':
+  // The class is in the identifier's top two bits: universal, application, context-specific, private.
+  switch (t.tag >> 6) {
+    case 0:
       return `UNIVERSAL ${n}`;
-    case 'application':
+    case 1:
       return `[APPLICATION ${n}]`;
-    case 'context':
+    case 2:
       return `[${n}]`;
     default:
       return `[PRIVATE ${n}]`;

@@ -1,6 +1,17 @@
 // Friendly names for the object identifiers TLS Workbench shows: name attributes, signature and key
 // algorithms, extensions, extended key usages, access methods, CSR attributes.
 
+/** Digest algorithm OIDs → their names, which are also node:crypto's (signature checks hash with them). */
+export const DIGEST_OIDS: Record<string, string> = {
+  '1.2.840.113549.2.2': 'md2',
+  '1.2.840.113549.2.5': 'md5',
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+};
+
 /** Dotted OID → short name (the names OpenSSL and the RFCs use). */
 export const OID_NAMES: Record<string, string> = {
   // Distinguished-name attributes (X.520, PKCS#9, RFC 4519)
@@ -81,13 +92,7 @@ export const OID_NAMES: Record<string, string> = {
   '1.3.132.0.10': 'secp256k1',
   '1.2.840.113549.1.1.8': 'mgf1',
 
-  // Digests
-  '1.2.840.113549.2.5': 'md5',
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
+  ...DIGEST_OIDS,
 
   // Certificate and CRL extensions
   '2.5.29.9': 'subjectDirectoryAttributes',
@@ -172,3 +177,36 @@ export const OID_NAMES: Record<string, string> = {
 export function oidName(oid: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(OID_NAMES, oid) ? OID_NAMES[oid] : undefined;
 }
+
+/** The OIDs the engine acts on (extensions it checks or writes, attributes it matches), by name. */
+export const OID = {
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  subjectAltName: '2.5.29.17',
+  nameConstraints: '2.5.29.30',
+  subjectKeyId: '2.5.29.14',
+  authorityKeyId: '2.5.29.35',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
+  nsCertType: '2.16.840.1.113730.1.1',
+  proxyCertInfo: '1.3.6.1.5.5.7.1.14',
+  ipAddrBlocks: '1.3.6.1.5.5.7.1.7',
+  asIds: '1.3.6.1.5.5.7.1.8',
+  emailAddress: '1.2.840.113549.1.9.1',
+  extensionRequest: '1.2.840.113549.1.9.14',
+  commonName: '2.5.4.3',
+  // CRLs
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  freshestCrl: '2.5.29.46',
+  issuerAltName: '2.5.29.18',
+  reasonCode: '2.5.29.21',
+  invalidityDate: '2.5.29.24',
+  holdInstructionCode: '2.5.29.23',
+  certificateIssuer: '2.5.29.29',
+} as const;

@@ -13,6 +13,7 @@
 
 import type { Problem, SourceRange } from '../model';
 import { PkiError } from '../model';
+import { messageOf, oneLine } from '../display/labels';
 
 export interface PemBlock {
   /** The label between `BEGIN ` and `-----`: `CERTIFICATE`, `RSA PRIVATE KEY`… */
@@ -55,7 +56,7 @@ export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Pem
     return plain ? { blocks: plain, problems: [] } : new Scanner(t).run();
   } catch (e) {
     // Not expected: the scanner never throws by design. Still, never let an exception escape.
-    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(String((e as Error)?.message ?? e))}` }] };
+    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(messageOf(e))}` }] };
   }
 }
 
@@ -67,7 +68,7 @@ export function findPemBlocks(text: string): { blocks: PemBlock[]; problems: Pem
  * expressions without backtracking and native base64 make this several times faster than the character-by-
  * character scanner, which matters for bundles of hundreds of certificates and scans of thousands of files.
  */
-export function plainPemBlocks(text: string): PemBlock[] | undefined {
+function plainPemBlocks(text: string): PemBlock[] | undefined {
   const spans = plainPemSpans(text);
   return spans?.map((b) => {
     const decoded = Buffer.from(b.base64, 'base64');
@@ -292,7 +293,7 @@ export function findPemBlocksInText(text: string): { blocks: TextPemBlock[]; pro
     problems.sort((a, b) => at(a.range) - at(b.range) || (a.blockNumber ?? 0) - (b.blockNumber ?? 0));
     return { blocks, problems: capped(problems) };
   } catch (e) {
-    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(String((e as Error)?.message ?? e))}` }] };
+    return { blocks: [], problems: [{ severity: 'error', message: `PEM: internal error: ${oneLine(messageOf(e))}` }] };
   }
 }
 
@@ -783,11 +784,6 @@ function isEncodableLabel(label: string): boolean {
     prevSep = sep;
   }
   return !prevSep;
-}
-
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
 }
 
 function utf16Bom(bytes: Uint8Array): 'le' | 'be' | undefined {

@@ -5,7 +5,7 @@
 import { getDiffieHellman } from 'node:crypto';
 import { Tag, children, expectTag, integerBits, integerHex, readRoot, validateTree } from '../der/asn1';
 import type { Tlv } from '../der/asn1';
-import { derTlv } from '../write/dn';
+import { derTlv, derUnsigned } from '../der/encode';
 import type { Decoded, DhParametersModel, DsaParametersModel } from '../model';
 import { PkiError } from '../model';
 
@@ -130,7 +130,7 @@ function namedPrimes(): Map<string, string> {
 }
 
 /** The well-known group whose prime is `primeHex` (any case, leading zeros ignored), if any. */
-export function namedDhGroup(primeHex: string): string | undefined {
+function namedDhGroup(primeHex: string): string | undefined {
   return namedPrimes().get(primeHex.toLowerCase().replace(/^0+/, ''));
 }
 
@@ -226,20 +226,11 @@ export function dsaShape(der: Uint8Array, ints: readonly Tlv[]): 'parameters' | 
   return ints.length === 3 ? 'parameters' : 'public-key';
 }
 
-function derUnsigned(hex: string): Uint8Array {
-  let b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-  let i = 0;
-  while (i < b.length - 1 && b[i] === 0) i++;
-  b = b.subarray(i);
-  if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return derTlv(Tag.Integer, b);
-}
-
 /** PKCS#3 DER `SEQUENCE { p, g }` — what `openssl dhparam` writes and reads. */
 export function encodeDhParameters(primeHex: string, generator: number): Uint8Array {
   const hex = primeHex.replace(/\s+/g, '');
   if (!/^[0-9a-fA-F]+$/.test(hex) || /^0*$/.test(hex)) throw new PkiError('DH parameters: the prime must be a non-zero hexadecimal number');
   if (!Number.isSafeInteger(generator) || generator < 2) throw new PkiError('DH parameters: the generator must be an integer of at least 2');
   if (BigInt(generator) >= BigInt(`0x${hex}`)) throw new PkiError('DH parameters: the generator must be smaller than the prime');
-  return derTlv(Tag.Sequence, derUnsigned(hex), derUnsigned(generator.toString(16)));
+  return derTlv(Tag.Sequence, derUnsigned(hex), derUnsigned(generator));
 }

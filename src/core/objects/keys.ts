@@ -12,7 +12,7 @@ import type { KeyObject } from 'node:crypto';
 import type * as Forge from 'node-forge';
 import { Tag, bitStringBytes, children, content, contextNumber, decodeOid, expectTag, integerBits, integerHex, readRoot, validateTree, whole } from '../der/asn1';
 import type { Tlv } from '../der/asn1';
-import { derTlv } from '../write/dn';
+import { derTlv } from '../der/encode';
 import type { Decoded, KeyEncryption, PrivateKeyFormat, PrivateKeyModel, PublicKeyInfo, PublicKeyModel } from '../model';
 import { PkiError } from '../model';
 import { OID_EC, spkiInfo } from './publicKey';
@@ -34,11 +34,11 @@ const WRONG_PASSPHRASE = 'wrong passphrase (or the key is corrupted)';
  */
 const MAX_PBKDF2_ITERATIONS = 10_000_000;
 const MAX_JS_ITERATIONS = 1_000_000;
-export const MAX_SCRYPT_MEMORY = 32 * 1024 * 1024;
-export const MAX_SCRYPT_WORK = 2 ** 24;
+const MAX_SCRYPT_MEMORY = 32 * 1024 * 1024;
+const MAX_SCRYPT_WORK = 2 ** 24;
 
 // ---------------------------------------------------------------------------------------------------
-// DER pieces (written with dn.ts's derTlv)
+// DER pieces (written with der/encode's derTlv)
 
 const INT_0 = Buffer.from([0x02, 0x01, 0x00]);
 /** AlgorithmIdentifier { rsaEncryption, NULL }. */
@@ -499,7 +499,7 @@ function pbes2(der: Uint8Array, params: Tlv | undefined): Scheme {
 }
 
 /** Why scrypt(N, r, p) is refused (OpenSSL's memory rule, then its work N·r·p), or undefined when it is within bounds. */
-export function scryptRefusal(n: number, r: number, p: number): string | undefined {
+function scryptRefusal(n: number, r: number, p: number): string | undefined {
   const what = `scrypt with N=${n}, r=${r}, p=${p}`;
   const memory = 128 * r * (n + 2) + 128 * r * p;
   if (memory > MAX_SCRYPT_MEMORY) return `${what}: it needs ${Math.ceil(memory / 1048576)} MiB of memory, over the ${MAX_SCRYPT_MEMORY / 1048576} MiB OpenSSL allows`;

@@ -18,7 +18,7 @@ const STRING_TAGS = new Set<number>([
  * `+`, in DER order; values are escaped as RFC 4514 says (`, + = \ " < > ;`, a leading `#` or space, a trailing
  * space, control characters as `\XX`). Non-string values are shown as `#` + the hex of their DER.
  */
-export function decodeName(bytes: Uint8Array, nameTlv: Tlv): DistinguishedName {
+export function decodeDistinguishedName(bytes: Uint8Array, nameTlv: Tlv): DistinguishedName {
   if (nameTlv.tag !== Tag.Sequence) {
     throw new PkiError(`name: expected a SEQUENCE, found tag 0x${nameTlv.tag.toString(16)}`);
   }

@@ -21,6 +21,8 @@ import type { Tlv } from '../der/asn1';
 import { Tag, children, content, contextNumber, decodeOid, decodeString, expectTag, integerNumber, readRoot, toHex, validateTree, whole, MAX_CHILDREN, MAX_DEPTH, TooManyElements } from '../der/asn1';
 import type { Pkcs12BagType } from '../model';
 import { PkiError } from '../model';
+import { derOid, derSetOf, derTlv, derUnsigned } from '../der/encode';
+import { messageOf } from '../display/labels';
 
 // ───────────────────────────── public API ─────────────────────────────
 
@@ -66,8 +68,8 @@ export interface Pkcs12ExportOptions {
 /** Largest PBKDF2 iteration count accepted (native PBKDF2: ~2 s at this count). */
 export const MAX_PBKDF2_ITERATIONS = 10_000_000;
 /** Largest PKCS#12-KDF / MAC iteration count accepted (hash loop in JS: ~1 s per derivation at this count). */
-export const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
-export const DEFAULT_PKCS12_ITERATIONS = 2048;
+const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
+const DEFAULT_PKCS12_ITERATIONS = 2048;
 /**
  * Work units (workBudget.ts) allowed for trying the empty password when none was given (under half a second;
  * real keystores need a few thousand iterations: OpenSSL 2048, keytool 10 000, old Java 50 000 for its PBE). The
@@ -168,17 +170,6 @@ function inspectParsed(pfx: Pfx): Pkcs12Info {
   return info;
 }
 
-/**
- * Verifies the MAC (wrong password → PkiError), decrypts every safe and returns the bags with certificate
- * DER and plain PKCS#8 key DER. The same reader as readPkcs12 with a password.
- */
-export function openPkcs12(der: Uint8Array, password: string, budget?: WorkBudget): Pkcs12Info & { bags: RawPkcs12Bag[] } {
-  return guard(() => {
-    if (typeof password !== 'string') throw new PkiError('PKCS#12: a password is required (it may be empty)');
-    return openParsed(parsePfx(der), passwordCandidates(password, fileBudget(budget)));
-  });
-}
-
 /** Opens a parsed PFX with the first candidate that verifies the MAC (or, without a MAC, decrypts every safe). */
 function openParsed(pfx: Pfx, candidates: Secret[]): Pkcs12Info & { bags: RawPkcs12Bag[] } {
   let result: Opened | undefined;
@@ -231,34 +222,34 @@ export function exportPkcs12(opts: Pkcs12ExportOptions): Uint8Array {
     checkKeyMatchesCert(key, cert);
 
     const localKeyId = createHash('sha1').update(cert).digest();
-    const attrs = setOf(
-      ...(friendlyName !== undefined ? [seq(oid(OID_FRIENDLY_NAME), setOf(bmpString(friendlyName)))] : []),
-      seq(oid(OID_LOCAL_KEY_ID), setOf(octet(localKeyId))),
+    const attrs = derSetOf(
+      ...(friendlyName !== undefined ? [seq(derOid(OID_FRIENDLY_NAME), derSetOf(bmpString(friendlyName)))] : []),
+      seq(derOid(OID_LOCAL_KEY_ID), derSetOf(octet(localKeyId))),
     );
     const secret = passwordCandidates(password, WorkBudget.forCommand({ perFile: Infinity, perCommand: Infinity }))[0];
 
     // Certificates: one encryptedData safe (like OpenSSL), leaf first with the attributes.
-    const certBag = (der: Uint8Array, withAttrs: boolean): Buffer =>
-      seq(oid(OID_CERT_BAG), explicit(0, seq(oid(OID_X509_CERT), explicit(0, octet(der)))), ...(withAttrs ? [attrs] : []));
+    const certBag = (der: Uint8Array, withAttrs: boolean): Uint8Array =>
+      seq(derOid(OID_CERT_BAG), explicit(0, seq(derOid(OID_X509_CERT), explicit(0, octet(der)))), ...(withAttrs ? [attrs] : []));
     const certSafe = seq(certBag(cert, true), ...chain.map((c) => certBag(c, false)));
     const certEnc = legacy ? encryptPkcs12Pbe(LEGACY_CERT_PBE, certSafe, secret, iterations) : encryptPbes2(certSafe, secret, iterations);
     const certCi = seq(
-      oid(OID_ENCRYPTED_DATA),
-      explicit(0, seq(int(0), seq(oid(OID_DATA), certEnc.algorithm, tlv(0x80, certEnc.data)))),
+      derOid(OID_ENCRYPTED_DATA),
+      explicit(0, seq(derUnsigned(0), seq(derOid(OID_DATA), certEnc.algorithm, derTlv(0x80, certEnc.data)))),
     );
 
     // Key: one data safe with a pkcs8ShroudedKeyBag.
     const keyEnc = legacy ? encryptPkcs12Pbe(LEGACY_KEY_PBE, key, secret, iterations) : encryptPbes2(key, secret, iterations);
-    const keyBag = seq(oid(OID_SHROUDED_KEY_BAG), explicit(0, seq(keyEnc.algorithm, octet(keyEnc.data))), attrs);
-    const keyCi = seq(oid(OID_DATA), explicit(0, octet(seq(keyBag))));
+    const keyBag = seq(derOid(OID_SHROUDED_KEY_BAG), explicit(0, seq(keyEnc.algorithm, octet(keyEnc.data))), attrs);
+    const keyCi = seq(derOid(OID_DATA), explicit(0, octet(seq(keyBag))));
 
     const authSafe = seq(certCi, keyCi);
     const hash = hashByName(legacy ? 'sha1' : 'sha256');
     const macSalt = randomBytes(8);
     const macKey = pkcs12Kdf(hash, secret.bmp, macSalt, 3, iterations, hash.size);
     const digest = createHmac(hash.name, macKey).update(authSafe).digest();
-    const macData = seq(seq(seq(oid(hash.oid), NULL), octet(digest)), octet(macSalt), int(iterations));
-    return new Uint8Array(seq(int(3), seq(oid(OID_DATA), explicit(0, octet(authSafe))), macData));
+    const macData = seq(seq(seq(derOid(hash.oid), NULL), octet(digest)), octet(macSalt), derUnsigned(iterations));
+    return seq(derUnsigned(3), seq(derOid(OID_DATA), explicit(0, octet(authSafe))), macData);
   });
 }
 
@@ -388,8 +379,7 @@ function guard<T>(fn: () => T): T {
       throw new PkiError(`PKCS#12: ${e.message}`);
     }
     if (e instanceof BadDecrypt) throw new PkiError(`PKCS#12: ${e.message}`);
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new PkiError(`PKCS#12: ${msg}`);
+    throw new PkiError(`PKCS#12: ${messageOf(e)}`);
   }
 }
 
@@ -428,12 +418,12 @@ function parseAsn1(bytes: Uint8Array, what: string): Parsed {
     validateTree(bytes, root);
     return { bytes, root };
   } catch (derError) {
-    if (derError instanceof TooManyElements) throw new PkiError(`PKCS#12: ${what}: ${errorText(derError)}`);
-    let normalised: Buffer;
+    if (derError instanceof TooManyElements) throw new PkiError(`PKCS#12: ${what}: ${messageOf(derError)}`);
+    let normalised: Uint8Array;
     try {
       normalised = berToDer(bytes);
     } catch {
-      throw new PkiError(`PKCS#12: ${what}: ${errorText(derError)}`);
+      throw new PkiError(`PKCS#12: ${what}: ${messageOf(derError)}`);
     }
     const root = readRoot(normalised);
     validateTree(normalised, root);
@@ -441,17 +431,13 @@ function parseAsn1(bytes: Uint8Array, what: string): Parsed {
   }
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] : String(e);
-}
-
-function berToDer(bytes: Uint8Array): Buffer {
+function berToDer(bytes: Uint8Array): Uint8Array {
   const r = berValue(bytes, 0, bytes.length, 0);
   if (r.end !== bytes.length) throw new PkiError('trailing bytes');
   return r.der;
 }
 
-function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { der: Buffer; end: number } {
+function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { der: Uint8Array; end: number } {
   if (depth > MAX_DEPTH) throw new PkiError('nesting too deep');
   if (pos + 2 > limit) throw new PkiError('truncated');
   const tag = b[pos];
@@ -471,9 +457,9 @@ function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { d
     len = first;
   }
   if (len >= 0 && p + len > limit) throw new PkiError('truncated');
-  if (!constructed) return { der: tlv(tag, b.subarray(p, p + len)), end: p + len };
+  if (!constructed) return { der: derTlv(tag, b.subarray(p, p + len)), end: p + len };
   const stop = len >= 0 ? p + len : limit;
-  const kids: Buffer[] = [];
+  const kids: Uint8Array[] = [];
   let q = p;
   for (;;) {
     if (len < 0) {
@@ -485,7 +471,7 @@ function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { d
     } else if (q >= stop) {
       break;
     }
-    // As many elements as the DER reader allows, no more: each one here is a Buffer of its own.
+    // As many elements as the DER reader allows, no more: each one here is an array of its own.
     if (kids.length >= MAX_CHILDREN) throw new PkiError(`more than ${MAX_CHILDREN} elements in one structure`);
     const kid = berValue(b, q, stop, depth + 1);
     kids.push(kid.der);
@@ -498,9 +484,9 @@ function berValue(b: Uint8Array, pos: number, limit: number, depth: number): { d
       if (t.tag !== Tag.OctetString) throw new PkiError('bad constructed OCTET STRING');
       return k.subarray(t.contentStart);
     });
-    return { der: tlv(Tag.OctetString, ...parts), end: q };
+    return { der: derTlv(Tag.OctetString, ...parts), end: q };
   }
-  return { der: tlv(tag, ...kids), end: q };
+  return { der: derTlv(tag, ...kids), end: q };
 }
 
 /** OCTET STRING contents, also for an IMPLICIT tag that is constructed of OCTET STRING chunks (BER). */
@@ -884,25 +870,25 @@ function rc2(key: Buffer, effectiveBits: number, iv: Uint8Array, data: Uint8Arra
   return Buffer.from(c.output.getBytes(), 'binary');
 }
 
-function encryptPkcs12Pbe(pbe: Pkcs12Pbe, data: Uint8Array, secret: Secret, iterations: number): { algorithm: Buffer; data: Buffer } {
+function encryptPkcs12Pbe(pbe: Pkcs12Pbe, data: Uint8Array, secret: Secret, iterations: number): { algorithm: Uint8Array; data: Buffer } {
   const salt = randomBytes(8);
   const sha1 = hashByName('sha1');
   const key = pkcs12Kdf(sha1, secret.bmp, salt, 1, iterations, pbe.keyLength);
   const iv = pkcs12Kdf(sha1, secret.bmp, salt, 2, iterations, 8);
-  return { algorithm: seq(oid(pbe.oid), seq(octet(salt), int(iterations))), data: cbcEncrypt(pbe.cipher, key, iv, data) };
+  return { algorithm: seq(derOid(pbe.oid), seq(octet(salt), derUnsigned(iterations))), data: cbcEncrypt(pbe.cipher, key, iv, data) };
 }
 
-function encryptPbes2(data: Uint8Array, secret: Secret, iterations: number): { algorithm: Buffer; data: Buffer } {
+function encryptPbes2(data: Uint8Array, secret: Secret, iterations: number): { algorithm: Uint8Array; data: Buffer } {
   const cipher = PBES2_CIPHERS[2]; // aes-256-cbc
   const prf = hashByName('sha256');
   const salt = randomBytes(16);
   const iv = randomBytes(cipher.ivLength);
   const key = pbkdf2Sync(secret.utf8, salt, iterations, cipher.keyLength, prf.name);
   const algorithm = seq(
-    oid(OID_PBES2),
+    derOid(OID_PBES2),
     seq(
-      seq(oid(OID_PBKDF2), seq(octet(salt), int(iterations), seq(oid(prf.hmacOid), NULL))),
-      seq(oid(cipher.oid), octet(iv)),
+      seq(derOid(OID_PBKDF2), seq(octet(salt), derUnsigned(iterations), seq(derOid(prf.hmacOid), NULL))),
+      seq(derOid(cipher.oid), octet(iv)),
     ),
   );
   return { algorithm, data: cbcEncrypt(cipher.name, key, iv, data) };
@@ -917,7 +903,7 @@ function checkDer(b: unknown, what: string): Uint8Array {
     validateTree(b, root);
     expectTag(root, Tag.Sequence, what);
   } catch (e) {
-    throw new PkiError(`PKCS#12 export: ${what} is not valid DER (${errorText(e)})`);
+    throw new PkiError(`PKCS#12 export: ${what} is not valid DER (${messageOf(e)})`);
   }
   return b;
 }
@@ -950,63 +936,24 @@ function checkKeyMatchesCert(pkcs8: Uint8Array, cert: Uint8Array): void {
   if (!fromKey.equals(fromCert)) throw new PkiError('PKCS#12 export: the private key does not match the certificate');
 }
 
-// ───────────────────────────── a tiny DER writer ─────────────────────────────
+// ───────────────────────────── DER shorthands ─────────────────────────────
 
-function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  const n = body.length;
-  let head: number[];
-  if (n < 0x80) head = [tag, n];
-  else if (n < 0x100) head = [tag, 0x81, n];
-  else if (n < 0x10000) head = [tag, 0x82, n >> 8, n & 0xff];
-  else if (n < 0x1000000) head = [tag, 0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
-  else head = [tag, 0x84, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
-  return Buffer.concat([Buffer.from(head), body]);
+// Shorthands for the structures built above (the encoders are der/encode's).
+
+const NULL = Uint8Array.of(Tag.Null, 0);
+
+function seq(...parts: Uint8Array[]): Uint8Array {
+  return derTlv(Tag.Sequence, ...parts);
 }
 
-const NULL = Buffer.from([0x05, 0x00]);
-
-function seq(...parts: Uint8Array[]): Buffer {
-  return tlv(Tag.Sequence, ...parts);
+function explicit(n: number, inner: Uint8Array): Uint8Array {
+  return derTlv(0xa0 | n, inner);
 }
 
-/** DER SET OF: elements sorted by their encodings. */
-function setOf(...parts: Buffer[]): Buffer {
-  return tlv(Tag.Set, ...[...parts].sort(Buffer.compare));
+function octet(b: Uint8Array): Uint8Array {
+  return derTlv(Tag.OctetString, b);
 }
 
-function explicit(n: number, inner: Uint8Array): Buffer {
-  return tlv(0xa0 | n, inner);
-}
-
-function octet(b: Uint8Array): Buffer {
-  return tlv(Tag.OctetString, b);
-}
-
-function bmpString(s: string): Buffer {
-  return tlv(Tag.BmpString, bmp(s));
-}
-
-function int(n: number): Buffer {
-  const bytes: number[] = [];
-  let v = n;
-  do {
-    bytes.unshift(v % 256);
-    v = Math.floor(v / 256);
-  } while (v > 0);
-  if (bytes[0] & 0x80) bytes.unshift(0);
-  return tlv(Tag.Integer, Buffer.from(bytes));
-}
-
-function oid(dotted: string): Buffer {
-  const arcs = dotted.split('.').map(Number);
-  const out: number[] = [];
-  const push = (v: number): void => {
-    const tmp = [v & 0x7f];
-    for (v = Math.floor(v / 128); v > 0; v = Math.floor(v / 128)) tmp.unshift((v & 0x7f) | 0x80);
-    out.push(...tmp);
-  };
-  push(arcs[0] * 40 + arcs[1]);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(Tag.Oid, Buffer.from(out));
+function bmpString(s: string): Uint8Array {
+  return derTlv(Tag.BmpString, bmp(s));
 }

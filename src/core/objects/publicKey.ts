@@ -1,9 +1,9 @@
 // SubjectPublicKeyInfo → PublicKeyInfo, shared by certificates, CSRs, keys and PKCS#12 bags.
 
 import { createHash } from 'node:crypto';
-import { Tag, children, decodeOid, bitStringBytes, content, expectTag, integerBits, integerHex, integerNumber, readRoot, readTlv, toHex, validateTree, whole } from '../der/asn1';
+import { Tag, children, decodeOid, bitStringBytes, content, expectTag, integerBits, integerHex, integerNumber, readRoot, toHex, validateTree, whole } from '../der/asn1';
 import type { Tlv } from '../der/asn1';
-import { derOid, derTlv } from '../write/dn';
+import { derOid, derTlv } from '../der/encode';
 import type { Decoded, KeyAlgorithm, PublicKeyInfo, PublicKeyModel } from '../model';
 import { PkiError } from '../model';
 
@@ -15,8 +15,8 @@ export const OID_ED448 = '1.3.101.113';
 export const OID_X25519 = '1.3.101.110';
 export const OID_X448 = '1.3.101.111';
 export const OID_DSA = '1.2.840.10040.4.1';
-export const OID_DH = '1.2.840.113549.1.3.1';
-export const OID_X942_DH = '1.2.840.10046.2.1';
+const OID_DH = '1.2.840.113549.1.3.1';
+const OID_X942_DH = '1.2.840.10046.2.1';
 
 /** Named curves: OID → [name, field size in bits]. */
 export const CURVES: Record<string, [string, number]> = {
@@ -66,7 +66,7 @@ function hexNumber(bytes: Uint8Array): string {
  * cofactor OPTIONAL, … }`) → the named curve they equal (p, a, b, G and n compared; G compressed or not), else
  * `explicit parameters`, with the field size. Throws PkiError naming the field that is malformed.
  */
-export function explicitCurve(bytes: Uint8Array, params: Tlv): { name: string; size: number } {
+function explicitCurve(bytes: Uint8Array, params: Tlv): { name: string; size: number } {
   try {
     return specifiedCurve(bytes, params);
   } catch (e) {
@@ -228,10 +228,4 @@ export function decodeDsaPublicKey(der: Uint8Array): Decoded<PublicKeyModel> {
     if (e instanceof PkiError) throw e.message.startsWith('public key: ') ? e : new PkiError(`public key: ${e.message}`);
     throw new PkiError('public key: the DSA public key could not be read');
   }
-}
-
-/** Reads the TLV at `pos` of `bytes` and returns SPKI info for it (a helper for embedded SPKIs). */
-export function spkiInfoAt(bytes: Uint8Array, pos: number, limit?: number): PublicKeyInfo {
-  const t = readTlv(bytes, pos, limit);
-  return spkiInfo(whole(bytes, t));
 }

@@ -34,9 +34,11 @@ import type {
   SignatureDefect,
 } from '../model';
 import { PkiError } from '../model';
-import { decodeName } from './names';
-import { oidName } from '../der/oids';
-import { spkiInfo } from './publicKey';
+import { expiryOf } from '../display/expiry';
+import { colonHex, messageOf } from '../display/labels';
+import { decodeDistinguishedName } from './names';
+import { DIGEST_OIDS, OID, oidName } from '../der/oids';
+import { OID_RSA_PSS, spkiInfo } from './publicKey';
 
 export interface DecodeOptions {
   /** Reference time for the expiry status. */
@@ -45,13 +47,33 @@ export interface DecodeOptions {
   warnDays: number;
 }
 
-const DAY_MS = 86_400_000;
-
 // ---------------------------------------------------------------------------------------------------------
 // Public decoders
 
 /** Decodes a DER X.509 certificate. Throws PkiError (never anything else) when it is malformed. */
 export function decodeCertificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateModel> {
+  return decodeCertificateParts(der, opts).model;
+}
+
+/** Where a certificate's parts sit in its DER (read while decoding), for readers that need raw bytes too. */
+export interface CertificateTlvs {
+  tbs: Tlv;
+  /** The outer signatureAlgorithm, and the TBS `signature` AlgorithmIdentifier. */
+  signatureAlgorithm: Tlv;
+  innerAlgorithm: Tlv;
+  signatureValue: Tlv;
+  serial: Tlv;
+  issuer: Tlv;
+  subject: Tlv;
+  spki: Tlv;
+  notBefore: Date;
+  notAfter: Date;
+  /** The Extensions SEQUENCE (inside [3]), when present. */
+  extensions?: Tlv;
+}
+
+/** decodeCertificate, with the TLVs it read: path validation takes both from one pass. */
+export function decodeCertificateParts(der: Uint8Array, opts: DecodeOptions): { model: Decoded<CertificateModel>; tlvs: CertificateTlvs } {
   return guard('certificate', () => certificate(der, opts));
 }
 
@@ -70,21 +92,29 @@ function guard<T>(what: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof PkiError) throw new PkiError(`${what}: ${e.message}`);
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new PkiError(`${what}: malformed (${msg})`);
+    throw new PkiError(`${what}: malformed (${messageOf(e)})`);
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Certificate
 
-function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateModel> {
+/**
+ * The SIGNED envelope certificates, CSRs and CRLs share: SEQUENCE { signed data, signatureAlgorithm, signature },
+ * nothing after. `parts` names the three in the message for an incomplete one.
+ */
+function signedEnvelope(der: Uint8Array, name: string, parts: string): { root: Tlv; tbs: Tlv; sigAlg: Tlv; sigValue: Tlv } {
   if (!(der instanceof Uint8Array)) throw new PkiError('expected bytes');
   if (der.length === 0) throw new PkiError('no data');
-  const root = seq(readRoot(der, true), 'Certificate');
+  const root = seq(readRoot(der, true), name);
   const [tbs, sigAlg, sigValue, extra] = children(der, root);
-  if (!tbs || !sigAlg || !sigValue) throw new PkiError('incomplete: a certificate has a TBSCertificate, an algorithm and a signature');
+  if (!tbs || !sigAlg || !sigValue) throw new PkiError(`incomplete: ${parts}`);
   if (extra) throw new PkiError('unexpected element after the signature');
+  return { root, tbs, sigAlg, sigValue };
+}
+
+function certificate(der: Uint8Array, opts: DecodeOptions): { model: Decoded<CertificateModel>; tlvs: CertificateTlvs } {
+  const { root, tbs, sigAlg, sigValue } = signedEnvelope(der, 'Certificate', 'a certificate has a TBSCertificate, an algorithm and a signature');
   seq(tbs, 'TBSCertificate');
   const f = children(der, tbs);
   let i = 0;
@@ -111,8 +141,8 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
   if (times.length !== 2) throw new PkiError('validity must hold exactly two times');
   const nb = decodeTime(der, times[0]);
   const na = decodeTime(der, times[1]);
-  const issuer = decodeName(der, issuerTlv);
-  const subject = decodeName(der, subjectTlv);
+  const issuer = decodeDistinguishedName(der, issuerTlv);
+  const subject = decodeDistinguishedName(der, subjectTlv);
   const spki = der.subarray(seq(spkiTlv, 'SubjectPublicKeyInfo').start, spkiTlv.end);
   const publicKey = spkiInfo(spki);
 
@@ -183,7 +213,20 @@ function certificate(der: Uint8Array, opts: DecodeOptions): Decoded<CertificateM
       return ok;
     });
   }
-  return model;
+  const tlvs: CertificateTlvs = {
+    tbs,
+    signatureAlgorithm: sigAlg,
+    innerAlgorithm: innerAlg,
+    signatureValue: sigValue,
+    serial: serialTlv,
+    issuer: issuerTlv,
+    subject: subjectTlv,
+    spki: spkiTlv,
+    notBefore: nb,
+    notAfter: na,
+  };
+  if (extTlv) tlvs.extensions = extTlv;
+  return { model, tlvs };
 }
 
 /**
@@ -263,17 +306,11 @@ function serialHex(bytes: Uint8Array, t: Tlv): string {
   return integerHex(bytes, t);
 }
 
+/** Status and days left at the reference time, by the one expiry rule (display/expiry). */
 function expiry(notBefore: Date, notAfter: Date, opts: DecodeOptions): Expiry {
-  const now = opts.now instanceof Date ? opts.now.getTime() : NaN;
-  if (Number.isNaN(now)) throw new PkiError('the reference time ("now") is not a valid date');
-  const left = notAfter.getTime() - now;
-  const daysLeft = Math.floor(left / DAY_MS);
-  let status: Expiry['status'];
-  if (now < notBefore.getTime()) status = 'not-yet-valid';
-  else if (left < 0) status = 'expired';
-  else if (left <= opts.warnDays * DAY_MS) status = 'expiring';
-  else status = 'valid';
-  return { status, daysLeft };
+  const e = opts.now instanceof Date ? expiryOf({ notBefore, notAfter }, opts.now, opts.warnDays) : undefined;
+  if (!e) throw new PkiError('the reference time ("now") is not a valid date');
+  return e;
 }
 
 /** Node ≥ 20.12's one-shot crypto.hash (no Hash object per call), else createHash. */
@@ -337,20 +374,14 @@ function sameBytes(bytes: Uint8Array, a: Tlv, b: Tlv): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // CSR
 
-const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 const OID_MS_EXTENSION_REQUEST = '1.3.6.1.4.1.311.2.1.14';
 
 function csr(der: Uint8Array): Decoded<CsrModel> {
-  if (!(der instanceof Uint8Array)) throw new PkiError('expected bytes');
-  if (der.length === 0) throw new PkiError('no data');
-  const root = seq(readRoot(der, true), 'CertificationRequest');
-  const [info, sigAlg, sigValue, extra] = children(der, root);
-  if (!info || !sigAlg || !sigValue) throw new PkiError('incomplete: a request has its information, an algorithm and a signature');
-  if (extra) throw new PkiError('unexpected element after the signature');
+  const { tbs: info, sigAlg, sigValue } = signedEnvelope(der, 'CertificationRequest', 'a request has its information, an algorithm and a signature');
   const [versionTlv, subjectTlv, spkiTlv, attrs] = children(der, seq(info, 'CertificationRequestInfo'));
   if (!versionTlv || !subjectTlv || !spkiTlv) throw new PkiError('incomplete CertificationRequestInfo (version, subject and public key are required)');
   integerNumber(der, versionTlv);
-  const subject = decodeName(der, subjectTlv);
+  const subject = decodeDistinguishedName(der, subjectTlv);
   const spki = der.subarray(seq(spkiTlv, 'SubjectPublicKeyInfo').start, spkiTlv.end);
   const publicKey = spkiInfo(spki);
   const { oid: signatureAlgorithmOid, name: signatureAlgorithm } = algorithm(der, sigAlg);
@@ -364,7 +395,7 @@ function csr(der: Uint8Array): Decoded<CsrModel> {
       if (!typeTlv || !values) throw new PkiError('incomplete attribute');
       const oid = decodeOid(der, typeTlv);
       const name = oidName(oid);
-      if (oid === OID_EXTENSION_REQUEST || oid === OID_MS_EXTENSION_REQUEST) {
+      if (oid === OID.extensionRequest || oid === OID_MS_EXTENSION_REQUEST) {
         if (values.tag !== Tag.Set) throw new PkiError('extensionRequest values must be a SET');
         const [exts] = children(der, values);
         if (exts) extensions = extensions.concat(decodeExtensions(der, exts, ext));
@@ -428,12 +459,7 @@ export const CRL_REASONS = [
 ];
 
 function crl(der: Uint8Array): Decoded<CrlModel> {
-  if (!(der instanceof Uint8Array)) throw new PkiError('expected bytes');
-  if (der.length === 0) throw new PkiError('no data');
-  const root = seq(readRoot(der, true), 'CertificateList');
-  const [tbs, sigAlg, sigValue, extra] = children(der, root);
-  if (!tbs || !sigAlg || !sigValue) throw new PkiError('incomplete: a CRL has a TBSCertList, an algorithm and a signature');
-  if (extra) throw new PkiError('unexpected element after the signature');
+  const { root, tbs, sigAlg, sigValue } = signedEnvelope(der, 'CertificateList', 'a CRL has a TBSCertList, an algorithm and a signature');
   const f = children(der, seq(tbs, 'TBSCertList'));
   let i = 0;
   if (f[0] && f[0].tag === Tag.Integer) {
@@ -444,7 +470,7 @@ function crl(der: Uint8Array): Decoded<CrlModel> {
   const issuerTlv = f[i + 1];
   const thisUpdateTlv = f[i + 2];
   if (!innerAlg || !issuerTlv || !thisUpdateTlv) throw new PkiError('incomplete TBSCertList (algorithm, issuer and thisUpdate are required)');
-  const issuer = decodeName(der, issuerTlv);
+  const issuer = decodeDistinguishedName(der, issuerTlv);
   const thisUpdate = isoSeconds(decodeTime(der, thisUpdateTlv));
   let k = i + 3;
   let nextUpdate: string | undefined;
@@ -561,7 +587,7 @@ function decodeExtensions(bytes: Uint8Array, extsTlv: Tlv, out: ExtFields): Exte
         if (v.end !== value.end) throw new PkiError('unexpected bytes after the value');
         info.text = parser(bytes, v, out);
       } catch (e) {
-        info.text = `malformed ${name ?? oid}: ${e instanceof Error ? e.message : String(e)}`;
+        info.text = `malformed ${name ?? oid}: ${messageOf(e)}`;
       }
     }
     list.push(info);
@@ -740,10 +766,6 @@ function expectInteger(t: Tlv, what: string): Tlv {
   return t;
 }
 
-function colonHex(hex: string): string {
-  return hex.replace(/(..)(?!$)/g, '$1:').toUpperCase();
-}
-
 /** Names of the bits set in a named-bit BIT STRING. */
 export function bitNames(b: Uint8Array, v: Tlv, names: readonly string[]): string[] {
   if (v.tag !== Tag.BitString) throw new PkiError('expected a BIT STRING');
@@ -843,7 +865,7 @@ function generalName(b: Uint8Array, t: Tlv, constraint = false): GeneralNameValu
     case 0xa4: {
       const [name] = children(b, t);
       if (!name) throw new PkiError('empty directoryName');
-      return { type: 'dirName', value: decodeName(b, name).text, label: 'DirName' };
+      return { type: 'dirName', value: decodeDistinguishedName(b, name).text, label: 'DirName' };
     }
     case 0xa5:
       return { type: 'other', value: '#' + toHex(c), label: 'EdiPartyName' };
@@ -965,18 +987,6 @@ const SIG_DIGESTS: Record<string, string | null> = {
   '1.3.101.113': null,
 };
 
-/** Digest algorithm OIDs (in RSASSA-PSS parameters) → node:crypto names. */
-const DIGEST_OIDS: Record<string, string> = {
-  '1.2.840.113549.2.2': 'md2',
-  '1.2.840.113549.2.5': 'md5',
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-};
-
-const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
 const OID_MGF1 = '1.2.840.113549.1.1.8';
 
 /**
@@ -986,7 +996,7 @@ const OID_MGF1 = '1.2.840.113549.1.1.8';
  */
 export function signatureHash(b: Uint8Array, algTlv: Tlv): string | null | undefined {
   const alg = algorithm(b, algTlv);
-  if (alg.oid === OID_RSASSA_PSS) return pssParams(b, alg.params).hash;
+  if (alg.oid === OID_RSA_PSS) return pssParams(b, alg.params).hash;
   return alg.oid in SIG_DIGESTS ? SIG_DIGESTS[alg.oid] : undefined;
 }
 
@@ -1037,7 +1047,7 @@ function verifyCall(b: Uint8Array, algTlv: Tlv, spki: Uint8Array, keyAlgorithm: 
     return false;
   }
   try {
-    if (alg.oid === OID_RSASSA_PSS) {
+    if (alg.oid === OID_RSA_PSS) {
       // Node cannot express an MGF1 digest other than the message digest.
       const pss = pssParams(b, alg.params);
       if (!Object.values(DIGEST_OIDS).includes(pss.hash) || pss.mgfHash !== pss.hash) return false;
@@ -1071,7 +1081,7 @@ function publicKeyObject(spki: Uint8Array, keyAlgorithm: string): KeyObject {
  * RSASSA-PSS-params (RFC 4055 defaults: SHA-1, MGF1 with SHA-1, salt 20). Digests as node:crypto names them,
  * or their OID when unknown; `mgfHash` is undefined when the mask generation function is not MGF1.
  */
-export function pssParams(b: Uint8Array, params: Tlv | undefined): { hash: string; mgfHash?: string; saltLength: number } {
+function pssParams(b: Uint8Array, params: Tlv | undefined): { hash: string; mgfHash?: string; saltLength: number } {
   const digest = (t: Tlv): string => {
     const oid = algorithm(b, t).oid;
     return DIGEST_OIDS[oid] ?? oid;

@@ -6,6 +6,10 @@ import { children, readRoot } from '../der/asn1';
 import type { CertificateModel, Decoded } from '../model';
 import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from '../model';
 import { decodeCertificate, signatureHash } from '../objects/x509';
+import { DAY_MS } from '../display/expiry';
+import { RSA_SAFE_BITS } from '../limits';
+import { isPublicSuffix } from '../trust/publicSuffix';
+import { OID } from '../der/oids';
 
 export interface LintFinding {
   /**
@@ -19,14 +23,6 @@ export interface LintFinding {
   message: string;
 }
 
-/** Extension OIDs the linter and the issuer (issue.ts) both use. */
-export const OID_BASIC_CONSTRAINTS = '2.5.29.19';
-export const OID_KEY_USAGE = '2.5.29.15';
-export const OID_EXT_KEY_USAGE = '2.5.29.37';
-export const OID_SUBJECT_ALT_NAME = '2.5.29.17';
-export const OID_SUBJECT_KEY_ID = '2.5.29.14';
-export const OID_AUTHORITY_KEY_ID = '2.5.29.35';
-
 /** Decodes a DER certificate for linting and issuing (the expiry status it carries is not used). Throws PkiError (`certificate: …`). */
 export function readCertificate(der: Uint8Array): Decoded<CertificateModel> {
   return decodeCertificate(der, { now: new Date(), warnDays: DEFAULT_WARN_DAYS });
@@ -37,28 +33,15 @@ export function hasExtension(c: Decoded<CertificateModel>, oid: string): boolean
   return c.extensions.some((e) => e.oid === oid);
 }
 
-/** Two-level public suffixes under which `*.suffix` would cover unrelated registrants (a deliberately tiny list). */
-const TWO_LEVEL_SUFFIXES = new Set([
-  'co.uk', 'org.uk', 'me.uk', 'ltd.uk', 'plc.uk', 'net.uk', 'ac.uk', 'gov.uk',
-  'com.au', 'net.au', 'org.au', 'edu.au', 'gov.au', 'asn.au', 'id.au',
-  'co.jp', 'ne.jp', 'or.jp', 'ac.jp', 'go.jp',
-  'co.nz', 'net.nz', 'org.nz',
-  'co.za', 'org.za',
-  'com.br', 'net.br', 'org.br',
-  'com.cn', 'net.cn', 'org.cn',
-  'co.in', 'net.in', 'org.in', 'firm.in',
-  'co.kr', 'or.kr',
-  'com.tw', 'com.hk', 'com.sg', 'com.my', 'co.id', 'co.il', 'com.tr', 'com.ar', 'com.mx', 'co.th', 'com.ua',
-]);
-
-/** True when a wildcard DNS name covers a top-level domain or a common two-level public suffix (`*.com`, `*.co.uk`). */
-export function isWildcardTooBroad(name: string): boolean {
+/**
+ * True when a wildcard DNS name sits directly above a single label or a public suffix (`*.localhost`, `*.com`,
+ * `*.co.uk`): the names path validation's host check never lets such a wildcard match (the same Public Suffix List).
+ */
+function isWildcardTooBroad(name: string): boolean {
   if (!name.startsWith('*.')) return false;
   const base = name.slice(2).toLowerCase().replace(/\.$/, '');
-  return base.split('.').length < 2 || TWO_LEVEL_SUFFIXES.has(base);
+  return !base.includes('.') || isPublicSuffix(base);
 }
-
-const DAY_MS = 86_400_000;
 
 const SAN_LABELS: Partial<Record<string, string>> = { dns: 'DNS', email: 'email', uri: 'URI' };
 
@@ -77,7 +60,7 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
   };
   const notBefore = new Date(c.notBefore);
   const notAfter = new Date(c.notAfter);
-  const eku = hasExtension(c, OID_EXT_KEY_USAGE) ? c.extendedKeyUsage : undefined;
+  const eku = hasExtension(c, OID.extKeyUsage) ? c.extendedKeyUsage : undefined;
   const serverCapable = !c.isCA && (!eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage'));
 
   if (c.signatureDefect) add('invalid-signature-encoding', 'error', SIGNATURE_DEFECT_TEXT[c.signatureDefect]);
@@ -85,8 +68,8 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
     const curve = c.publicKey.curve === 'explicit parameters' ? 'an unnamed curve' : c.publicKey.curve;
     add('explicit-ec-parameters', 'error', `explicit EC parameters: rejected by modern TLS libraries (the key spells out ${curve} instead of naming it)`);
   }
-  if (c.publicKey.algorithm === 'RSA' && c.publicKey.size < 2048) {
-    add('rsa-too-small', 'error', `RSA key of ${c.publicKey.size} bits: keys under 2048 bits are rejected by current TLS stacks`);
+  if (c.publicKey.algorithm === 'RSA' && c.publicKey.size < RSA_SAFE_BITS) {
+    add('rsa-too-small', 'error', `RSA key of ${c.publicKey.size} bits: keys under ${RSA_SAFE_BITS} bits are rejected by current TLS stacks`);
   }
   // The outer signatureAlgorithm (the certificate decoded, so its structure is sound).
   const h = signatureHash(der, children(der, readRoot(der))[1]);
@@ -117,7 +100,7 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
     }
   }
 
-  if (c.isCA && hasExtension(c, OID_KEY_USAGE) && !c.keyUsage.includes('keyCertSign')) {
+  if (c.isCA && hasExtension(c, OID.keyUsage) && !c.keyUsage.includes('keyCertSign')) {
     add('ca-without-keycertsign', 'error', 'a CA certificate whose keyUsage lacks keyCertSign cannot issue certificates');
   }
 

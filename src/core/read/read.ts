@@ -5,12 +5,13 @@ import { Tag, children, readRoot, readTlv, validateTree, type Tlv } from '../der
 import { decodeDhParameters, decodeDsaParameters, dsaShape } from '../objects/dh';
 import { decodeLegacyEncryptedKey, decodePrivateKey, decodePublicKey, decryptPrivateKey, type PrivateKeyHint } from '../objects/keys';
 import type { Decoded, PkiObject, PrivateKeyModel, Problem, PublicKeyFormat, ReadOptions, ReadResult, SourceRange, Pkcs12Bag } from '../model';
-import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError } from '../model';
+import { DEFAULT_MAX_BYTES, DEFAULT_WARN_DAYS, PkiError, failureText } from '../model';
 import { decodeText, findPemBlocksInText, looksLikePem, looksLikePemInText } from '../der/pem';
 import { decodeDsaPublicKey } from '../objects/publicKey';
 import { looksLikePkcs12, readPkcs12 } from '../objects/pkcs12';
 import { WorkBudget, WorkLimitError } from '../runtime/workBudget';
 import { decodeCertificate, decodeCrl, decodeCsr, type DecodeOptions } from '../objects/x509';
+import { KIND_WORDS } from '../display/labels';
 
 /** What a DER structure is, judged from its shape alone (no full decode). */
 export type DerKind =
@@ -46,17 +47,6 @@ export const PEM_LABELS: Record<string, DerKind | 'legacy-key' | 'skip'> = {
   'EC PARAMETERS': 'skip',
 };
 
-const KIND_WORDS: Record<DerKind['kind'], string> = {
-  'certificate': 'certificate',
-  'csr': 'certificate request',
-  'crl': 'CRL',
-  'private-key': 'private key',
-  'public-key': 'public key',
-  'dh-parameters': 'DH parameters',
-  'dsa-parameters': 'DSA parameters',
-  'pkcs12': 'PKCS#12',
-};
-
 /** Reads every object in `bytes` (PEM text with any number of blocks, or one DER structure). */
 export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResult {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -71,7 +61,7 @@ export function readObjects(bytes: Uint8Array, opts: ReadOptions = {}): ReadResu
     return looksLikePemInText(bytes) ? readPem(bytes, fileOpts) : readDer(bytes, fileOpts);
   } catch (e) {
     // Decoders report through PkiError; anything else is a bug, still reported as one clear line.
-    return fail(e instanceof PkiError ? e.message : `internal error while reading: ${String((e as Error)?.message ?? e)}`);
+    return fail(failureText(e));
   }
 }
 
@@ -110,7 +100,7 @@ function readPem(bytes: Uint8Array, fileOpts: ReadOptions): ReadResult {
       objects.push(place(decoded, objects.length, 'pem', block.label, block.range));
     } catch (e) {
       // Decoders name what they decode ("certificate: …"); the block's label already says it.
-      const m = messageOf(e).replace(/^(certificate|certificate request|CRL): /, '');
+      const m = failureText(e).replace(/^(certificate|certificate request|CRL): /, '');
       const problem: Problem = { severity: 'error', message: `${where}: ${m}`, range: block.range };
       problems.push(problem);
       if (e instanceof WorkLimitError && e.budget && !exhausted) {
@@ -133,13 +123,13 @@ function readDer(bytes: Uint8Array, opts: ReadOptions): ReadResult {
     if (!looksLikePkcs12(bytes)) checkDer(bytes);
     kind = sniffDer(bytes);
   } catch (e) {
-    return fail(`not a PEM file, and not valid DER: ${messageOf(e)}`);
+    return fail(`not a PEM file, and not valid DER: ${failureText(e)}`);
   }
   if (!kind) return fail('not a PEM file, and the DER structure is not a certificate, CSR, CRL, key, DH or DSA parameters or PKCS#12');
   try {
     return { objects: [place(decodeAs(kind, bytes, opts), 0, 'der')], problems: [] };
   } catch (e) {
-    const m = messageOf(e);
+    const m = failureText(e);
     return fail(m.startsWith(`${KIND_WORDS[kind.kind]}: `) || m.startsWith('PKCS#12') ? `DER ${m}` : `DER ${KIND_WORDS[kind.kind]}: ${m}`);
   }
 }
@@ -314,11 +304,6 @@ function place(decoded: Decoded<PkiObject>, index: number, encoding: 'pem' | 'de
 function fail(message: string): ReadResult {
   const problem: Problem = { severity: 'error', message };
   return { objects: [], problems: [problem] };
-}
-
-function messageOf(e: unknown): string {
-  if (e instanceof PkiError) return e.message;
-  return `internal error: ${String((e as Error)?.message ?? e)}`;
 }
 
 export function formatSize(n: number): string {

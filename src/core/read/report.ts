@@ -19,6 +19,8 @@ import type {
 } from '../model';
 import { SIGNATURE_DEFECT_TEXT } from '../model';
 import { printable } from '../display/escape';
+import { expiryStatusText } from '../display/expiry';
+import { colonHex, fingerprintText, keyLabel, plural } from '../display/labels';
 import { selfSignatureUnchecked } from '../objects/x509';
 
 const TITLES: Record<PkiObject['kind'], string> = {
@@ -38,11 +40,11 @@ const TITLES: Record<PkiObject['kind'], string> = {
  */
 export function formatReport(objects: PkiObject[], file?: string): string {
   const parts = objects.map((o) => formatObject(o, objects.length > 1 ? `#${o.index + 1} ` : ''));
-  const head = file ? `${printable(file)}: ${objects.length} object${objects.length === 1 ? '' : 's'}\n\n` : '';
+  const head = file ? `${printable(file)}: ${plural(objects.length, 'object')}\n\n` : '';
   return head + parts.join('\n');
 }
 
-export function formatObject(o: PkiObject, prefix = ''): string {
+function formatObject(o: PkiObject, prefix = ''): string {
   const lines: string[] = [];
   const where = o.range ? ` (line ${o.range.startLine + 1})` : o.encoding === 'der' ? ' (DER)' : '';
   lines.push(`${prefix}${TITLES[o.kind]}${where}`);
@@ -85,7 +87,7 @@ type Add = (label: string, value: string | number | undefined | null) => void;
 function certificate(c: CertificateModel, add: Add, lines: string[]): void {
   add('Subject', name(c.subject));
   add('Issuer', issuer(c));
-  add('Status', status(c));
+  add('Status', expiryStatusText(c.expiry, c.notBefore));
   add('Valid from', c.notBefore);
   add('Valid until', c.notAfter);
   add('Names (SAN)', sans(c.subjectAltNames));
@@ -95,8 +97,8 @@ function certificate(c: CertificateModel, add: Add, lines: string[]): void {
   add('CA', c.isCA ? `yes${c.pathLength !== undefined ? `, path length ${c.pathLength}` : ''}` : 'no');
   add('Key usage', c.keyUsage.join(', '));
   add('Extended key usage', c.extendedKeyUsage.join(', '));
-  add('SHA-1 thumbprint', c.fingerprints.sha1);
-  add('SHA-256 fingerprint', c.fingerprints.sha256);
+  add('SHA-1 thumbprint', fingerprintText(c.fingerprints.sha1, 'plain'));
+  add('SHA-256 fingerprint', fingerprintText(c.fingerprints.sha256, 'colons'));
   add('Subject key ID', c.subjectKeyIdentifier && colonHex(c.subjectKeyIdentifier));
   add('Authority key ID', c.authorityKeyIdentifier && colonHex(c.authorityKeyIdentifier));
   add('CRL distribution', c.crlDistributionPoints.join(', '));
@@ -139,7 +141,7 @@ function privateKey(k: PrivateKeyModel, add: Add): void {
   }
   if (k.publicKey) {
     add('Key', keyInfo(k.publicKey));
-    add('Public key SHA-256', k.publicKey.spkiSha256);
+    add('Public key SHA-256', fingerprintText(k.publicKey.spkiSha256, 'colons'));
   } else if (k.encrypted) {
     add('Key', 'unknown until decrypted (give a passphrase)');
   }
@@ -148,7 +150,7 @@ function privateKey(k: PrivateKeyModel, add: Add): void {
 function publicKey(k: PublicKeyModel, add: Add): void {
   add('Format', k.format === 'spki' ? 'SubjectPublicKeyInfo' : k.format === 'traditional-dsa' ? 'traditional DSA public key (y, p, q, g)' : 'PKCS#1 RSA public key');
   add('Key', keyInfo(k.publicKey));
-  add('Public key SHA-256', k.publicKey.spkiSha256);
+  add('Public key SHA-256', fingerprintText(k.publicKey.spkiSha256, 'colons'));
 }
 
 function dh(d: DhParametersModel, add: Add): void {
@@ -169,9 +171,9 @@ function crl(c: CrlModel, add: Add, lines: string[]): void {
   add('Next update', c.nextUpdate);
   add('CRL number', c.crlNumber);
   add('Signature', signature(c.signatureAlgorithm, c.signatureDefect));
-  add('Revoked', `${c.revoked.length} certificate${c.revoked.length === 1 ? '' : 's'}`);
+  add('Revoked', plural(c.revoked.length, 'certificate'));
   for (const r of c.revoked) lines.push(`    ${colonHex(r.serialNumber)}  ${r.revocationDate}${r.reason ? `  ${r.reason}` : ''}`);
-  add('SHA-256 fingerprint', c.fingerprints.sha256);
+  add('SHA-256 fingerprint', fingerprintText(c.fingerprints.sha256, 'colons'));
 }
 
 function pkcs12(p: Pkcs12Model, add: Add, lines: string[]): void {
@@ -182,7 +184,7 @@ function pkcs12(p: Pkcs12Model, add: Add, lines: string[]): void {
     add('Contents', 'locked (give the password to list them)');
     return;
   }
-  add('Contents', `${p.bags.length} item${p.bags.length === 1 ? '' : 's'}`);
+  add('Contents', plural(p.bags.length, 'item'));
   for (const bag of p.bags) {
     const label = [bag.friendlyName && `"${bag.friendlyName}"`, bag.localKeyId && `key id ${bag.localKeyId.slice(0, 16)}`].filter(Boolean).join(', ');
     lines.push(`  — ${bag.type}${label ? ` (${label})` : ''}`);
@@ -199,26 +201,15 @@ function extensions(exts: ExtensionInfo[], lines: string[]): void {
   }
 }
 
-function status(c: CertificateModel): string {
-  const d = c.expiry.daysLeft;
-  switch (c.expiry.status) {
-    case 'expired':
-      return `EXPIRED ${-d} day${d === -1 ? '' : 's'} ago`;
-    case 'not-yet-valid':
-      return 'NOT YET VALID';
-    case 'expiring':
-      return `expires in ${d} day${d === 1 ? '' : 's'}`;
-    default:
-      return `valid, ${d} days left`;
-  }
-}
-
-export function keyInfo(k: PublicKeyInfo): string {
-  if (k.algorithm === 'EC') return `EC ${k.curve ?? ''} (${k.size} bits${k.explicitParameters ? ', explicit parameters' : ''})`;
-  if (k.algorithm === 'DSA' && k.subgroupBits !== undefined) return `DSA (${k.size} bits, q ${k.subgroupBits} bits)`;
-  if (k.algorithm === 'RSA') return `RSA ${k.size} bits${k.exponent !== undefined ? `, e=${k.exponent}` : ''}`;
-  if (k.algorithm === 'unknown') return `unknown algorithm ${k.oid}`;
-  return k.size ? `${k.algorithm} (${k.size} bits)` : k.algorithm;
+/** The key in a few words (labels.keyLabel), with what a report adds: RSA's exponent, DSA's subgroup, EC's explicit parameters, an unknown OID. */
+function keyInfo(k: PublicKeyInfo): string {
+  const details =
+    k.algorithm === 'RSA' && k.exponent !== undefined ? `e=${k.exponent}`
+    : k.algorithm === 'DSA' && k.subgroupBits !== undefined ? `q ${k.subgroupBits} bits`
+    : k.algorithm === 'EC' && k.explicitParameters ? 'explicit parameters'
+    : k.algorithm === 'unknown' ? k.oid
+    : undefined;
+  return details ? `${keyLabel(k)} (${details})` : keyLabel(k);
 }
 
 function issuer(c: CertificateModel): string {
@@ -235,10 +226,6 @@ function name(n: DistinguishedName): string {
 
 function sans(list: SubjectAltName[]): string {
   return list.map((s) => `${s.type === 'dns' ? 'DNS' : s.type === 'ip' ? 'IP' : s.type}:${s.value}${s.invalidIa5String ? ' (not IA5String)' : ''}`).join(', ');
-}
-
-export function colonHex(hex: string): string {
-  return (hex.length % 2 ? '0' + hex : hex).replace(/(..)(?!$)/g, '$1:');
 }
 
 function indent(s: string, pad: string): string {

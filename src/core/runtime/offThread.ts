@@ -6,7 +6,8 @@
 // and dropped with the thread), and terminating it can never leave a shared worker half-way through something.
 
 import { Worker } from 'node:worker_threads';
-import { PkiError } from '../model';
+import { PkiError, failureText } from '../model';
+import { messageOf } from '../display/labels';
 import { WorkLimitError } from './workBudget';
 
 /** The request was cancelled (its worker terminated). */
@@ -44,7 +45,7 @@ export function runOffThread<T>(workerFile: string, request: unknown, opts: OffT
     try {
       worker = new Worker(workerFile);
     } catch (e) {
-      reject(new PkiError(`the background worker could not start (${(e as Error)?.message ?? e})`));
+      reject(new PkiError(`the background worker could not start (${messageOf(e)})`));
       return;
     }
     const finish = (fn: () => void): void => {
@@ -57,7 +58,7 @@ export function runOffThread<T>(workerFile: string, request: unknown, opts: OffT
     const onAbort = (): void => finish(() => reject(new Cancelled()));
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.once('message', (reply: WorkerReply<T>) => finish(() => (reply.ok ? resolve(reply.result) : reject(errorOf(reply)))));
-    worker.once('error', (e: Error) => finish(() => reject(new PkiError(`the background worker failed: ${e.message.split('\n')[0]}`))));
+    worker.once('error', (e: Error) => finish(() => reject(new PkiError(`the background worker failed: ${messageOf(e)}`))));
     worker.once('exit', (code) => finish(() => reject(new PkiError(`the background worker stopped early (exit code ${code})`))));
     opts.onStart?.(worker);
     worker.postMessage(request);
@@ -71,6 +72,5 @@ function errorOf(reply: { name: string; message: string }): PkiError {
 
 /** For the worker's side: an error as it travels back (PkiError messages are fit to show; others are summarised). */
 export function replyOfError(e: unknown): WorkerReply<never> {
-  if (e instanceof PkiError) return { ok: false, name: e.name, message: e.message };
-  return { ok: false, name: 'Error', message: `internal error: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+  return { ok: false, name: e instanceof PkiError ? e.name : 'Error', message: failureText(e) };
 }

@@ -14,7 +14,7 @@ export const WORK_UNIT_MILLION = 1_000_000;
 /** Default work one file may ask for: 30 million units (≈ 6 s; three keys at the per-key PBKDF2 cap). */
 export const DEFAULT_FILE_WORK = 30 * WORK_UNIT_MILLION;
 /** Default work one command may do over all its files: twice a file's. */
-export const DEFAULT_COMMAND_WORK = 2 * DEFAULT_FILE_WORK;
+const DEFAULT_COMMAND_WORK = 2 * DEFAULT_FILE_WORK;
 
 /** Relative cost of one iteration-block of each derivation, in units (measured: see the file comment). */
 const WEIGHT = {

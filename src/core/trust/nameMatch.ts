@@ -2,11 +2,11 @@
 // them) and the TLS client's host / IP check on the leaf (RFC 6125: wildcards only as the whole leftmost label).
 
 import type { GeneralName, NameConstraints, PathCert } from './pathCert';
-import { OID } from './pathCert';
+import { OID } from '../der/oids';
 import { ipAddress } from '../objects/x509';
 
 /** The most names × subtrees comparisons one certificate may cost (OpenSSL's NAME_CHECK_MAX). */
-export const NAME_CHECK_MAX = 1 << 20;
+const NAME_CHECK_MAX = 1 << 20;
 
 export type ConstraintFailure = { code: 'permitted_violation' | 'excluded_violation' | 'subtree_minmax' | 'unsupported_name_syntax'; name: string };
 
@@ -36,7 +36,7 @@ function emailWithin(email: string, base: string): boolean {
 }
 
 /** The host of a URI (`scheme://[userinfo@]host[:port]/…`), or undefined when it has none. */
-export function uriHost(uri: string): string | undefined {
+function uriHost(uri: string): string | undefined {
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(uri);
   if (!m || m[1] === '') return undefined;
   return m[1];

@@ -6,8 +6,10 @@ import type { Tlv } from '../der/asn1';
 import { Tag, children, decodeOid, decodeString, decodeTime, readRoot, readTlv, toHex, whole } from '../der/asn1';
 import type { CertificateModel, Decoded } from '../model';
 import { PkiError } from '../model';
-import { decodeName } from '../objects/names';
-import { CRL_REASONS, KEY_USAGES, NS_CERT_TYPES, bitNames, decodeCertificate } from '../objects/x509';
+import { OID } from '../der/oids';
+import { messageOf } from '../display/labels';
+import { decodeDistinguishedName } from '../objects/names';
+import { CRL_REASONS, KEY_USAGES, NS_CERT_TYPES, bitNames, decodeCertificateParts, type CertificateTlvs } from '../objects/x509';
 
 /** A GeneralName as name constraints and host checks need it. */
 export type GeneralName =
@@ -80,37 +82,6 @@ export interface PathCert {
   distributionPoints: string[];
 }
 
-export const OID = {
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectAltName: '2.5.29.17',
-  nameConstraints: '2.5.29.30',
-  subjectKeyId: '2.5.29.14',
-  authorityKeyId: '2.5.29.35',
-  crlDistributionPoints: '2.5.29.31',
-  certificatePolicies: '2.5.29.32',
-  policyMappings: '2.5.29.33',
-  policyConstraints: '2.5.29.36',
-  inhibitAnyPolicy: '2.5.29.54',
-  nsCertType: '2.16.840.1.113730.1.1',
-  proxyCertInfo: '1.3.6.1.5.5.7.1.14',
-  ipAddrBlocks: '1.3.6.1.5.5.7.1.7',
-  asIds: '1.3.6.1.5.5.7.1.8',
-  emailAddress: '1.2.840.113549.1.9.1',
-  commonName: '2.5.4.3',
-  // CRLs
-  crlNumber: '2.5.29.20',
-  deltaCrlIndicator: '2.5.29.27',
-  issuingDistributionPoint: '2.5.29.28',
-  freshestCrl: '2.5.29.46',
-  issuerAltName: '2.5.29.18',
-  reasonCode: '2.5.29.21',
-  invalidityDate: '2.5.29.24',
-  holdInstructionCode: '2.5.29.23',
-  certificateIssuer: '2.5.29.29',
-} as const;
-
 /**
  * The certificate extensions a validator acts on, as OpenSSL's X509_supported_extension lists them: any other
  * extension marked critical makes the certificate unusable (RFC 5280 §4.2).
@@ -180,7 +151,7 @@ export function generalName(b: Uint8Array, t: Tlv): GeneralName {
     case 0xa4: {
       const [name] = children(b, t);
       if (!name) throw new PkiError('empty directoryName');
-      return { type: 'dirName', rdns: canonicalRdns(b, name), text: decodeName(b, name).text };
+      return { type: 'dirName', rdns: canonicalRdns(b, name), text: decodeDistinguishedName(b, name).text };
     }
     case 0xa0:
     case 0xa3:
@@ -225,7 +196,7 @@ function distributionPointNames(b: Uint8Array, v: Tlv): string[] {
 }
 
 /** Reads one Extensions SEQUENCE into raw entries, noting duplicates. */
-export function rawExtensions(b: Uint8Array, extsTlv: Tlv): { list: RawExtension[]; duplicates: string[] } {
+function rawExtensions(b: Uint8Array, extsTlv: Tlv): { list: RawExtension[]; duplicates: string[] } {
   const list: RawExtension[] = [];
   const seen = new Set<string>();
   const duplicates: string[] = [];
@@ -244,7 +215,7 @@ export function rawExtensions(b: Uint8Array, extsTlv: Tlv): { list: RawExtension
 }
 
 /** The single TLV an extension value holds. */
-export function extensionValue(e: RawExtension): Tlv {
+function extensionValue(e: RawExtension): Tlv {
   const v = readTlv(e.value, 0);
   if (v.end !== e.value.length) throw new PkiError('unexpected bytes after the value');
   return v;
@@ -266,52 +237,41 @@ export function extensionName(oid: string): string {
   return EXT_NAMES[oid] ?? oid;
 }
 
-/** Decodes `der` for path validation. Throws PkiError when it is not a readable certificate. */
+/** Decodes `der` for path validation (one pass: the model and the raw parts). Throws PkiError when it is not a readable certificate. */
 export function pathCert(der: Uint8Array, now: Date): PathCert {
-  const model = decodeCertificate(der, { now, warnDays: 0 });
+  const { model, tlvs } = decodeCertificateParts(der, { now, warnDays: 0 });
   try {
-    return fromDer(der, model);
+    return fromParts(der, model, tlvs);
   } catch (e) {
-    throw e instanceof PkiError ? new PkiError(`certificate: ${e.message}`) : new PkiError(`certificate: malformed (${String(e)})`);
+    throw e instanceof PkiError ? new PkiError(`certificate: ${e.message}`) : new PkiError(`certificate: malformed (${messageOf(e)})`);
   }
 }
 
-function fromDer(der: Uint8Array, model: Decoded<CertificateModel>): PathCert {
-  const root = readRoot(der, true);
-  const [tbs, outerAlg, sigValue] = children(der, root);
-  const f = children(der, tbs);
-  const base = f[0]?.tag === 0xa0 ? 1 : 0;
-  const serialTlv = f[base];
-  const innerAlg = f[base + 1];
-  const issuer = f[base + 2];
-  const validity = f[base + 3];
-  const subject = f[base + 4];
-  const spki = f[base + 5];
-  const [nb, na] = children(der, validity);
-  const subjectRdns = canonicalRdns(der, subject);
-  const issuerCanon = canonicalName(canonicalRdns(der, issuer));
+function fromParts(der: Uint8Array, model: Decoded<CertificateModel>, t: CertificateTlvs): PathCert {
+  const subjectRdns = canonicalRdns(der, t.subject);
+  const issuerCanon = canonicalName(canonicalRdns(der, t.issuer));
   const subjectCanon = canonicalName(subjectRdns);
-  const unused = der[sigValue.contentStart];
+  const unused = der[t.signatureValue.contentStart];
   const cert: PathCert = {
     der,
     model,
     sha256: model.fingerprints.sha256,
     version: model.version,
-    serial: toHex(der.subarray(serialTlv.contentStart, serialTlv.end)),
-    tbs: whole(der, tbs),
-    innerAlg: whole(der, innerAlg),
-    outerAlg: whole(der, outerAlg),
-    outerAlgTlv: { bytes: der, tlv: outerAlg },
-    signature: unused === 0 ? der.subarray(sigValue.contentStart + 1, sigValue.end) : undefined,
-    spki: whole(der, spki),
+    serial: toHex(der.subarray(t.serial.contentStart, t.serial.end)),
+    tbs: whole(der, t.tbs),
+    innerAlg: whole(der, t.innerAlgorithm),
+    outerAlg: whole(der, t.signatureAlgorithm),
+    outerAlgTlv: { bytes: der, tlv: t.signatureAlgorithm },
+    signature: unused === 0 ? der.subarray(t.signatureValue.contentStart + 1, t.signatureValue.end) : undefined,
+    spki: whole(der, t.spki),
     keyAlgorithm: model.publicKey.algorithm,
     subjectCanon,
     issuerCanon,
     subjectRdns,
     subjectAttrs: model.subject.attributes.map((a) => ({ oid: a.oid, value: a.value })),
     selfIssued: subjectCanon === issuerCanon,
-    notBefore: decodeTime(der, nb),
-    notAfter: decodeTime(der, na),
+    notBefore: t.notBefore,
+    notAfter: t.notAfter,
     extensions: [],
     duplicates: [],
     malformed: [],
@@ -319,17 +279,15 @@ function fromDer(der: Uint8Array, model: Decoded<CertificateModel>): PathCert {
     hasSan: false,
     distributionPoints: [],
   };
-  const extField = f.find((t, k) => k > base + 5 && t.tag === 0xa3);
-  if (extField) {
-    const [exts] = children(der, extField);
-    const { list, duplicates } = rawExtensions(der, exts);
+  if (t.extensions) {
+    const { list, duplicates } = rawExtensions(der, t.extensions);
     cert.extensions = list;
     cert.duplicates = duplicates;
     for (const e of list) {
       try {
         applyExtension(cert, e);
       } catch (err) {
-        cert.malformed.push(`${extensionName(e.oid)}: ${err instanceof Error ? err.message : String(err)}`);
+        cert.malformed.push(`${extensionName(e.oid)}: ${messageOf(err)}`);
       }
     }
   }
@@ -430,7 +388,7 @@ export function pathCrl(der: Uint8Array): PathCrl {
   try {
     return crlFromDer(der);
   } catch (e) {
-    throw e instanceof PkiError ? new PkiError(`CRL: ${e.message}`) : new PkiError(`CRL: malformed (${String(e)})`);
+    throw e instanceof PkiError ? new PkiError(`CRL: ${e.message}`) : new PkiError(`CRL: malformed (${messageOf(e)})`);
   }
 }
 
@@ -448,7 +406,7 @@ function crlFromDer(der: Uint8Array): PathCrl {
     der,
     sha256: '',
     issuerCanon: canonicalName(canonicalRdns(der, issuer)),
-    issuerText: decodeName(der, issuer).text,
+    issuerText: decodeDistinguishedName(der, issuer).text,
     tbs: whole(der, tbs),
     innerAlg: whole(der, innerAlg),
     outerAlg: whole(der, outerAlg),
@@ -496,7 +454,7 @@ function crlFromDer(der: Uint8Array): PathCrl {
         } else if (x.oid === OID.issuingDistributionPoint) crl.idp = issuingDistributionPoint(x.value, extensionValue(x));
         else if (x.critical && !HANDLED_CRL_EXTENSIONS.has(x.oid)) crl.unhandledCritical.push(x.oid);
       } catch (err) {
-        crl.malformed.push(`extension ${x.oid}: ${err instanceof Error ? err.message : String(err)}`);
+        crl.malformed.push(`extension ${x.oid}: ${messageOf(err)}`);
       }
     }
   }

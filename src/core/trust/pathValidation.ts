@@ -7,12 +7,14 @@
 // identifier and signature fit first — and the best failure is reported when none validates.
 
 import { createHash } from 'node:crypto';
-import { derTlv } from '../write/dn';
+import { derTlv } from '../der/encode';
 import { Tag, children, isoSeconds, readRoot, whole } from '../der/asn1';
 import { PkiError } from '../model';
+import { commonNameOf, messageOf } from '../display/labels';
 import { checkNameConstraints, dnsIdentities, hostMatches, ipIdentities, parseIp, sameBytes } from './nameMatch';
 import type { PathCert, PathCrl } from './pathCert';
-import { HANDLED_CRITICAL, OID, extensionName, pathCert, pathCrl } from './pathCert';
+import { HANDLED_CRITICAL, extensionName, pathCert, pathCrl } from './pathCert';
+import { couldHaveIssued } from './issuer';
 import { isPublicSuffix } from './publicSuffix';
 import { ipAddress, verifySignature } from '../objects/x509';
 import { oidName } from '../der/oids';
@@ -117,7 +119,7 @@ export interface ChainCheck {
 }
 
 /** No path is longer than this (OpenSSL's default depth is 100; real PKIs stay under 6). */
-export const MAX_PATH_LENGTH = 16;
+const MAX_PATH_LENGTH = 16;
 /** Issuer candidates tried in all, so that a hostile bundle of look-alike CAs cannot make path building explode. */
 const MAX_CANDIDATES = 256;
 /** CRL-signer paths validated inside a validation. */
@@ -177,7 +179,7 @@ function decodeInput<T>(fn: () => T, what: string): T {
   try {
     return fn();
   } catch (e) {
-    throw new PkiError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new PkiError(`${what}: ${messageOf(e)}`);
   }
 }
 
@@ -215,10 +217,10 @@ function dsaParts(spki: Uint8Array): { oid: Uint8Array; params?: Uint8Array; key
   }
 }
 
-/** `CN=x` (or the whole subject, or the fingerprint) for messages. */
-export function certName(c: PathCert): string {
-  const cn = [...c.model.subject.attributes].reverse().find((a) => a.oid === OID.commonName);
-  if (cn) return `CN=${cn.value}`;
+/** `CN=x` (the display CN, labels' rule), else the whole subject, else the fingerprint: for messages. */
+function certName(c: PathCert): string {
+  const cn = commonNameOf(c.model.subject);
+  if (cn !== undefined) return `CN=${cn}`;
   return c.model.subject.text || `the certificate with SHA-256 ${c.sha256.slice(0, 16)}…`;
 }
 
@@ -239,12 +241,9 @@ interface Candidate {
 
 /** Issuers of `c` from `list`, best first: key identifier match, then signature verifying, then the rest. */
 function issuersOf(ctx: Context, c: PathCert, list: PathCert[], path: PathCert[]): PathCert[] {
-  // A key identifier that names another key rules a candidate out, as OpenSSL's X509_check_akid does.
+  // Name and key identifier first (issuer.ts, the one rule); a certificate already on the path is not tried again.
   const named = list.filter(
-    (p) =>
-      p.subjectCanon === c.issuerCanon &&
-      !(c.authorityKeyId && p.subjectKeyId && c.authorityKeyId !== p.subjectKeyId) &&
-      !path.some((q) => q.sha256 === p.sha256 || (q.subjectCanon === p.subjectCanon && sameBytes(q.spki, p.spki))),
+    (p) => couldHaveIssued(p, c) && !path.some((q) => q.sha256 === p.sha256 || (q.subjectCanon === p.subjectCanon && sameBytes(q.spki, p.spki))),
   );
   const score = (p: PathCert): number => {
     let s = 0;

@@ -12,7 +12,7 @@ export interface SystemTrust {
 }
 
 /** Bundles of the common systems, first match wins (Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, macOS/BSD). */
-export const SYSTEM_BUNDLES = [
+const SYSTEM_BUNDLES = [
   '/etc/ssl/certs/ca-certificates.crt',
   '/etc/pki/tls/certs/ca-bundle.crt',
   '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',

@@ -8,7 +8,9 @@
 // this and for readObjects alike.
 
 import { children, readRoot } from '../der/asn1';
-import type { CertificateModel, DistinguishedName, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from '../model';
+import { expiryOf, expiryPhrase } from '../display/expiry';
+import { displayName, keyLabel, messageOf, oneLine } from '../display/labels';
+import type { CertificateModel, DistinguishedName, Expiry, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from '../model';
 import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from '../model';
 import { BASE64_BEGIN, findPemBlocksInText, type PemForm } from '../der/pem';
 import { readObjects } from '../read/read';
@@ -72,7 +74,6 @@ export interface PemInsights {
 }
 
 const BEGIN = '-----BEGIN ';
-const DAY_MS = 86_400_000;
 
 /** PEM labels of the objects TLS Workbench reads. Blocks with other labels (PGP, OpenSSH…) are left alone unless their body is DER we recognise. */
 const KNOWN_LABELS = new Set([
@@ -115,7 +116,7 @@ export function analyzePemText(text: string, opts: PemInsightOptions = {}): PemI
   } catch (e) {
     // Not expected (the readers report through problems); still, an editor feature must not throw.
     const range: SourceRange = { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0, startOffset: 0, endOffset: 0 };
-    const message = `PEM analysis failed: ${oneLine(String((e as Error)?.message ?? e))}`;
+    const message = `PEM analysis failed: ${oneLine(messageOf(e))}`;
     return { blocks: [{ number: 1, range, form: 'pem', findings: [{ code: 'malformed', severity: 'error', message }] }], now };
   }
 }
@@ -178,7 +179,7 @@ function scanText(text: string, opts: { now: Date; warnDays: number }): Found[] 
     const base: Found = { label: block.label, form: block.form, range: block.range, findings: [] };
     if (object) {
       delete object.range; // relative to the block read, not to the text
-      const f: Found = { ...base, object, findings: findingsOf(object, block.der, opts.now) };
+      const f: Found = { ...base, object, findings: findingsOf(object, block.der) };
       numbers.set(f, block.blockNumber);
       out.push(f);
     } else if (known) {
@@ -203,17 +204,17 @@ function stripBlockPrefix(message: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Findings
 
-function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
+function findingsOf(o: PkiObject, der: Uint8Array): PemFinding[] {
   const out: PemFinding[] = [];
   if (o.kind === 'certificate') {
-    const name = `Certificate "${displayName(o.subject)}"`;
+    const name = `Certificate "${nameOf(o.subject)}"`;
     const notAfter = day(o.notAfter);
     switch (o.expiry.status) {
       case 'expired':
-        out.push({ code: 'expired', severity: 'error', message: `${name} expired ${agoText(o, now)} (${notAfter}).` });
+        out.push({ code: 'expired', severity: 'error', message: `${name} ${expiryPhrase(o.expiry)} (${notAfter}).` });
         break;
       case 'expiring':
-        out.push({ code: 'expiring', severity: 'warning', message: `${name} expires ${inText(o, now)} (${notAfter}).` });
+        out.push({ code: 'expiring', severity: 'warning', message: `${name} ${expiryPhrase(o.expiry)} (${notAfter}).` });
         break;
       case 'not-yet-valid':
         out.push({ code: 'not-yet-valid', severity: 'warning', message: `${name} is not valid before ${day(o.notBefore)}.` });
@@ -235,10 +236,10 @@ function findingsOf(o: PkiObject, der: Uint8Array, now: Date): PemFinding[] {
       });
     }
   } else if (o.kind === 'csr') {
-    weakKey(out, o.publicKey, `Certificate request "${displayName(o.subject)}"`);
-    badSignature(out, o.signatureDefect, `Certificate request "${displayName(o.subject)}"`);
+    weakKey(out, o.publicKey, `Certificate request "${nameOf(o.subject)}"`);
+    badSignature(out, o.signatureDefect, `Certificate request "${nameOf(o.subject)}"`);
   } else if (o.kind === 'crl') {
-    badSignature(out, o.signatureDefect, `CRL of "${displayName(o.issuer)}"`);
+    badSignature(out, o.signatureDefect, `CRL of "${nameOf(o.issuer)}"`);
   } else if (o.kind === 'private-key' && o.publicKey) {
     weakKey(out, o.publicKey, 'Private key');
   } else if (o.kind === 'public-key') {
@@ -280,17 +281,19 @@ function shortStatus(b: PemBlockInsight, now: Date): string {
   const o = b.object;
   if (!o) return `malformed ${b.label ?? 'PEM'} block`;
   switch (o.kind) {
-    case 'certificate':
-      if (o.expiry.status === 'expired') return `EXPIRED ${agoText(o, now)}`;
-      if (o.expiry.status === 'not-yet-valid') return `not valid until ${day(o.notBefore)}`;
-      return `expires ${inText(o, now)}`;
+    case 'certificate': {
+      const e = expiryAt(o, now);
+      if (e.status === 'expired') return expiryPhrase(e).replace(/^expired/, 'EXPIRED');
+      if (e.status === 'not-yet-valid') return `not valid until ${day(o.notBefore)}`;
+      return expiryPhrase(e);
+    }
     case 'private-key':
       if (!o.publicKey) return o.encrypted ? 'encrypted private key' : 'private key';
-      return `${keyShort(o.publicKey)} ${o.encrypted ? 'encrypted ' : ''}private key`;
+      return `${keyLabel(o.publicKey)} ${o.encrypted ? 'encrypted ' : ''}private key`;
     case 'public-key':
-      return `${keyShort(o.publicKey)} public key`;
+      return `${keyLabel(o.publicKey)} public key`;
     case 'csr':
-      return `certificate request (${keyShort(o.publicKey)})`;
+      return `certificate request (${keyLabel(o.publicKey)})`;
     case 'crl': {
       const overdue = o.nextUpdate !== undefined && Date.parse(o.nextUpdate) < now.getTime();
       return `CRL, ${o.revoked.length} revoked${overdue ? ', next update overdue' : ''}`;
@@ -315,16 +318,16 @@ export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
     switch (o.kind) {
       case 'certificate': {
         const chips = [o.selfSigned ? 'self-signed' : undefined, o.isCA ? 'CA' : undefined].filter(Boolean).join(', ');
-        title = `**Certificate** ${md(displayName(o.subject))}${chips ? ` (${chips})` : ''}`;
+        title = `**Certificate** ${md(nameOf(o.subject))}${chips ? ` (${chips})` : ''}`;
         rows.push(['Subject', md(o.subject.text || '(empty)')], ['Issuer', md(o.issuer.text || '(empty)')]);
-        rows.push(['Validity', `${md(when(o.notBefore))} → ${md(when(o.notAfter))} (${md(validityWords(o, now))})`]);
+        rows.push(['Validity', `${md(when(o.notBefore))} → ${md(when(o.notAfter))} (${md(expiryPhrase(expiryAt(o, now), o.notBefore))})`]);
         if (o.subjectAltNames.length > 0) rows.push(['SANs', md(sanList(o))]);
         rows.push(['Key', md(keyLong(o.publicKey))], ['Signature', md(o.signatureAlgorithm)], ['Serial', code(o.serialNumber)]);
         rows.push(['SHA-1', code(o.fingerprints.sha1)], ['SHA-256', code(o.fingerprints.sha256)]);
         break;
       }
       case 'csr':
-        title = `**Certificate request** ${md(displayName(o.subject))}`;
+        title = `**Certificate request** ${md(nameOf(o.subject))}`;
         rows.push(['Subject', md(o.subject.text || '(empty)')]);
         if (o.subjectAltNames.length > 0) rows.push(['SANs', md(o.subjectAltNames.map(sanText).join(', '))]);
         rows.push(['Key', md(keyLong(o.publicKey))], ['Signature', `${md(o.signatureAlgorithm)}${o.signatureValid ? '' : ' (does not verify)'}`]);
@@ -380,17 +383,10 @@ function code(hex: string): string {
   return '`' + hex.replace(/`/g, '') + '`';
 }
 
-function displayName(n: DistinguishedName): string {
-  const cn = n.attributes.find((a) => a.type === 'CN');
-  const s = oneLine(cn?.value || n.text || '(empty subject)');
+/** A name in a finding or a hover title: labels.displayName on one line, cut at 80 characters. */
+function nameOf(n: DistinguishedName): string {
+  const s = oneLine(displayName(n));
   return s.length > 80 ? `${s.slice(0, 79)}…` : s;
-}
-
-function keyShort(k: PublicKeyInfo): string {
-  if (k.algorithm === 'RSA' || k.algorithm === 'DSA' || k.algorithm === 'DH') return `${k.algorithm} ${k.size}`;
-  if (k.algorithm === 'EC') return `EC ${k.curve ?? `${k.size}-bit`}`;
-  if (k.algorithm === 'unknown') return 'unknown-algorithm';
-  return k.algorithm;
 }
 
 function keyLong(k: PublicKeyInfo): string {
@@ -410,22 +406,12 @@ function sanList(c: CertificateModel): string {
   return c.subjectAltNames.length > max ? `${shown} and ${c.subjectAltNames.length - max} more` : shown;
 }
 
-function validityWords(c: CertificateModel, now: Date): string {
-  if (c.expiry.status === 'expired') return `expired ${agoText(c, now)}`;
-  if (c.expiry.status === 'not-yet-valid') return 'not yet valid';
-  return `expires ${inText(c, now)}`;
-}
-
-/** `in 42 days`, `in 1 day`, `in less than a day`. */
-function inText(c: CertificateModel, now: Date): string {
-  const days = Math.floor((Date.parse(c.notAfter) - now.getTime()) / DAY_MS);
-  return days <= 0 ? 'in less than a day' : `in ${days} day${days === 1 ? '' : 's'}`;
-}
-
-/** `3 days ago`, `1 day ago`, `less than a day ago`. */
-function agoText(c: CertificateModel, now: Date): string {
-  const days = Math.floor((now.getTime() - Date.parse(c.notAfter)) / DAY_MS);
-  return days <= 0 ? 'less than a day ago' : `${days} day${days === 1 ? '' : 's'} ago`;
+/**
+ * The certificate's expiry at `now` (display/expiry's rule, so the lens, the hover and the explorer count the same
+ * days). The status words only need the time; the warning window is the findings' business.
+ */
+function expiryAt(c: CertificateModel, now: Date): Expiry {
+  return expiryOf(c, now, 0) ?? c.expiry;
 }
 
 /** `2025-05-01` from an ISO time. */
@@ -441,11 +427,6 @@ function when(iso: string): string {
 function sentence(s: string): string {
   const t = oneLine(s).trim();
   return /[.!?]$/.test(t) ? t : `${t}.`;
-}
-
-function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return String(s).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 }
 
 /** Drops undefined optional fields (so insights compare and serialise cleanly). */

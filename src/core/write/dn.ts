@@ -1,5 +1,5 @@
 // Distinguished names for the writing half: parse a subject the way a user types it, build one from
-// form fields, print it back in OpenSSL's `-subj` syntax, and DER-encode it the way OpenSSL 3 does.
+// form fields, and DER-encode it the way OpenSSL 3 does.
 //
 // Two input syntaxes (chosen by the first character):
 //  - OpenSSL `-subj` style, when the string starts with `/`: `/C=UK/O=Any Org/CN=x`. Attributes are
@@ -18,6 +18,7 @@
 // all case-insensitively, or a dotted OID. Anything else is refused, naming the attribute.
 
 import { Tag, children, decodeOid, decodeString, expectTag, readRoot } from '../der/asn1';
+import { derOid, derSetOf, derTlv } from '../der/encode';
 import { PkiError } from '../model';
 
 export interface DnAttr {
@@ -308,77 +309,8 @@ export function subjectFromFields(f: {
   return out;
 }
 
-/** Prints a subject in OpenSSL `-subj` syntax (`/C=UK/O=Any Org/CN=x`), escaping `\`, `/` and `+` in values. */
-export function formatSubjectOpenSsl(attrs: DnAttr[]): string {
-  if (attrs.length === 0) return '/';
-  let out = '';
-  attrs.forEach((a, i) => {
-    out += i > 0 && a.sameRdn ? '+' : '/';
-    out += a.type.replace(/[\\/+=]/g, (c) => `\\${c}`) + '=' + a.value.replace(/[\\/+]/g, (c) => `\\${c}`);
-  });
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
-// DER encoding (a minimal writer, also used by issue.ts)
-
-function lengthOctets(len: number): number[] {
-  if (len < 0x80) return [len];
-  const out: number[] = [];
-  let l = len;
-  while (l > 0) {
-    out.unshift(l & 0xff);
-    l = Math.floor(l / 256);
-  }
-  return [0x80 | out.length, ...out];
-}
-
-/** Concatenates byte arrays. */
-export function derConcat(parts: Uint8Array[]): Uint8Array {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** One DER TLV with a low tag number (`tag` is the full identifier octet). */
-export function derTlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
-  const c = derConcat(contents);
-  return derConcat([Uint8Array.from([tag, ...lengthOctets(c.length)]), c]);
-}
-
-/** DER OBJECT IDENTIFIER from dotted text. */
-export function derOid(oid: string): Uint8Array {
-  const arcs = oid.split('.').map((x) => BigInt(x));
-  if (arcs.length < 2) throw new PkiError(`invalid OID "${oid}"`);
-  const first = arcs[0] * 40n + arcs[1];
-  const out: number[] = [];
-  for (const arc of [first, ...arcs.slice(2)]) {
-    const enc: number[] = [Number(arc & 0x7fn)];
-    let v = arc >> 7n;
-    while (v > 0n) {
-      enc.unshift(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
-    }
-    out.push(...enc);
-  }
-  return derTlv(Tag.Oid, Uint8Array.from(out));
-}
-
-/** X.690 SET OF order: compare encodings as octet strings, the shorter padded with zero octets. */
-function compareDer(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = i < a.length ? a[i] : 0;
-    const y = i < b.length ? b[i] : 0;
-    if (x !== y) return x - y;
-  }
-  return a.length - b.length;
-}
+// DER
 
 /**
  * DER `Name` as OpenSSL 3 encodes it: C (and serialNumber, dnQualifier) as PrintableString,
@@ -394,11 +326,11 @@ export function encodeName(attrs: DnAttr[]): Uint8Array {
     if (i > 0 && a.sameRdn) rdns[rdns.length - 1].push(atv);
     else rdns.push([atv]);
   });
-  return derTlv(Tag.Sequence, ...rdns.map((members) => derTlv(Tag.Set, ...[...members].sort(compareDer))));
+  return derTlv(Tag.Sequence, ...rdns.map((members) => derSetOf(...members)));
 }
 
 /** Decodes a DER `Name` into attributes (types as short names where known). Throws PkiError on malformed input. */
-export function decodeName(der: Uint8Array): DnAttr[] {
+export function decodeDnAttrs(der: Uint8Array): DnAttr[] {
   const root = expectTag(readRoot(der, false), Tag.Sequence, 'Name');
   const out: DnAttr[] = [];
   for (const rdn of children(der, root)) {

@@ -39,21 +39,11 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PkiError } from '../model';
 
-/** `secret` → mode 0600 (private keys, .p12/.pfx, passphrase files); `public` → 0644 less the umask. */
-export type SecretKind = 'secret' | 'public';
-
-export interface WriteOptions {
-  /** Replace an existing file (the CLI's `--force`). Default: refuse. */
-  overwrite?: boolean;
-  /** Explicit permission bits; default 0600 for secrets, 0644 less the process umask otherwise. */
-  mode?: number;
-  secret?: boolean;
-}
-
 /** One file of an all-or-nothing write. */
 export interface OutputFile {
   path: string;
   data: string | Uint8Array;
+  /** A secret (private key, .p12/.pfx, passphrase file) is created with mode 0600; others with 0644 less the umask. */
   secret?: boolean;
   /** Overrides the call's `overwrite` for this file (a serial file is always advanced in place). */
   overwrite?: boolean;
@@ -64,25 +54,18 @@ export interface WriteResult {
   swept: string[];
 }
 
-export const SECRET_MODE = 0o600;
-export const PUBLIC_MODE = 0o644;
+const SECRET_MODE = 0o600;
+const PUBLIC_MODE = 0o644;
 /** Passphrase files larger than this are refused. */
-export const MAX_PASSPHRASE_FILE_BYTES = 64 * 1024;
+const MAX_PASSPHRASE_FILE_BYTES = 64 * 1024;
 /** Our temporary files older than this, found in a folder being written to, were left by a killed process. */
-export const STALE_TEMP_MS = 60_000;
+const STALE_TEMP_MS = 60_000;
 
 /**
- * Writes `data` to `path` atomically: a temporary file in the same folder (created exclusively, mode 0600, given
- * its final mode once written), fsync, then rename over the target (`overwrite`) or hard-link into place
- * (otherwise: an existing target, even one appearing at the last moment, is never clobbered). The temporary file
- * is removed on every path.
- */
-export function writeFileSafe(path: string, data: string | Uint8Array, opts: WriteOptions = {}): WriteResult {
-  return writeAll([{ path, data, mode: modeFor(opts.mode, opts.secret === true, path), secret: opts.secret === true, overwrite: opts.overwrite === true }]);
-}
-
-/**
- * Writes several files all-or-nothing. Every target is checked first (none is written if any exists without
+ * Writes several files atomically and all-or-nothing. Each goes to a temporary file in its folder (created
+ * exclusively, mode 0600, given its final mode once written), is synced, then renamed over the target
+ * (`overwrite`) or hard-linked into place (otherwise: an existing target, even one appearing at the last moment,
+ * is never clobbered); temporary files are removed on every path. Every target is checked first (none is written if any exists without
  * `overwrite`), all temporary files are written and synced before any target is touched, the files are put in
  * place in the order given except that secrets come last (a kill in between never leaves a key without its
  * certificate), and if putting one in place fails the ones already placed are removed (or, when overwritten,
@@ -111,8 +94,8 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-export const LOCK_TIMEOUT_MS = 8_000;
-export const LOCK_STALE_MS = 30_000;
+const LOCK_TIMEOUT_MS = 8_000;
+const LOCK_STALE_MS = 30_000;
 
 /**
  * Runs `fn` holding an exclusive lock on `target`: the file `TARGET.lock`, created atomically (a hard link of a
@@ -120,7 +103,7 @@ export const LOCK_STALE_MS = 30_000;
  * or older than `staleMs` is stale and broken; otherwise this retries with backoff and fails after `timeoutMs`
  * with one line naming the lock file. Works across processes and between calls of one process.
  */
-export async function withFileLock<T>(target: string, fn: () => T | Promise<T>, opts: LockOptions = {}): Promise<T> {
+async function withFileLock<T>(target: string, fn: () => T | Promise<T>, opts: LockOptions = {}): Promise<T> {
   const lock = await acquireLock(target, opts);
   try {
     return await fn();
@@ -240,7 +223,7 @@ export function readPassphraseFile(path: string, opts: { allowEmpty?: boolean; w
 }
 
 /** A name that looks like a file path rather than a typed secret: it has a folder separator or a ".ext". */
-export function looksLikePath(name: string): boolean {
+function looksLikePath(name: string): boolean {
   return /[/\\]/.test(name) || /\.[A-Za-z][A-Za-z0-9]{0,7}$/.test(name);
 }
 
@@ -286,7 +269,7 @@ function jobsOf(files: OutputFile[], overwrite: boolean): Job[] {
   return files.map((f) => ({
     path: f.path,
     data: f.data,
-    mode: modeFor(undefined, f.secret === true, f.path),
+    mode: f.secret === true ? SECRET_MODE : publicMode(),
     secret: f.secret === true,
     overwrite: f.overwrite ?? overwrite,
   }));
@@ -309,13 +292,6 @@ interface Placed {
   created: boolean;
   /** A hard link to the previous contents (restore it on rollback, delete it on success). */
   backup?: string;
-}
-
-function modeFor(mode: number | undefined, secret: boolean, path: string): number {
-  if (mode === undefined) return secret ? SECRET_MODE : publicMode();
-  if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new PkiError(`${path}: invalid file mode ${String(mode)}`);
-  if (secret && (mode & 0o077) !== 0) throw new PkiError(`${path}: a secret file must not be accessible to other users (mode ${mode.toString(8)})`);
-  return mode;
 }
 
 function writeAll(jobs: Job[]): WriteResult {

@@ -27,20 +27,15 @@ import { domainToASCII } from 'node:url';
 import { Tag, bitStringBytes, children, content, decodeOid, expectTag, readRoot, whole } from '../der/asn1';
 import type { Tlv } from '../der/asn1';
 import type { DnAttr } from './dn';
-import { decodeName, derOid, derTlv, encodeName } from './dn';
-import {
-  OID_AUTHORITY_KEY_ID,
-  OID_BASIC_CONSTRAINTS,
-  OID_EXT_KEY_USAGE,
-  OID_KEY_USAGE,
-  OID_SUBJECT_ALT_NAME,
-  OID_SUBJECT_KEY_ID,
-  hasExtension,
-  lintCertificate,
-  readCertificate,
-} from '../read/lint';
+import { decodeDnAttrs, encodeName } from './dn';
+import { derOid, derTlv, derUnsigned } from '../der/encode';
+import { hasExtension, lintCertificate, readCertificate } from '../read/lint';
+import { OID } from '../der/oids';
 import type { CertificateModel, Decoded } from '../model';
 import { PkiError } from '../model';
+import { MAX_DAYS, MIN_DAYS } from '../limits';
+import { DAY_MS } from '../display/expiry';
+import { messageOf } from '../display/labels';
 import { spkiInfo } from '../objects/publicKey';
 import { KEY_USAGES, ipAddress, signatureHash, verifySignature } from '../objects/x509';
 
@@ -85,21 +80,12 @@ export interface IssueOptions {
   allowOutliveIssuer?: boolean;
 }
 
-export interface SignCsrOptions {
-  profile: Profile;
-  days?: number;
+/** As IssueOptions; the key comes from the CSR, the CA is signCsr's argument. */
+export interface SignCsrOptions extends Omit<IssueOptions, 'subject' | 'publicKeySpki' | 'sans' | 'issuer' | 'subjectPrivateKeyPkcs8'> {
   /** Override the CSR's subject. */
   subject?: DnAttr[];
   /** Override the CSR's SANs (default: copied from the CSR's extensionRequest). */
   sans?: San[];
-  serialNumber?: string;
-  /** Allow an RSA key under 2048 bits (then reported as a warning). */
-  allowWeak?: boolean;
-  /** Allow a certificate outliving its CA (then reported as a warning). */
-  allowOutliveIssuer?: boolean;
-  notBefore?: Date;
-  pathLength?: number | null;
-  hash?: HashName;
 }
 
 export interface IssueResult {
@@ -111,23 +97,16 @@ export interface IssueResult {
 const PROFILES: readonly Profile[] = ['server', 'client', 'server+client', 'intermediate', 'root'];
 const HASHES: readonly HashName[] = ['SHA-256', 'SHA-384', 'SHA-512'];
 const DEFAULT_DAYS: Record<Profile, number> = { root: 3650, intermediate: 1825, server: 365, client: 365, 'server+client': 365 };
-const DAY_MS = 86_400_000;
-const MAX_DAYS = 36_500;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
-
-function oneLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0];
-}
 
 async function guard<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
     if (e instanceof PkiError) throw e;
-    throw new PkiError(`${what}: ${oneLine(e)}`);
+    throw new PkiError(`${what}: ${messageOf(e)}`);
   }
 }
 
@@ -419,20 +398,11 @@ function derTime(d: Date): Uint8Array {
   return derTlv(Tag.GeneralizedTime, Buffer.from(`${digits}Z`, 'latin1'));
 }
 
-/** A positive INTEGER from (normalized) hex: minimal octets, 0x00 first when the top bit is set. */
-function derSerial(hex: string): Uint8Array {
-  let bytes = Buffer.from(hex, 'hex');
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  bytes = bytes.subarray(i);
-  return derTlv(Tag.Integer, bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Serial numbers
 
 /** 20 random bytes with the top bit cleared, never zero, as 40 lowercase hex digits. */
-export function randomSerial(): string {
+function randomSerial(): string {
   for (;;) {
     const b = randomBytes(20);
     b[0] &= 0x7f;
@@ -475,21 +445,10 @@ export function nextSerialFromFile(contents: string | undefined): { serial: stri
 // ---------------------------------------------------------------------------------------------
 // Extensions
 
-function derSmallInt(n: number): Uint8Array {
-  const bytes: number[] = [];
-  let v = n;
-  do {
-    bytes.unshift(v & 0xff);
-    v = Math.floor(v / 256);
-  } while (v > 0);
-  if (bytes[0] & 0x80) bytes.unshift(0);
-  return derTlv(Tag.Integer, Uint8Array.from(bytes));
-}
-
 function basicConstraintsDer(ca: boolean, pathLength?: number): Uint8Array {
   const parts: Uint8Array[] = [];
   if (ca) parts.push(Uint8Array.from([Tag.Boolean, 1, 0xff]));
-  if (ca && pathLength !== undefined) parts.push(derSmallInt(pathLength));
+  if (ca && pathLength !== undefined) parts.push(derUnsigned(pathLength));
   return derTlv(Tag.Sequence, ...parts);
 }
 
@@ -525,20 +484,11 @@ function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Arra
 // ---------------------------------------------------------------------------------------------
 // Issuing
 
-interface Core {
+/** What both issueCertificate and signCsr hand to the issuer: the subject and key already encoded. */
+interface Core extends Omit<IssueOptions, 'subject' | 'publicKeySpki' | 'sans'> {
   subjectDer: Uint8Array;
   spki: Uint8Array;
   sans: SanEntry[];
-  profile: Profile;
-  days?: number;
-  notBefore?: Date;
-  issuer?: { certificate: Uint8Array; privateKeyPkcs8: Uint8Array };
-  subjectPrivateKeyPkcs8?: Uint8Array;
-  serialNumber?: string;
-  pathLength?: number | null;
-  hash?: HashName;
-  allowWeak?: boolean;
-  allowOutliveIssuer?: boolean;
 }
 
 function isoDay(d: Date): string {
@@ -592,7 +542,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
     if (!ca.isCA) {
       throw new PkiError('the issuer certificate is not a CA (basicConstraints CA:TRUE is missing)');
     }
-    if (hasExtension(ca, OID_KEY_USAGE) && !ca.keyUsage.includes('keyCertSign')) {
+    if (hasExtension(ca, OID.keyUsage) && !ca.keyUsage.includes('keyCertSign')) {
       throw new PkiError('the issuer certificate may not sign certificates (its keyUsage lacks keyCertSign)');
     }
     signer = loadPrivateKey(o.issuer.privateKeyPkcs8, 'CA private key');
@@ -634,7 +584,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
 
   // Validity
   const days = o.days ?? DEFAULT_DAYS[o.profile];
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new PkiError(`days must be a whole number from 1 to ${MAX_DAYS}, not ${String(days)}`);
+  if (!Number.isInteger(days) || days < MIN_DAYS || days > MAX_DAYS) throw new PkiError(`days must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}, not ${String(days)}`);
   const nb = o.notBefore ?? new Date();
   if (!(nb instanceof Date) || Number.isNaN(nb.getTime())) throw new PkiError('notBefore is not a valid date');
   const notBefore = new Date(Math.floor(nb.getTime() / 1000) * 1000);
@@ -653,7 +603,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
   const hash = o.hash ?? defaultHash(signer);
 
   // Extensions
-  const subject = decodeName(o.subjectDer);
+  const subject = decodeDnAttrs(o.subjectDer);
   const sans = [...o.sans];
   if (o.profile === 'server' || o.profile === 'server+client') {
     for (const e of cnSans(subject)) if (!sans.some((s) => sameSan(s, e))) sans.push(e);
@@ -664,20 +614,20 @@ async function issueCore(o: Core): Promise<IssueResult> {
   const aki = issuerCert ? (issuerSki !== undefined ? Buffer.from(issuerSki, 'hex') : keyIdentifier(issuerCert.spkiDer)) : ski;
   const exts: Uint8Array[] = [];
   if (isCA) {
-    exts.push(extension(OID_BASIC_CONSTRAINTS, true, basicConstraintsDer(true, pathLength)));
-    exts.push(extension(OID_KEY_USAGE, true, keyUsageDer(['digitalSignature', 'keyCertSign', 'cRLSign'])));
+    exts.push(extension(OID.basicConstraints, true, basicConstraintsDer(true, pathLength)));
+    exts.push(extension(OID.keyUsage, true, keyUsageDer(['digitalSignature', 'keyCertSign', 'cRLSign'])));
   } else {
-    exts.push(extension(OID_BASIC_CONSTRAINTS, true, basicConstraintsDer(false)));
-    exts.push(extension(OID_KEY_USAGE, true, keyUsageDer(keyInfo.algorithm === 'RSA' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'])));
+    exts.push(extension(OID.basicConstraints, true, basicConstraintsDer(false)));
+    exts.push(extension(OID.keyUsage, true, keyUsageDer(keyInfo.algorithm === 'RSA' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'])));
     const eku: string[] = [];
     if (o.profile === 'server' || o.profile === 'server+client') eku.push('1.3.6.1.5.5.7.3.1');
     if (o.profile === 'client' || o.profile === 'server+client') eku.push('1.3.6.1.5.5.7.3.2');
-    exts.push(extension(OID_EXT_KEY_USAGE, false, derTlv(Tag.Sequence, ...eku.map(derOid))));
+    exts.push(extension(OID.extKeyUsage, false, derTlv(Tag.Sequence, ...eku.map(derOid))));
   }
-  exts.push(extension(OID_SUBJECT_KEY_ID, false, derTlv(Tag.OctetString, ski)));
-  exts.push(extension(OID_AUTHORITY_KEY_ID, false, derTlv(Tag.Sequence, derTlv(0x80, aki))));
+  exts.push(extension(OID.subjectKeyId, false, derTlv(Tag.OctetString, ski)));
+  exts.push(extension(OID.authorityKeyId, false, derTlv(Tag.Sequence, derTlv(0x80, aki))));
   if (sans.length > 0) {
-    exts.push(extension(OID_SUBJECT_ALT_NAME, subject.length === 0, derTlv(Tag.Sequence, ...sans.map((s) => s.der))));
+    exts.push(extension(OID.subjectAltName, subject.length === 0, derTlv(Tag.Sequence, ...sans.map((s) => s.der))));
   }
 
   const issuerName = issuerCert ? issuerCert.subjectDer : o.subjectDer;
@@ -685,7 +635,7 @@ async function issueCore(o: Core): Promise<IssueResult> {
   const tbs = derTlv(
     Tag.Sequence,
     Uint8Array.from([0xa0, 3, Tag.Integer, 1, 2]),
-    derSerial(serial),
+    derUnsigned(serial),
     signatureAlgorithm(signer, hash),
     issuerName,
     derTlv(Tag.Sequence, derTime(notBefore), derTime(notAfter)),
@@ -726,7 +676,6 @@ interface CsrParts {
   der: Uint8Array;
 }
 
-const OID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 
 function parseCsr(der: Uint8Array): CsrParts {
   try {
@@ -748,12 +697,12 @@ function parseCsr(der: Uint8Array): CsrParts {
     if (attrsT && attrsT.tag === 0xa0) {
       for (const attr of children(der, attrsT)) {
         const [typeT, valuesT] = children(der, expectTag(attr, Tag.Sequence, 'Attribute'));
-        if (decodeOid(der, typeT) !== OID_EXTENSION_REQUEST || !valuesT) continue;
+        if (decodeOid(der, typeT) !== OID.extensionRequest || !valuesT) continue;
         const extsT = children(der, valuesT)[0];
         if (!extsT) continue;
         for (const e of children(der, expectTag(extsT, Tag.Sequence, 'Extensions'))) {
           const f = children(der, expectTag(e, Tag.Sequence, 'Extension'));
-          if (decodeOid(der, f[0]) !== OID_SUBJECT_ALT_NAME) continue;
+          if (decodeOid(der, f[0]) !== OID.subjectAltName) continue;
           const valueT = f[f.length - 1];
           parts.sans = csrSans(content(der, expectTag(valueT, Tag.OctetString, 'extnValue')));
         }
@@ -790,11 +739,6 @@ function verifyParts(p: CsrParts): boolean {
   return verifySignature(p.der, p.sigAlg, p.info, p.signature, p.spkiDer, key.asymmetricKeyType === 'rsa' ? 'RSA' : 'other');
 }
 
-/** True when a DER CSR's self-signature verifies with its own public key. Malformed input → PkiError. */
-export async function verifyCsr(der: Uint8Array): Promise<boolean> {
-  return guard('CSR', async () => verifyParts(parseCsr(der)));
-}
-
 /** A DER PKCS#10 CSR signed by the key; SANs go in an extensionRequest. Hash default: see CsrOptions. */
 export function createCsr(o: CsrOptions): Promise<Uint8Array> {
   return guard('could not create the CSR', async () => {
@@ -802,7 +746,7 @@ export function createCsr(o: CsrOptions): Promise<Uint8Array> {
     const key = loadPrivateKey(o.privateKeyPkcs8, 'private key');
     const subjectDer = encodeName(o.subject ?? []);
     const sans = (o.sans ?? []).map(sanEntry);
-    const emptySubject = decodeName(subjectDer).length === 0;
+    const emptySubject = decodeDnAttrs(subjectDer).length === 0;
     if (emptySubject && sans.length === 0) throw new PkiError('a CSR needs a subject or at least one SAN');
     const spki = createPublicKey(key.object).export({ format: 'der', type: 'spki' });
     // attributes [0]: the SANs in an extensionRequest, or nothing.
@@ -812,8 +756,8 @@ export function createCsr(o: CsrOptions): Promise<Uint8Array> {
             0xa0,
             derTlv(
               Tag.Sequence,
-              derOid(OID_EXTENSION_REQUEST),
-              derTlv(Tag.Set, derTlv(Tag.Sequence, extension(OID_SUBJECT_ALT_NAME, emptySubject, derTlv(Tag.Sequence, ...sans.map((s) => s.der))))),
+              derOid(OID.extensionRequest),
+              derTlv(Tag.Set, derTlv(Tag.Sequence, extension(OID.subjectAltName, emptySubject, derTlv(Tag.Sequence, ...sans.map((s) => s.der))))),
             ),
           )
         : Uint8Array.from([0xa0, 0]);

@@ -11,6 +11,8 @@ import type { PrivateKeyHint } from '../objects/keys';
 import { decodeLegacyEncryptedKey, decodePrivateKey, decryptPrivateKey, isEncryptedPkcs8, toPkcs8 } from '../objects/keys';
 import type { KeyEncryption } from '../model';
 import { PkiError } from '../model';
+import { MAX_PASSPHRASE_BYTES, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SAFE_BITS } from '../limits';
+import { keyLabel } from '../display/labels';
 import type { PemBlock } from '../der/pem';
 import { decodeText, findPemBlocks, looksLikePem } from '../der/pem';
 import { WorkBudget, WorkLimitError } from '../runtime/workBudget';
@@ -19,6 +21,13 @@ export type KeySpec =
   | { type: 'rsa'; bits: 2048 | 3072 | 4096 | number }
   | { type: 'ec'; curve: 'P-256' | 'P-384' | 'P-521' }
   | { type: 'ed25519' };
+
+/** A key spec in the words every key is described with (labels.keyLabel): "RSA 3072", "EC P-256", "Ed25519". */
+export function keySpecLabel(spec: KeySpec): string {
+  if (spec.type === 'rsa') return keyLabel({ algorithm: 'RSA', size: spec.bits });
+  if (spec.type === 'ec') return keyLabel({ algorithm: 'EC', size: Number(spec.curve.slice(2)), curve: spec.curve });
+  return keyLabel({ algorithm: 'Ed25519', size: 256 });
+}
 
 export interface KeyPairDer {
   privateKeyPkcs8: Uint8Array;
@@ -53,12 +62,7 @@ export interface KeyEncryptionInfo {
 }
 
 /** The minimum PBKDF2 iteration count accepted for our own encrypted PKCS#8 output (OpenSSL's default). */
-export const MIN_PBKDF2_ITERATIONS = 2048;
-
-const RSA_MIN_BITS = 512;
-const RSA_SAFE_BITS = 2048;
-const RSA_MAX_BITS = 16384;
-const MAX_PASSPHRASE_BYTES = 1023; // `openssl … -passin file:` reads at most 1023 bytes
+const MIN_PBKDF2_ITERATIONS = 2048;
 
 const CURVE_TO_OPENSSL: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 const OPENSSL_TO_CURVE: Record<string, 'P-256' | 'P-384' | 'P-521'> = {

@@ -6,23 +6,25 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { commonNameOf, messageOf } from '../../core/display/labels';
 import type { DnAttr } from '../../core/write/dn';
 import type { Profile } from '../../core/write/issue';
-import type { CertificateModel, Decoded } from '../../core/model';
+import type { CertificateModel } from '../../core/model';
 import type { OutputFile } from '../util/outputs';
 import { baseName, outputFolder, outputUri, parentFolder, slug, uniqueBase } from '../util/outputs';
 import { MultiStepInput } from '../util/multiStepInput';
-import type { ObjectInfo, PkiFile } from './common';
-import { Cancelled, UserError, certificates, csrs, describeSpec, messageOf, privateKeys, subjectCn, targetOf } from './common';
+import { Cancelled, UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { certificates, csrs, privateKeys } from './pkiFiles';
+import { Session, targetOf } from './session';
 import type { CaState, DaysState, KeyTypeState, NameState, P12FormatState, ProfileState, SanState } from './steps';
 import {
-  Session,
   caCert,
   caKeyPkcs8,
   caSteps,
   chooseCaKey,
   daysStep,
-  daysUntil,
+  daysWithin,
   describeCsrFile,
   describeKeyFile,
   keySpecOf,
@@ -92,14 +94,19 @@ function keySourceSteps<S extends KeySourceState>(session: Session, startedOnKey
       extensions: ['key', 'pem', 'der'],
     }),
     ...keyTypeSteps<S>(session, false, (s) => s.newKey === true),
-    unlockStep<S>(session, {
-      when: (s) => !s.newKey && keyObject(s)?.encrypted === true,
-      key: (s) => (s.keyFile && keyObject(s) ? { file: s.keyFile, key: keyObject(s)! } : undefined),
-      set: (s, pkcs8) => {
-        s.keyPkcs8 = pkcs8;
-      },
-    }),
+    keyUnlockStep<S>(session),
   ];
+}
+
+/** The passphrase of the chosen key file, when it is encrypted. */
+function keyUnlockStep<S extends KeySourceState>(session: Session) {
+  return unlockStep<S>(session, {
+    when: (s) => !s.newKey && keyObject(s)?.encrypted === true,
+    key: (s) => (s.keyFile && keyObject(s) ? { file: s.keyFile, key: keyObject(s)! } : undefined),
+    set: (s, pkcs8) => {
+      s.keyPkcs8 = pkcs8;
+    },
+  });
 }
 
 /** The subject key as PKCS#8 (generating it when new) and, for a new key, the file to write. */
@@ -107,7 +114,7 @@ async function subjectKey(session: Session, s: KeySourceState, keyUri: vscode.Ur
   if (s.newKey) {
     const spec = keySpecOf(s, session.settings, false);
     const pair = await generateKeyWithProgress(session, spec);
-    return { pkcs8: pair.privateKeyPkcs8, output: { uri: keyUri, data: session.core.keygen.encodePrivateKey(pair.privateKeyPkcs8), secret: true }, spec: describeSpec(spec) };
+    return { pkcs8: pair.privateKeyPkcs8, output: { uri: keyUri, data: session.core.keygen.encodePrivateKey(pair.privateKeyPkcs8), secret: true }, spec: session.core.keygen.keySpecLabel(spec) };
   }
   if (s.keyPkcs8) return { pkcs8: s.keyPkcs8 };
   const k = keyObject(s);
@@ -120,7 +127,7 @@ function rememberKey(session: Session, s: KeySourceState): Promise<void> {
 }
 
 function cnOf(subject: DnAttr[] | undefined, fallback: string): string {
-  return (subject && subjectCn(subject)) || fallback;
+  return (subject && commonNameOf({ attributes: subject })) || fallback;
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -170,7 +177,7 @@ export async function generateSelfSigned(context: vscode.ExtensionContext, arg: 
   // Started on a key: certify that key. Started on a certificate (e.g. the "Renew" quick fix of an expired
   // or weak one): a new key and certificate with its subject and SANs, named like it by default.
   let started: PkiFile | undefined;
-  let renew: { file: PkiFile; cert: Decoded<CertificateModel> } | undefined;
+  let renew: { file: PkiFile; cert: CertificateModel } | undefined;
   if (target.uri) {
     const f = await session.read(target.uri);
     const cert = (target.index !== undefined ? f.objects[target.index]?.cert : undefined) ?? certificates(f)[0]?.cert;
@@ -194,13 +201,7 @@ export async function generateSelfSigned(context: vscode.ExtensionContext, arg: 
     subjectStep<SelfSignedState>(session, { prompt: 'Common name (CN): the host name the certificate is for', placeholder: 'localhost, dev.example.com…', defaultValue: (st) => (st.keyFile ? baseName(st.keyFile.uri) : '') }),
     sansStep<SelfSignedState>(session),
     ...keyTypeSteps<SelfSignedState>(session, false, (st) => st.newKey === true),
-    unlockStep<SelfSignedState>(session, {
-      when: (st) => !st.newKey && keyObject(st)?.encrypted === true,
-      key: (st) => (st.keyFile && keyObject(st) ? { file: st.keyFile, key: keyObject(st)! } : undefined),
-      set: (st, pkcs8) => {
-        st.keyPkcs8 = pkcs8;
-      },
-    }),
+    keyUnlockStep<SelfSignedState>(session),
     daysStep<SelfSignedState>({ prompt: 'Validity in days', defaultDays: () => session.remembered.days ?? session.settings.validityDays, leaf: () => true }),
     nameStep<SelfSignedState>({
       folder: () => folder,
@@ -278,7 +279,7 @@ export async function createCa(context: vscode.ExtensionContext, arg: unknown): 
       leaf: () => false,
       maxDays: (st) => {
         const parent = intermediate(st) ? caCert(st)?.cert : undefined;
-        return parent ? { days: daysUntil(parent.notAfter), why: `the parent CA expires on ${parent.notAfter.slice(0, 10)}` } : undefined;
+        return parent ? { days: daysWithin(parent.notAfter), why: `the parent CA expires on ${parent.notAfter.slice(0, 10)}` } : undefined;
       },
     }),
     ...newSecretSteps<CreateCaState>(session, {
@@ -321,7 +322,7 @@ export async function createCa(context: vscode.ExtensionContext, arg: unknown): 
     files,
     overwrite,
     open: crtUri,
-    what: `${intermediate(s) ? `an intermediate CA signed by ${s.caFile?.name}` : 'a root CA'}, ${s.days} days, ${describeSpec(spec)} key${s.passphrase ? ' (encrypted)' : ''}`,
+    what: `${intermediate(s) ? `an intermediate CA signed by ${s.caFile?.name}` : 'a root CA'}, ${s.days} days, ${session.core.keygen.keySpecLabel(spec)} key${s.passphrase ? ' (encrypted)' : ''}`,
     warnings,
   });
 }
@@ -345,7 +346,7 @@ function guessProfile(csr: PkiFile | undefined): Profile | undefined {
 
 function caMaxDays(s: CaState): { days: number; why: string } | undefined {
   const ca = caCert(s)?.cert;
-  return ca ? { days: daysUntil(ca.notAfter), why: `${s.caFile?.name} expires on ${ca.notAfter.slice(0, 10)}` } : undefined;
+  return ca ? { days: daysWithin(ca.notAfter), why: `${s.caFile?.name} expires on ${ca.notAfter.slice(0, 10)}` } : undefined;
 }
 
 export async function signCsr(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
@@ -436,7 +437,7 @@ function serialFileOf(caUri: vscode.Uri): string | undefined {
   return existsSync(srl) ? srl : undefined;
 }
 
-/** Signs with the next serial of `serialFile` and writes the certificate with the advanced serial file (core files.ts, the CLI's lock). */
+/** Signs with the next serial of `serialFile` and writes the certificate with the advanced serial file (core write/files.ts, the CLI's lock). */
 async function issueWithSerialFile(
   session: Session,
   serialFile: string,
@@ -532,7 +533,7 @@ export async function issueClientCertificate(context: vscode.ExtensionContext, a
     ],
     overwrite,
     open: crtUri,
-    what: `a client certificate for ${cn} signed by ${caFile.name} (${describeSpec(spec)}, ${s.days} days) and its ${s.p12Format === 'legacy' ? 'legacy ' : ''}PKCS#12 keystore`,
+    what: `a client certificate for ${cn} signed by ${caFile.name} (${session.core.keygen.keySpecLabel(spec)}, ${s.days} days) and its ${s.p12Format === 'legacy' ? 'legacy ' : ''}PKCS#12 keystore`,
     warnings,
   });
 }

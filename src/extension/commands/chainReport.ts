@@ -1,8 +1,9 @@
-// The words for a path-validation result (src/core/verify.ts's ChainCheck) in the extension: the one-line
+// The words for a path-validation result (src/core/trust/pathValidation.ts's ChainCheck) in the extension: the one-line
 // notification of Verify Certificate Chain… and the readable report behind its "Show Details" button (one
 // line per link with its checks, then the errors with their codes). Host-neutral (no `vscode`): the unit
 // tests check it directly.
 
+import { displayName, plural } from '../../core/display/labels';
 import type { ChainCheck, ChainLink, LinkCheck } from '../../core/trust/pathValidation';
 
 /** What was verified against what: the sentences the report and the notification are made of. */
@@ -23,13 +24,16 @@ export interface ChainContext {
   now: Date;
 }
 
-/** The short name of a link: its CN as the caller knows it, else its subject. */
-export function linkName(link: ChainLink, ctx: Pick<ChainContext, 'names'>): string {
-  return ctx.names?.get(link.fingerprints.sha256) ?? (link.subject || '(empty subject)');
+/**
+ * The short name of a link: its CN as the caller knows it, else the display name of its subject (a link carries its
+ * subject as text only: the whole subject, or "(empty subject)").
+ */
+function linkName(link: ChainLink, ctx: Pick<ChainContext, 'names'>): string {
+  return ctx.names?.get(link.fingerprints.sha256) ?? displayName({ attributes: [], text: link.subject });
 }
 
 /** The link that anchors the chain (the last one, when the chain reached an anchor). */
-export function anchorOf(check: ChainCheck): ChainLink | undefined {
+function anchorOf(check: ChainCheck): ChainLink | undefined {
   const last = check.chain[check.chain.length - 1];
   return check.anchored && last?.anchor ? last : undefined;
 }
@@ -48,7 +52,7 @@ export function chainSummary(check: ChainCheck, ctx: ChainContext): string {
   }
   const [first, ...rest] = check.errors;
   const what = first ? first.message.replace(/\.$/, '') : 'the chain does not verify';
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
+  const more = rest.length > 0 ? ` (and ${plural(rest.length, 'more problem')})` : '';
   return `${ctx.fileName}: ${what}${more}.`;
 }
 
@@ -68,13 +72,13 @@ export function formatChainReport(check: ChainCheck, ctx: ChainContext): string 
   const anchor = anchorOf(check);
   const n = check.errors.length;
   lines.push(`Chain verification of ${ctx.fileName}`, '');
-  lines.push(row('Result', check.ok ? `OK: complete to a trust anchor you chose (${anchor ? linkName(anchor, ctx) : 'anchor'})` : `FAILED: ${n} problem${n === 1 ? '' : 's'}`));
-  lines.push(row('Trust anchors', `${ctx.anchors} (${ctx.anchorCount} certificate${ctx.anchorCount === 1 ? '' : 's'})`));
+  lines.push(row('Result', check.ok ? `OK: complete to a trust anchor you chose (${anchor ? linkName(anchor, ctx) : 'anchor'})` : `FAILED: ${plural(n, 'problem')}`));
+  lines.push(row('Trust anchors', `${ctx.anchors} (${plural(ctx.anchorCount, 'certificate')})`));
   lines.push(row('Untrusted intermediates', `${ctx.intermediateCount} offered (the rest of the file and the workspace's other CA certificates)`));
   lines.push(row('Revocation', ctx.revocation ? `checked with ${ctx.revocation}` : 'not checked (no CRL chosen)'));
   lines.push(row('Validated at', ctx.now.toISOString()));
   if (!check.anchored) lines.push('', '  No path to any of the trust anchors was found: the chain below is the best attempt.');
-  lines.push('', `Chain (${check.chain.length} certificate${check.chain.length === 1 ? '' : 's'}, leaf first)`);
+  lines.push('', `Chain (${plural(check.chain.length, 'certificate')}, leaf first)`);
   check.chain.forEach((l, depth) => {
     const tags = [l.anchor ? 'trust anchor' : '', depth === 0 ? 'leaf' : ''].filter(Boolean);
     lines.push(`  [${depth}] ${linkName(l, ctx)}${tags.length ? ` (${tags.join(', ')})` : ''}`);

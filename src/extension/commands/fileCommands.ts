@@ -4,12 +4,15 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import type { ObjectInfo, PkiFile } from './common';
-import { Cancelled, UserError, certLabel, certificates, csrs, isPkcs12, messageOf, privateKeys, targetOf } from './common';
+import { displayName, fingerprintText, keyLabel, messageOf } from '../../core/display/labels';
 import { MultiStepInput } from '../util/multiStepInput';
 import { baseName, outputUri, parentFolder } from '../util/outputs';
+import { Cancelled, UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { certificates, csrs, isPkcs12, privateKeys } from './pkiFiles';
+import { Session, targetOf } from './session';
 import type { FilePick } from './steps';
-import { Session, describeCertFile, describeKeyFile, keysFor, pickFileStep, pickObject, plainKey, unlockStep } from './steps';
+import { describeCertFile, describeKeyFile, keyOf, keySpki, keysFor, pickFileStep, pickObject, plainKey, unlockStep } from './steps';
 import { claimOutputs, finish } from './work';
 
 /** The file the command was started on, or one the user picks among the workspace's matching files. */
@@ -64,9 +67,10 @@ export async function copyFingerprint(context: vscode.ExtensionContext, arg: unk
   const chosen = await fileArg(session, arg, title, { ...CERT_PICK, placeholder: `The certificate whose ${what} to copy` });
   if (!chosen) return undefined;
   const cert = await oneCertificate(chosen.file, chosen.index, title, `Which certificate's ${what}?`);
-  const value = cert.cert!.fingerprints[hash];
+  // As the inspector shows it, without separators: what `netsh http add sslcert certhash=` and Windows' store take.
+  const value = fingerprintText(cert.cert!.fingerprints[hash], 'plain');
   await vscode.env.clipboard.writeText(value);
-  void vscode.window.showInformationMessage(printable(`Copied the ${what} of ${certLabel(cert.cert!)} (${chosen.file.name}): ${value}`));
+  void vscode.window.showInformationMessage(printable(`Copied the ${what} of ${displayName(cert.cert!.subject)} (${chosen.file.name}): ${value}`));
   return value;
 }
 
@@ -98,12 +102,7 @@ export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unkno
     if (publicSide(f) && privateKeys(f).length) return { cert: f, key: f };
     return publicSide(f) ? { cert: f, key: st.other } : { cert: st.other, key: f };
   };
-  const keyOf = (st: MatchState) => {
-    const k = sides(st).key;
-    const pub = publicSide(sides(st).cert);
-    const keys = k ? privateKeys(k) : [];
-    return keys.find((x) => pub?.spkiSha256 && x.spkiSha256 === pub.spkiSha256) ?? keys[0];
-  };
+  const keyObject = (st: MatchState) => keyOf(publicSide(sides(st).cert), sides(st).key);
   const needsOther = (st: MatchState) => !(publicSide(st.file!) && privateKeys(st.file!).length);
   const done = await MultiStepInput.wizard('Check Key Matches Certificate', s, [
     pickFileStep<MatchState>(session, {
@@ -148,8 +147,8 @@ export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unkno
       },
     },
     unlockStep<MatchState>(session, {
-      when: (st) => keyOf(st)?.encrypted === true,
-      key: (st) => (sides(st).key && keyOf(st) ? { file: sides(st).key!, key: keyOf(st)! } : undefined),
+      when: (st) => keyObject(st)?.encrypted === true,
+      key: (st) => (sides(st).key && keyObject(st) ? { file: sides(st).key!, key: keyObject(st)! } : undefined),
       set: (st, pkcs8) => {
         st.keyPkcs8 = pkcs8;
       },
@@ -158,21 +157,19 @@ export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unkno
   if (!done) return undefined;
   const { cert: certFile, key: keyFileChosen } = sides(s);
   const pub = publicSide(certFile);
-  const key = keyOf(s);
+  const key = keyObject(s);
   if (!certFile || !keyFileChosen || !pub || !key) throw new UserError('Choose a certificate (or CSR) and a private key to compare.');
   if (!pub.spkiSha256) throw new UserError(`${certFile.name}: its public key could not be read.`);
-  let keySpki: string;
+  let spki: string;
   try {
-    const pkcs8 = s.keyPkcs8 ?? plainKey(session, key);
-    keySpki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
+    spki = keySpki(session, s.keyPkcs8 ?? plainKey(session, key));
   } catch (e) {
     throw new UserError(`${keyFileChosen.name}: ${messageOf(e)}.`);
   }
   const names = certFile === keyFileChosen ? `The key and the ${pub.cert ? 'certificate' : 'CSR'} in ${certFile.name}` : `${keyFileChosen.name} and ${certFile.name}`;
-  if (keySpki === pub.spkiSha256) {
+  if (spki === pub.spkiSha256) {
     const info = pub.cert?.publicKey ?? pub.csr?.publicKey;
-    const alg = info ? `${info.algorithm}${info.curve ? ` ${info.curve}` : info.algorithm === 'RSA' ? ` ${info.size}` : ''}` : '';
-    void vscode.window.showInformationMessage(printable(`${names} match: same ${alg ? `${alg} ` : ''}public key.`));
+    void vscode.window.showInformationMessage(printable(`${names} match: same ${info ? `${keyLabel(info)} ` : ''}public key.`));
     return true;
   }
   void vscode.window.showErrorMessage(printable(`${names} do not match: their public keys differ.`));
@@ -181,24 +178,6 @@ export async function checkKeyMatch(context: vscode.ExtensionContext, arg: unkno
 
 // ------------------------------------------------------------------------------------------------------
 // Convert PEM ↔ DER
-
-const LABELS: Record<string, string> = {
-  'certificate': 'CERTIFICATE',
-  'csr': 'CERTIFICATE REQUEST',
-  'crl': 'X509 CRL',
-  'dh-parameters': 'DH PARAMETERS',
-  'dsa-parameters': 'DSA PARAMETERS',
-};
-
-function pemLabelFor(session: Session, o: ObjectInfo): string | undefined {
-  if (LABELS[o.raw.kind]) return LABELS[o.raw.kind];
-  const k = session.core.read.sniffDer(o.raw.der);
-  if (o.raw.kind === 'private-key' && k?.kind === 'private-key') {
-    return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
-  }
-  if (o.raw.kind === 'public-key') return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : k?.kind === 'public-key' && k.format === 'traditional-dsa' ? 'DSA PUBLIC KEY' : 'PUBLIC KEY';
-  return undefined;
-}
 
 export async function convert(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
   const session = await Session.create(context);
@@ -242,7 +221,7 @@ export async function convert(context: vscode.ExtensionContext, arg: unknown): P
     }
     data = o.raw.der;
   } else {
-    const label = pemLabelFor(session, o);
+    const label = session.core.fileObjects.pemLabelFor(o.raw);
     if (!label) throw new UserError(`${file.name}: no PEM form is known for this ${o.raw.kind.replace(/-/g, ' ')}.`);
     data = session.core.pem.encodePem(label, o.raw.der);
   }
@@ -252,6 +231,6 @@ export async function convert(context: vscode.ExtensionContext, arg: unknown): P
     files: [{ uri: out, data, secret }],
     overwrite,
     open: o.cert ? out : undefined,
-    what: `the ${kind}${o.cert ? ` ${certLabel(o.cert)}` : ''} as ${toDer ? 'DER' : 'PEM'}`,
+    what: `the ${kind}${o.cert ? ` ${displayName(o.cert.subject)}` : ''} as ${toDer ? 'DER' : 'PEM'}`,
   });
 }

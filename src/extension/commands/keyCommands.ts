@@ -5,14 +5,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import type { ObjectInfo, PkiFile } from './common';
-import { Cancelled, UserError, describeSpec, keyData, privateKeys, targetOf } from './common';
+import { inWorker } from '../util/engineWorker';
 import { MultiStepInput } from '../util/multiStepInput';
 import { displayFolder, fileName, outputFolder, outputUri, parentFolder, revealAndOpen, uniqueBase, writeOutputs, baseName, exists } from '../util/outputs';
+import { Cancelled, UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { keyData, privateKeys } from './pkiFiles';
+import { Session, targetOf } from './session';
 import type { KeyTypeState, NameState } from './steps';
-import { Session, describeKeyFile, keySpecOf, keyTypeSteps, nameStep, newSecretSteps, pickFileStep } from './steps';
+import { describeKeyFile, keySpecOf, keyTypeSteps, nameStep, newSecretSteps, openKey, pickFileStep } from './steps';
 import { claimOutputs, finish, generateKeyWithProgress } from './work';
-import { inWorker } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
 // Generate Private Key…
@@ -46,7 +48,7 @@ export async function generateKey(context: vscode.ExtensionContext, arg: unknown
   const pair = await generateKeyWithProgress(session, spec);
   const data = session.core.keygen.encodePrivateKey(pair.privateKeyPkcs8, { passphrase: s.passphrase });
   await session.memory.remember({ keyChoice: s.keyChoice, ...(s.rsaBits ? { rsaCustomBits: s.rsaBits } : {}) });
-  return finish({ files: [{ uri: keyUri, data, secret: true }], overwrite, what: `${describeSpec(spec)} private key${s.passphrase ? ', encrypted (AES-256)' : ''}, mode 0600` });
+  return finish({ files: [{ uri: keyUri, data, secret: true }], overwrite, what: `${session.core.keygen.keySpecLabel(spec)} private key${s.passphrase ? ', encrypted (AES-256)' : ''}, mode 0600` });
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -106,19 +108,10 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
     {
       when: () => mode !== 'add',
       run: async (input, st) => {
-        const name = st.file!.name;
         st.oldPassphrase = await input.showInputBox({
-          prompt: `Current passphrase of ${name}`,
+          prompt: `Current passphrase of ${st.file!.name}`,
           password: true,
-          validateOnAccept: async (t) => {
-            try {
-              // Key derivation: in the engine's worker (cancellable), never on the extension host's thread.
-              await inWorker({ op: 'loadPrivateKey', data: keyData(session.core, k().raw), passphrase: t }, `Checking the passphrase of ${printable(name)}…`);
-              return undefined;
-            } catch (e) {
-              return /passphrase/i.test((e as Error).message) ? 'Wrong passphrase: try again.' : `${name}: ${(e as Error).message}.`;
-            }
-          },
+          validateOnAccept: async (t) => (await openKey(session, st.file!, k(), t)).problem,
         });
       },
     },

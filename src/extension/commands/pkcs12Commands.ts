@@ -2,27 +2,20 @@
 // (name.p12 → name.crt, name.key, name-chain.pem) — `tlsw p12 export / import`.
 
 import type * as vscode from 'vscode';
+import { printable } from '../../core/display/escape';
+import { displayName, messageOf, plural } from '../../core/display/labels';
+import type { KeystoreParts } from '../../core/objects/pkcs12Import';
 import type { RawPkcs12Bag } from '../../core/objects/pkcs12';
-import type { ObjectInfo, PkiFile } from './common';
-import { UserError, certLabel, certificates, isPkcs12, messageOf, plural, privateKeys, targetOf } from './common';
+import { inWorker, workerFile } from '../util/engineWorker';
 import { MultiStepInput } from '../util/multiStepInput';
 import { baseName, outputUri, parentFolder } from '../util/outputs';
+import { UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { certificates, isPkcs12, privateKeys } from './pkiFiles';
+import { Session, targetOf } from './session';
 import type { NameState, P12FormatState } from './steps';
-import {
-  Session,
-  describeCertFile,
-  describeKeyFile,
-  keysFor,
-  nameStep,
-  newSecretSteps,
-  p12FormatStep,
-  pickFileStep,
-  plainKey,
-  unlockStep,
-} from './steps';
+import { certKeyPkcs8, certKeySteps, describeCertFile, keyFileOf, keySpki, nameStep, newSecretSteps, p12FormatStep, pickFileStep } from './steps';
 import { claimOutputs, finish } from './work';
-import { printable } from '../../core/display/escape';
-import { inWorker, workerFile } from '../util/engineWorker';
 
 // ------------------------------------------------------------------------------------------------------
 // Export PKCS#12 / PFX…
@@ -44,13 +37,6 @@ function leaf(s: ExportState): ObjectInfo | undefined {
   return s.certFile ? certificates(s.certFile)[0] : undefined;
 }
 
-function keyObject(s: ExportState): ObjectInfo | undefined {
-  if (!s.keyFile) return undefined;
-  const cert = leaf(s);
-  const keys = privateKeys(s.keyFile);
-  return keys.find((k) => cert?.spkiSha256 && k.spkiSha256 === cert.spkiSha256) ?? keys.find((k) => k.encrypted) ?? keys[0];
-}
-
 /** After the certificate is known: its key when it can be found without asking, and its CA chain. */
 async function afterCertificate(session: Session, s: ExportState): Promise<void> {
   const cert = leaf(s);
@@ -60,18 +46,8 @@ async function afterCertificate(session: Session, s: ExportState): Promise<void>
   if (s.keyGiven) {
     s.keyAuto = true;
   } else {
-    s.keyFile = undefined;
-    s.keyAuto = false;
-    if (privateKeys(s.certFile).some((k) => k.spkiSha256 === cert.spkiSha256)) {
-      s.keyFile = s.certFile;
-      s.keyAuto = true;
-    } else {
-      const matching = (await session.files.matching((f) => privateKeys(f).length > 0)).filter((f) => privateKeys(f).some((k) => k.spkiSha256 === cert.spkiSha256));
-      if (matching.length === 1) {
-        s.keyFile = matching[0];
-        s.keyAuto = true;
-      }
-    }
+    s.keyFile = await keyFileOf(session, s.certFile, cert);
+    s.keyAuto = s.keyFile !== undefined;
   }
   s.chain = await findChain(session, s.certFile, cert);
   s.includeChain ??= s.chain.length > 0;
@@ -82,7 +58,7 @@ async function afterCertificate(session: Session, s: ExportState): Promise<void>
  * workspace. The path comes from the engine's path building: the self-signed CAs end it, the others are
  * intermediates. This picks what to include, it does not say the chain is trusted (Verify does that).
  */
-export async function findChain(session: Session, file: PkiFile, cert: ObjectInfo): Promise<ObjectInfo[]> {
+async function findChain(session: Session, file: PkiFile, cert: ObjectInfo): Promise<ObjectInfo[]> {
   if (!cert.cert || cert.cert.selfSigned) return [];
   const pool = new Map<string, ObjectInfo>();
   for (const c of certificates(file).slice(1)) pool.set(c.cert!.fingerprints.sha256, c);
@@ -143,42 +119,23 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
       openLabel: 'Certificate',
       extensions: ['crt', 'pem', 'cer', 'der'],
     }),
-    pickFileStep<ExportState>(session, {
-      when: (st) => !st.keyAuto,
-      placeholder: 'Its private key',
-      filter: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
-      mismatch: 'holds no private key',
-      describe: describeKeyFile,
-      preferred: (st, files) => keysFor(st.certFile, leaf(st), files),
-      check: (st, f) => {
-        const cert = leaf(st);
-        const keys = privateKeys(f);
-        if (keys.some((k) => k.encrypted)) return undefined;
-        return cert && !keys.some((k) => k.spkiSha256 === cert.spkiSha256) ? `${f.name} is not the private key of ${st.certFile?.name} (their public keys differ).` : undefined;
-      },
-      get: (st) => st.keyFile,
-      set: (st, f) => {
+    ...certKeySteps<ExportState>(session, {
+      cert: (st) => (st.certFile && leaf(st) ? { file: st.certFile, cert: leaf(st)! } : undefined),
+      pick: (st) => !st.keyAuto,
+      placeholder: () => 'Its private key',
+      getKeyFile: (st) => st.keyFile,
+      setKeyFile: (st, f) => {
         st.keyFile = f;
         st.keyPkcs8 = undefined;
       },
-      openLabel: 'Private key',
-      extensions: ['key', 'pem', 'der'],
-    }),
-    unlockStep<ExportState>(session, {
-      when: (st) => keyObject(st)?.encrypted === true,
-      key: (st) => (st.keyFile && keyObject(st) ? { file: st.keyFile, key: keyObject(st)! } : undefined),
-      set: (st, pkcs8) => {
+      setOpened: (st, pkcs8) => {
         st.keyPkcs8 = pkcs8;
-      },
-      check: (st, pkcs8) => {
-        const spki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
-        return spki !== leaf(st)?.spkiSha256 ? `This opens ${st.keyFile?.name}, but it is not the key of ${st.certFile?.name}: go Back and choose its key.` : undefined;
       },
     }),
     {
       when: (st) => (st.chain?.length ?? 0) > 0,
       run: async (input, st) => {
-        const names = st.chain!.map((c) => certLabel(c.cert!)).join(' ← ');
+        const names = st.chain!.map((c) => displayName(c.cert!.subject)).join(' ← ');
         const items = [
           { include: true, label: 'Include the CA chain', description: names },
           { include: false, label: 'Only the certificate and its key' },
@@ -201,11 +158,8 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
   ]);
   if (!done) return undefined;
   const cert = leaf(s)!;
-  const key = keyObject(s);
-  if (!key || !s.keyFile) throw new UserError(`No private key was chosen for ${s.certFile!.name}.`);
-  const pkcs8 = s.keyPkcs8 ?? plainKey(session, key);
-  const keySpki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
-  if (keySpki !== cert.spkiSha256) throw new UserError(`${s.keyFile.name} is not the private key of ${s.certFile!.name} (their public keys differ).`);
+  const pkcs8 = certKeyPkcs8(session, cert, s.keyFile, s.keyPkcs8, s.certFile!.name);
+  if (keySpki(session, pkcs8) !== cert.spkiSha256) throw new UserError(`${s.keyFile!.name} is not the private key of ${s.certFile!.name} (their public keys differ).`);
   const p12Uri = outputUri(parentFolder(s.certFile!.uri), s.base!, '.p12');
   const overwrite = await claimOutputs([p12Uri]);
   const chain = s.includeChain ? (s.chain ?? []) : [];
@@ -215,7 +169,7 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
     privateKeyPkcs8: pkcs8,
     chain: chain.map((c) => c.raw.der),
     password: s.password!,
-    friendlyName: cert.cert ? certLabel(cert.cert) : undefined,
+    friendlyName: cert.cert ? displayName(cert.cert.subject) : undefined,
     legacy: s.p12Format === 'legacy',
   };
   const p12 = await inWorker<Uint8Array>({ op: 'exportPkcs12', options }, `Writing ${printable(s.base!)}.p12…`);
@@ -257,38 +211,13 @@ async function tryWithoutPassword(st: ImportState): Promise<void> {
   st.triedWithout = { file, opened };
 }
 
-/** A friendly name made safe as a file name (no separators, no dot-files, no leading "-"), as the CLI does. */
-function safeName(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  // Never a leading "-" either: `-rf.key` would be taken as options by rm, cp…
-  const s = name.replace(/[^A-Za-z0-9._ -]+/g, '_').replace(/^[.\s]+/, '').trim().slice(0, 100).replace(/^-/, '_');
-  return s || undefined;
-}
-
-interface Contents {
-  key?: RawPkcs12Bag;
-  leaf?: RawPkcs12Bag;
-  chain: RawPkcs12Bag[];
-}
-
-function contentsOf(session: Session, file: string, bags: RawPkcs12Bag[]): Contents {
-  const keys = bags.filter((b) => b.type === 'private-key' && b.der);
-  const certs = bags.filter((b) => b.type === 'certificate' && b.der);
-  if (keys.length > 1) throw new UserError(`${file} holds ${keys.length} private keys; only keystores with one key can be imported.`);
-  const key = keys[0];
-  let leafIndex = certs.findIndex((c) => key?.localKeyId !== undefined && c.localKeyId === key.localKeyId);
-  if (leafIndex < 0 && key?.der) {
-    const spki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(key.der)).spkiSha256;
-    leafIndex = certs.findIndex((c) => {
-      try {
-        return session.core.x509.decodeCertificate(c.der!, { now: new Date(), warnDays: 0 }).publicKey.spkiSha256 === spki;
-      } catch {
-        return false;
-      }
-    });
+/** What importing the keystore writes: its key, the key's certificate and the chain (core pkcs12Import's rule). */
+function contentsOf(session: Session, file: string, bags: RawPkcs12Bag[]): KeystoreParts {
+  try {
+    return session.core.pkcs12Import.keystoreParts(bags);
+  } catch (e) {
+    throw new UserError(`${file}: ${messageOf(e)}.`);
   }
-  if (leafIndex < 0) leafIndex = 0;
-  return { key, leaf: certs[leafIndex], chain: certs.filter((_, i) => i !== leafIndex) };
 }
 
 export async function importPkcs12(context: vscode.ExtensionContext, arg: unknown): Promise<vscode.Uri[] | undefined> {
@@ -300,7 +229,7 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
     if (!isPkcs12(s.p12File)) throw new UserError(`${s.p12File.name} is not a PKCS#12 keystore.`);
   }
   const given = !!s.p12File;
-  const contents = (st: ImportState): Contents => (st.p12File && st.bags ? contentsOf(session, st.p12File.name, st.bags) : { chain: [] });
+  const contents = (st: ImportState): KeystoreParts => (st.p12File && st.bags ? contentsOf(session, st.p12File.name, st.bags) : { chain: [], warnings: [] });
   const exts = (st: ImportState): string[] => {
     const c = contents(st);
     return [...(c.leaf ? ['.crt'] : []), ...(c.key ? ['.key'] : []), ...(c.chain.length ? ['-chain.pem'] : [])];
@@ -359,7 +288,7 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
       exts,
       defaultBase: (st) => {
         const c = contents(st);
-        return safeName(c.key?.friendlyName ?? c.leaf?.friendlyName) ?? baseName(st.p12File!.uri);
+        return session.core.pkcs12Import.fileNameFrom(c.key?.friendlyName ?? c.leaf?.friendlyName) ?? baseName(st.p12File!.uri);
       },
     }),
     ...newSecretSteps<ImportState>(session, {
@@ -384,5 +313,5 @@ export async function importPkcs12(context: vscode.ExtensionContext, arg: unknow
   ];
   const overwrite = await claimOutputs(files.map((f) => f.uri));
   const parts = [c.leaf ? 'the certificate' : '', c.key ? `the private key${s.keyPassphrase ? ' (encrypted)' : ''}` : '', c.chain.length ? plural(c.chain.length, 'CA certificate') : ''].filter(Boolean);
-  return finish({ files, overwrite, open: files.find((f) => f.uri.path.endsWith('.crt'))?.uri, what: `${parts.join(', ')} from ${s.p12File!.name}` });
+  return finish({ files, overwrite, open: files.find((f) => f.uri.path.endsWith('.crt'))?.uri, what: `${parts.join(', ')} from ${s.p12File!.name}`, warnings: c.warnings });
 }

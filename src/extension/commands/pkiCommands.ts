@@ -9,7 +9,8 @@
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import type { ReportDocuments } from '../inspector/reportDocuments';
-import { Cancelled, UserError, sentence } from './common';
+import { sentence } from '../../core/display/labels';
+import { Cancelled, UserError } from './errors';
 
 /** What the commands share with other features: the read-only report documents (Verify's "Show Details"). */
 export interface CommandServices {
@@ -52,7 +53,7 @@ async function run(context: vscode.ExtensionContext, handler: Handler, arg: unkn
   try {
     return await handler(context, arg, services);
   } catch (e) {
-    // Ours, or the engine worker's (src/core/offThread.ts: Cancel in its progress notification).
+    // Ours, or the engine worker's (src/core/runtime/offThread.ts: Cancel in its progress notification).
     if (e instanceof Cancelled || (e instanceof Error && e.name === 'Cancelled')) return undefined;
     report(e);
     return undefined;

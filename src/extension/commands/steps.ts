@@ -6,39 +6,19 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
+import { DAY_MS } from '../../core/display/expiry';
+import { commonNameOf, displayName, messageOf, sentence } from '../../core/display/labels';
+import { MAX_DAYS, MIN_DAYS, RSA_MAX_BITS, RSA_SAFE_BITS, curveNamed } from '../../core/limits';
 import type { DnAttr } from '../../core/write/dn';
 import type { San, Profile } from '../../core/write/issue';
 import type { KeySpec } from '../../core/write/keygen';
-import type { Core, ObjectInfo, PkiFile, Remembered, Settings } from './common';
-import { Memory, UserError, loadCore, sentence, certLabel, certificates, commonName, isPkcs12, keyData, messageOf, privateKeys, readSettings, subjectCn } from './common';
 import type { MultiStepInput, Validation, WizardStep } from '../util/multiStepInput';
 import { baseName, checkBaseName, displayFolder, exists, fileName, outputUri, parentFolder } from '../util/outputs';
-import { WorkspaceFiles, readPkiFile } from './workspaceFiles';
 import { inWorker } from '../util/engineWorker';
-
-/** Everything one command run needs: the engine, settings, memory and the workspace's PKI files. */
-export class Session {
-  private constructor(
-    readonly core: Core,
-    readonly settings: Settings,
-    readonly memory: Memory,
-    readonly files: WorkspaceFiles,
-  ) {}
-
-  static async create(context: vscode.ExtensionContext): Promise<Session> {
-    const core = await loadCore();
-    const settings = readSettings(vscode.workspace.getConfiguration('tlsWorkbench'));
-    return new Session(core, settings, new Memory(context.workspaceState), new WorkspaceFiles(core, settings.maxBytes));
-  }
-
-  get remembered(): Remembered {
-    return this.memory.get();
-  }
-
-  read(uri: vscode.Uri): Promise<PkiFile> {
-    return readPkiFile(this.core, uri, this.settings.maxBytes);
-  }
-}
+import { UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { certificates, isPkcs12, keyData, privateKeys } from './pkiFiles';
+import type { Remembered, Session, Settings } from './session';
 
 const WARNING = (message: string): vscode.InputBoxValidationMessage => ({ message, severity: vscode.InputBoxValidationSeverity.Warning });
 
@@ -157,7 +137,7 @@ export function describeCertFile(f: PkiFile): string {
   if (!c) return '';
   const more = certs.length > 1 ? ` (+${certs.length - 1} more)` : '';
   const until = c.expiry.status === 'expired' ? `expired ${c.notAfter.slice(0, 10)}` : `until ${c.notAfter.slice(0, 10)}`;
-  return `${certLabel(c)} · ${c.isCA ? 'CA · ' : ''}${until}${more}`;
+  return `${displayName(c.subject)} · ${c.isCA ? 'CA · ' : ''}${until}${more}`;
 }
 
 export function describeKeyFile(f: PkiFile): string {
@@ -168,7 +148,7 @@ export function describeKeyFile(f: PkiFile): string {
 
 export function describeCsrFile(f: PkiFile): string {
   const c = f.objects.find((o) => o.csr)?.csr;
-  return c ? `CSR · ${commonName(c.subject.attributes) ?? c.subject.text}` : '';
+  return c ? `CSR · ${displayName(c.subject)}` : '';
 }
 
 /** Key files likely to belong to `cert`: same folder and base name first, then any whose public key matches. */
@@ -207,7 +187,7 @@ const KEY_ITEMS: KeyItem[] = [
   { choice: 'rsa-custom', label: 'RSA, another size…' },
 ];
 
-export function defaultKeyChoice(settings: Settings, remembered: Remembered, forCa: boolean): string {
+function defaultKeyChoice(settings: Settings, remembered: Remembered, forCa: boolean): string {
   const last = forCa ? remembered.caKeyChoice : remembered.keyChoice;
   if (last && KEY_ITEMS.some((i) => i.choice === last) && !(forCa && last === 'rsa-2048')) return last;
   if (settings.keyType === 'ed25519') return 'ed25519';
@@ -221,18 +201,18 @@ export function defaultKeyChoice(settings: Settings, remembered: Remembered, for
 export function keySpecOf(s: KeyTypeState, settings: Settings, forCa: boolean): KeySpec {
   const choice = s.keyChoice ?? defaultKeyChoice(settings, {}, forCa);
   if (choice === 'ed25519') return { type: 'ed25519' };
-  if (choice.startsWith('ec-')) return { type: 'ec', curve: choice.slice(3) as 'P-256' | 'P-384' | 'P-521' };
+  if (choice.startsWith('ec-')) return { type: 'ec', curve: curveNamed(choice.slice(3)) ?? settings.ecCurve };
   if (choice === 'rsa-custom') return { type: 'rsa', bits: s.rsaBits ?? settings.rsaBits };
   return { type: 'rsa', bits: Number(choice.slice(4)) };
 }
 
-export function checkRsaBits(text: string): Validation {
+function checkRsaBits(text: string): Validation {
   const t = text.trim();
   if (t === '') return 'Enter a key size in bits, e.g. 3072.';
   if (!/^\d+$/.test(t)) return 'Enter a whole number of bits, e.g. 3072.';
   const n = Number(t);
-  if (n < 2048) return 'RSA keys under 2048 bits are refused: they can be broken.';
-  if (n > 16384) return 'At most 16384 bits.';
+  if (n < RSA_SAFE_BITS) return `RSA keys under ${RSA_SAFE_BITS} bits are refused: they can be broken.`;
+  if (n > RSA_MAX_BITS) return `At most ${RSA_MAX_BITS} bits.`;
   if (n % 8 !== 0) return 'Use a multiple of 8 bits (2048, 3072, 4096…).';
   if (n > 4096) return WARNING(`RSA-${n} takes a long time to generate and slows every handshake.`);
   return undefined;
@@ -258,7 +238,7 @@ export function keyTypeSteps<S extends KeyTypeState>(session: Session, forCa: bo
       when: (s) => (!when || when(s)) && s.keyChoice === 'rsa-custom',
       run: async (input, s) => {
         const value = await input.showInputBox({
-          prompt: 'RSA key size in bits (2048 to 16384)',
+          prompt: `RSA key size in bits (${RSA_SAFE_BITS} to ${RSA_MAX_BITS})`,
           value: String(s.rsaBits ?? session.remembered.rsaCustomBits ?? Math.max(forCa ? 3072 : 2048, session.settings.rsaBits)),
           validate: checkRsaBits,
         });
@@ -280,7 +260,7 @@ export interface SubjectState {
  * A common name, or a whole subject (`/C=UK/O=Any Org/CN=x` or `C=UK, O=Any Org, CN=x`). A plain name gets
  * the subject fields of tlsWorkbench.defaults.subject around it.
  */
-export function parseSubjectInput(session: Session, text: string): DnAttr[] {
+function parseSubjectInput(session: Session, text: string): DnAttr[] {
   const t = text.trim();
   if (t.startsWith('/') || /^[A-Za-z][A-Za-z0-9.-]*\s*=/.test(t)) return session.core.dn.parseSubject(t);
   return session.core.dn.subjectFromFields({ ...session.settings.subject, CN: t });
@@ -319,7 +299,7 @@ export interface SanState extends SubjectState {
 }
 
 /** What the SANs are prefilled with, from the CN: a DNS name, an IP or an e-mail address. */
-export function sansFromCn(session: Session, cn: string | undefined, client: boolean): string {
+function sansFromCn(session: Session, cn: string | undefined, client: boolean): string {
   if (!cn) return '';
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(cn)) return `email:${cn}`;
   try {
@@ -336,7 +316,7 @@ export function sansStep<S extends SanState>(session: Session, o: { client?: boo
   return {
     when: o.when,
     run: async (input, s) => {
-      const cn = s.subject ? subjectCn(s.subject) : undefined;
+      const cn = s.subject ? commonNameOf({ attributes: s.subject }) : undefined;
       // Prefilled from the CN; kept when the user comes back without changing the name.
       const prefill = s.sanText !== undefined && s.sanFor === s.subjectText ? s.sanText : sansFromCn(session, cn, o.client === true);
       const text = await input.showInputBox({
@@ -366,12 +346,12 @@ export interface DaysState {
   days?: number;
 }
 
-export function checkDays(text: string, o: { leaf: boolean; maxDays?: number; maxWhy?: string }): Validation {
+function checkDays(text: string, o: { leaf: boolean; maxDays?: number; maxWhy?: string }): Validation {
   const t = text.trim();
   if (!/^\d+$/.test(t)) return 'Enter a whole number of days, e.g. 365.';
   const n = Number(t);
-  if (n < 1) return 'At least 1 day.';
-  if (n > 36500) return 'At most 36500 days (100 years).';
+  if (n < MIN_DAYS) return `At least ${MIN_DAYS} day.`;
+  if (n > MAX_DAYS) return `At most ${MAX_DAYS} days (100 years).`;
   if (o.maxDays !== undefined && n > o.maxDays) return `At most ${o.maxDays} days: ${o.maxWhy ?? 'the CA expires then'}.`;
   if (o.leaf && n > 398) return WARNING('Over 398 days: browsers reject such certificates from public CAs (fine for a private CA, but a warning is recorded).');
   return undefined;
@@ -400,9 +380,13 @@ export function daysStep<S extends DaysState>(o: {
   };
 }
 
-/** Whole days from now until `notAfter` (ISO), at least 0. */
-export function daysUntil(notAfter: string): number {
-  return Math.max(0, Math.floor((Date.parse(notAfter) - Date.now()) / 86_400_000));
+/**
+ * The most days a certificate issued now may run without outliving a CA that ends at `notAfter` (ISO): whole days,
+ * rounded down — not the expiry rule's days left (rounded to the nearest day), which may be one more than fits,
+ * and the engine refuses a certificate that outlives its CA.
+ */
+export function daysWithin(notAfter: string): number {
+  return Math.max(0, Math.floor((Date.parse(notAfter) - Date.now()) / DAY_MS));
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -444,7 +428,7 @@ export function nameStep<S extends NameState>(o: {
 // ------------------------------------------------------------------------------------------------------
 // Passphrases and passwords (never remembered, never prefilled from settings)
 
-export function checkNewSecret(session: Session, v: string, optional: boolean): Validation {
+function checkNewSecret(session: Session, v: string, optional: boolean): Validation {
   if (v === '') return optional ? undefined : 'Enter a password (at least 4 characters).';
   try {
     session.core.keygen.checkNewPassphrase(v);
@@ -452,10 +436,6 @@ export function checkNewSecret(session: Session, v: string, optional: boolean): 
   } catch (e) {
     return `${messageOf(e).replace(/^the passphrase/, 'The passphrase')}.`;
   }
-}
-
-export interface SecretState {
-  secret?: string;
 }
 
 /**
@@ -496,7 +476,19 @@ export function plainKey(session: Session, k: ObjectInfo): Uint8Array {
   return session.core.keygen.loadPrivateKey(keyData(session.core, k.raw));
 }
 
-/** The passphrase of an encrypted key: checked on accept by decrypting; `onOpen` may reject the opened key. */
+/**
+ * Opens an encrypted key with `passphrase`, in the engine's worker (cancellable: key derivation never runs on the
+ * extension host's thread). Its PKCS#8, or what to tell the user in the passphrase box.
+ */
+export async function openKey(session: Session, file: PkiFile, key: ObjectInfo, passphrase: string): Promise<{ pkcs8?: Uint8Array; problem?: string }> {
+  try {
+    return { pkcs8: await inWorker<Uint8Array>({ op: 'loadPrivateKey', data: keyData(session.core, key.raw), passphrase }, `Checking the passphrase of ${printable(file.name)}…`) };
+  } catch (e) {
+    return { problem: /passphrase/i.test(messageOf(e)) ? 'Wrong passphrase: try again.' : `${file.name}: ${messageOf(e)}.` };
+  }
+}
+
+/** The passphrase of an encrypted key: checked on accept by opening the key; `check` may reject the opened key. */
 export function unlockStep<S>(
   session: Session,
   o: {
@@ -516,13 +508,9 @@ export function unlockStep<S>(
         prompt: `Passphrase of ${target.file.name} (the key is encrypted)`,
         password: true,
         validateOnAccept: async (t) => {
-          try {
-            // Key derivation: in the engine's worker (cancellable), never on the extension host's thread.
-            opened = await inWorker<Uint8Array>({ op: 'loadPrivateKey', data: keyData(session.core, target.key.raw), passphrase: t }, `Checking the passphrase of ${printable(target.file.name)}…`);
-          } catch (e) {
-            return /passphrase/i.test(messageOf(e)) ? 'Wrong passphrase: try again.' : `${target.file.name}: ${messageOf(e)}.`;
-          }
-          return o.check?.(s, opened);
+          const { pkcs8, problem } = await openKey(session, target.file, target.key, t);
+          opened = pkcs8;
+          return problem ?? o.check?.(s, pkcs8!);
         },
       });
       if (opened) o.set(s, opened);
@@ -531,12 +519,107 @@ export function unlockStep<S>(
 }
 
 // ------------------------------------------------------------------------------------------------------
+// A certificate's private key (a CA's, to sign with; a certificate's, to export with it)
+
+/** The key of `keyFile` that belongs to `cert`: the one with its public key, else an encrypted one (checked once opened), else the first. */
+export function keyOf(cert: ObjectInfo | undefined, keyFile: PkiFile | undefined): ObjectInfo | undefined {
+  if (!keyFile) return undefined;
+  const keys = privateKeys(keyFile);
+  return keys.find((k) => cert?.spkiSha256 && k.spkiSha256 === cert.spkiSha256) ?? keys.find((k) => k.encrypted) ?? keys[0];
+}
+
+/**
+ * A certificate's key file found without asking: the certificate's own file when it holds the key, else the one
+ * key file of the workspace with the certificate's public key. Undefined when the user must choose.
+ */
+export async function keyFileOf(session: Session, certFile: PkiFile, cert: ObjectInfo | undefined): Promise<PkiFile | undefined> {
+  const spki = cert?.spkiSha256;
+  if (!spki) return undefined;
+  const holdsKey = (f: PkiFile) => privateKeys(f).some((k) => k.spkiSha256 === spki);
+  if (holdsKey(certFile)) return certFile;
+  const matching = (await session.files.matching((f) => privateKeys(f).length > 0)).filter(holdsKey);
+  return matching.length === 1 ? matching[0] : undefined;
+}
+
+/** The public key hash of an opened (PKCS#8) key, to compare with its certificate's. */
+export function keySpki(session: Session, pkcs8: Uint8Array): string {
+  return session.core.keys.publicKeyOf(pkcs8).spkiSha256;
+}
+
+/**
+ * Choosing a certificate's key: the key file (the likely ones first; a plain key of another certificate is
+ * refused), then its passphrase when it is encrypted (the opened key must be the certificate's).
+ */
+export function certKeySteps<S>(
+  session: Session,
+  o: {
+    /** The certificate whose key it is, and its file. */
+    cert: (s: S) => { file: PkiFile; cert: ObjectInfo } | undefined;
+    /** Whether to ask for the key file (not when it was found without asking). */
+    pick: (s: S) => boolean;
+    placeholder: (s: S) => string;
+    getKeyFile: (s: S) => PkiFile | undefined;
+    /** A new key file was chosen: forget any key opened before. */
+    setKeyFile: (s: S, f: PkiFile) => void;
+    setOpened: (s: S, pkcs8: Uint8Array) => void;
+    when?: (s: S) => boolean;
+  },
+): WizardStep<S>[] {
+  const on = (s: S) => !o.when || o.when(s);
+  const key = (s: S) => keyOf(o.cert(s)?.cert, o.getKeyFile(s));
+  return [
+    {
+      when: (s) => on(s) && o.pick(s),
+      run: (input, s) =>
+        pickFileStep<S>(session, {
+          placeholder: o.placeholder(s),
+          filter: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
+          mismatch: 'holds no private key',
+          describe: describeKeyFile,
+          preferred: (st, files) => keysFor(o.cert(st)?.file, o.cert(st)?.cert, files),
+          check: (st, f) => {
+            const c = o.cert(st);
+            const keys = privateKeys(f);
+            if (keys.some((k) => k.encrypted)) return undefined; // checked once decrypted
+            return c && !keys.some((k) => k.spkiSha256 === c.cert.spkiSha256) ? `${f.name} is not the private key of ${c.file.name} (their public keys differ).` : undefined;
+          },
+          get: o.getKeyFile,
+          set: o.setKeyFile,
+          openLabel: 'Private key',
+          extensions: ['key', 'pem', 'der'],
+        }).run(input, s),
+    },
+    unlockStep<S>(session, {
+      when: (s) => on(s) && key(s)?.encrypted === true,
+      key: (s) => {
+        const f = o.getKeyFile(s);
+        const k = key(s);
+        return f && k ? { file: f, key: k } : undefined;
+      },
+      set: o.setOpened,
+      check: (s, pkcs8) => {
+        const c = o.cert(s);
+        return c && keySpki(session, pkcs8) !== c.cert.spkiSha256 ? `This opens ${o.getKeyFile(s)?.name}, but it is not the key of ${c.file.name}: go Back and choose its key.` : undefined;
+      },
+    }),
+  ];
+}
+
+/** The certificate's key as plain PKCS#8 once the steps are done: opened with its passphrase, or read as it is. */
+export function certKeyPkcs8(session: Session, cert: ObjectInfo | undefined, keyFile: PkiFile | undefined, opened: Uint8Array | undefined, what: string): Uint8Array {
+  if (opened) return opened;
+  const k = keyOf(cert, keyFile);
+  if (!k) throw new UserError(`No private key was chosen for ${what}.`);
+  return plainKey(session, k);
+}
+
+// ------------------------------------------------------------------------------------------------------
 // A CA and its key
 
 export interface CaState {
   caFile?: PkiFile;
   caKeyFile?: PkiFile;
-  /** The CA key found without asking (a plain key that matches the CA certificate). */
+  /** The CA key found without asking (in the CA file, or the one key file of the workspace that matches). */
   caKeyAuto?: boolean;
   caKeyPkcs8?: Uint8Array;
 }
@@ -545,34 +628,11 @@ export function caCert(s: CaState): ObjectInfo | undefined {
   return s.caFile ? certificates(s.caFile)[0] : undefined;
 }
 
-function caKeyObject(s: CaState): ObjectInfo | undefined {
-  const cert = caCert(s);
-  if (!s.caKeyFile) return undefined;
-  const keys = privateKeys(s.caKeyFile);
-  return keys.find((k) => cert?.spkiSha256 && k.spkiSha256 === cert.spkiSha256) ?? keys.find((k) => k.encrypted) ?? keys[0];
-}
-
-/**
- * Finds the CA's key without asking: in the CA file itself, or the one plain key file of the workspace that
- * matches the CA certificate. Otherwise the key step asks.
- */
+/** Finds the CA's key without asking, when it can (see keyFileOf); otherwise the key step asks. */
 export async function chooseCaKey(session: Session, s: CaState): Promise<void> {
-  s.caKeyFile = undefined;
-  s.caKeyAuto = false;
   s.caKeyPkcs8 = undefined;
-  const cert = caCert(s);
-  if (!s.caFile || !cert?.spkiSha256) return;
-  if (privateKeys(s.caFile).some((k) => k.spkiSha256 === cert.spkiSha256)) {
-    s.caKeyFile = s.caFile;
-    s.caKeyAuto = true;
-    return;
-  }
-  const keys = await session.files.matching((f) => privateKeys(f).length > 0);
-  const matching = keys.filter((f) => privateKeys(f).some((k) => k.spkiSha256 === cert.spkiSha256));
-  if (matching.length === 1) {
-    s.caKeyFile = matching[0];
-    s.caKeyAuto = true;
-  }
+  s.caKeyFile = s.caFile ? await keyFileOf(session, s.caFile, caCert(s)) : undefined;
+  s.caKeyAuto = s.caKeyFile !== undefined;
 }
 
 /**
@@ -596,55 +656,26 @@ export function caSteps<S extends CaState>(session: Session, o: { placeholder: s
       openLabel: 'CA certificate',
       extensions: ['crt', 'pem', 'cer', 'der'],
     }),
-    {
-      when: (s) => on(s) && !s.caKeyAuto,
-      run: (input, s) => caKeyPick(session, input, s),
-    },
-    unlockStep<S>(session, {
-      when: (s) => on(s) && caKeyObject(s)?.encrypted === true,
-      key: (s) => (s.caKeyFile && caKeyObject(s) ? { file: s.caKeyFile, key: caKeyObject(s)! } : undefined),
-      set: (s, pkcs8) => {
-        s.caKeyPkcs8 = pkcs8;
+    ...certKeySteps<S>(session, {
+      when: on,
+      cert: (s) => (s.caFile && caCert(s) ? { file: s.caFile, cert: caCert(s)! } : undefined),
+      pick: (s) => !s.caKeyAuto,
+      placeholder: (s) => `Private key of ${s.caFile?.name ?? 'the CA'}`,
+      getKeyFile: (s) => s.caKeyFile,
+      setKeyFile: (s, f) => {
+        s.caKeyFile = f;
+        s.caKeyPkcs8 = undefined;
       },
-      check: (s, pkcs8) => {
-        const cert = caCert(s);
-        const spki = session.core.publicKey.spkiInfo(session.core.keys.spkiOfPrivateKey(pkcs8)).spkiSha256;
-        return cert && spki !== cert.spkiSha256 ? `This opens ${s.caKeyFile?.name}, but it is not the key of ${s.caFile?.name}: go Back and choose its key.` : undefined;
+      setOpened: (s, pkcs8) => {
+        s.caKeyPkcs8 = pkcs8;
       },
     }),
   ];
 }
 
-async function caKeyPick<S extends CaState>(session: Session, input: MultiStepInput, s: S): Promise<void> {
-  const step = pickFileStep<S>(session, {
-    placeholder: `Private key of ${s.caFile?.name ?? 'the CA'}`,
-    filter: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
-    mismatch: 'holds no private key',
-    describe: describeKeyFile,
-    preferred: (st, files) => keysFor(st.caFile, caCert(st), files),
-    check: (st, f) => {
-      const cert = caCert(st);
-      const keys = privateKeys(f);
-      if (keys.some((k) => k.encrypted)) return undefined; // checked once decrypted
-      return cert && !keys.some((k) => k.spkiSha256 === cert.spkiSha256) ? `${f.name} is not the private key of ${st.caFile?.name} (their public keys differ).` : undefined;
-    },
-    get: (st) => st.caKeyFile,
-    set: (st, f) => {
-      st.caKeyFile = f;
-      st.caKeyPkcs8 = undefined;
-    },
-    openLabel: 'Private key',
-    extensions: ['key', 'pem', 'der'],
-  });
-  await step.run(input, s);
-}
-
 /** The CA key as plain PKCS#8 once the CA steps are done. */
 export function caKeyPkcs8(session: Session, s: CaState): Uint8Array {
-  if (s.caKeyPkcs8) return s.caKeyPkcs8;
-  const k = caKeyObject(s);
-  if (!k || !s.caKeyFile) throw new UserError(`No private key was chosen for ${s.caFile?.name ?? 'the CA'}.`);
-  return plainKey(session, k);
+  return certKeyPkcs8(session, caCert(s), s.caKeyFile, s.caKeyPkcs8, s.caFile?.name ?? 'the CA');
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -704,7 +735,7 @@ export function p12FormatStep<S extends P12FormatState>(session: Session, when?:
 /** Which object of a file holding several (e.g. which certificate of a chain). */
 export async function pickObject(input: MultiStepInput, file: PkiFile, objects: ObjectInfo[], placeholder: string): Promise<ObjectInfo> {
   const items = objects.map((o, i) => ({
-    label: o.cert ? certLabel(o.cert) : o.csr ? `CSR ${commonName(o.csr.subject.attributes) ?? o.csr.subject.text}` : o.raw.pemLabel ?? o.raw.kind,
+    label: o.cert ? displayName(o.cert.subject) : o.csr ? `CSR ${displayName(o.csr.subject)}` : o.raw.pemLabel ?? o.raw.kind,
     description: o.cert ? `certificate ${i + 1} of ${objects.length}${o.cert.isCA ? ' · CA' : ''}` : o.raw.kind.replace(/-/g, ' '),
     detail: o.cert ? `issued by ${o.cert.issuer.text}` : undefined,
     object: o,

@@ -1,4 +1,4 @@
-// Verify Certificate Chain… — `tlsw verify` in the editor: RFC 5280 path validation (src/core/verify.ts) of
+// Verify Certificate Chain… — `tlsw verify` in the editor: RFC 5280 path validation (src/core/trust/pathValidation.ts) of
 // one certificate against trust anchors the user chooses. Steps: the certificate (unless the command was
 // started on one), the trust anchors (a CA certificate file of the workspace, the system trust store, or a
 // file browsed for), then revocation (a CRL, or none). Only the chosen anchors can end a path: the other
@@ -13,12 +13,15 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
+import { displayName, messageOf, plural } from '../../core/display/labels';
 import type { ChainCheck, VerifyOptions } from '../../core/trust/pathValidation';
 import type { ReportDocuments } from '../inspector/reportDocuments';
-import type { ObjectInfo, PkiFile } from './common';
-import { UserError, certLabel, certificates, crls, isPkcs12, messageOf, plural, targetOf } from './common';
 import { MultiStepInput } from '../util/multiStepInput';
-import { Session, describeCertFile, pickFileStep, pickObject } from './steps';
+import { UserError } from './errors';
+import type { ObjectInfo, PkiFile } from './pkiFiles';
+import { certificates, crls, isPkcs12, objectInfo } from './pkiFiles';
+import { Session, targetOf } from './session';
+import { describeCertFile, pickFileStep, pickObject } from './steps';
 import type { ChainContext } from './chainReport';
 import { chainSummary, formatChainReport } from './chainReport';
 
@@ -74,16 +77,19 @@ const sameUri = (a: PkiFile | undefined, b: PkiFile | undefined) => !!a && !!b &
 /** The certificates a caller handed over, as a file the wizard can work with (not read from disk). */
 function givenFile(session: Session, uri: vscode.Uri | undefined, ders: Uint8Array[]): PkiFile {
   const name = uri ? uri.path.split('/').pop() || uri.toString() : 'the certificate';
-  const now = new Date();
   const objects = ders.map((der, index): ObjectInfo => {
-    try {
-      const cert = session.core.x509.decodeCertificate(der, { now, warnDays: 30 });
-      return { index, raw: { kind: 'certificate', der }, cert, spkiSha256: cert.publicKey.spkiSha256 };
-    } catch (e) {
-      throw new UserError(`${name}: certificate ${index + 1}: ${messageOf(e)}.`);
-    }
+    const o = certificateObject(session, der, index);
+    if (!o.cert) throw new UserError(`${name}: certificate ${index + 1}: ${o.problem ?? 'not a certificate'}.`);
+    return o;
   });
   return { uri: uri ?? vscode.Uri.from({ scheme: 'untitled', path: name }), name, bytes: new Uint8Array(0), objects };
+}
+
+/** A certificate's DER, read by the engine's reader as if found in a file. */
+function certificateObject(session: Session, der: Uint8Array, index: number): ObjectInfo {
+  const raw = { kind: 'certificate' as const, der };
+  const { model, problem } = session.core.fileObjects.readRawObject(raw, { warnDays: session.settings.scan.warnDays });
+  return objectInfo(index, raw, model, problem);
 }
 
 /** Beside a CA file in the anchors step: its CA certificates. */
@@ -92,19 +98,15 @@ function describeAnchorFile(f: PkiFile): string {
   if (cas.length === 0) return describeCertFile(f);
   const first = cas[0].cert!;
   const kind = first.selfSigned ? 'root CA' : 'intermediate CA';
-  return cas.length === 1 ? `${certLabel(first)} · ${kind} · until ${first.notAfter.slice(0, 10)}` : `${cas.length} CA certificates: ${cas.map((c) => certLabel(c.cert!)).join(', ')}`;
+  return cas.length === 1 ? `${displayName(first.subject)} · ${kind} · until ${first.notAfter.slice(0, 10)}` : `${cas.length} CA certificates: ${cas.map((c) => displayName(c.cert!.subject)).join(', ')}`;
 }
 
-function describeCrlFile(session: Session, f: PkiFile): string {
+function describeCrlFile(f: PkiFile): string {
   const list = crls(f);
-  try {
-    const c = session.core.x509.decodeCrl(list[0].raw.der);
-    const issuer = c.issuer.attributes.find((a) => a.type === 'CN')?.value ?? c.issuer.text;
-    const next = c.nextUpdate ? ` · next update ${c.nextUpdate.slice(0, 10)}` : '';
-    return `${list.length === 1 ? 'CRL' : `${list.length} CRLs, first`} of ${issuer}${next} · ${plural(c.revoked.length, 'revoked certificate')}`;
-  } catch {
-    return plural(list.length, 'CRL');
-  }
+  const c = list[0].crl;
+  if (!c) return plural(list.length, 'CRL');
+  const next = c.nextUpdate ? ` · next update ${c.nextUpdate.slice(0, 10)}` : '';
+  return `${list.length === 1 ? 'CRL' : `${list.length} CRLs, first`} of ${displayName(c.issuer)}${next} · ${plural(c.revoked.length, 'revoked certificate')}`;
 }
 
 function sha256Hex(der: Uint8Array): string {
@@ -114,7 +116,7 @@ function sha256Hex(der: Uint8Array): string {
 /** `Root CA in ca.crt` (one certificate of the file chosen), or the file's name. */
 function anchorLabel(f: PkiFile, sha256: string | undefined): string {
   const c = sha256 ? certificates(f).find((x) => x.cert?.fingerprints.sha256 === sha256)?.cert : undefined;
-  return c ? `${certLabel(c)} in ${f.name}` : f.name;
+  return c ? `${displayName(c.subject)} in ${f.name}` : f.name;
 }
 
 /** Whether a certificate of `f` names the anchor's subject as its issuer (to list those files first). */
@@ -192,7 +194,7 @@ export async function verifyChain(context: vscode.ExtensionContext, arg: unknown
         const likely = (f: PkiFile) => !sameUri(f, st.file) && certificates(f).some((c) => c.cert?.isCA && c.cert.subject.text === issuerName);
         if (st.anchor === undefined || (st.anchor !== 'system' && sameUri(st.anchor, st.file))) st.anchor = files.find(likely);
         await pickFileStep<VerifyState>(session, {
-          placeholder: `Trust anchors: the CA you trust to vouch for ${st.cert?.cert ? certLabel(st.cert.cert) : 'the certificate'}`,
+          placeholder: `Trust anchors: the CA you trust to vouch for ${st.cert?.cert ? displayName(st.cert.cert.subject) : 'the certificate'}`,
           filter: (f) => !sameUri(f, st.file) && certificates(f).some((c) => c.cert?.isCA),
           accept: (f) => certificates(f).length > 0,
           mismatch: 'holds no certificate',
@@ -223,7 +225,7 @@ export async function verifyChain(context: vscode.ExtensionContext, arg: unknown
       placeholder: 'Revocation: a CRL to check the certificate against (optional)',
       filter: (f) => crls(f).length > 0,
       mismatch: 'holds no CRL',
-      describe: (f) => describeCrlFile(session, f),
+      describe: describeCrlFile,
       extras: [
         {
           label: 'No revocation check',
@@ -268,25 +270,20 @@ export async function verifyChain(context: vscode.ExtensionContext, arg: unknown
   const names = new Map<string, string>();
   const offer = (c: ObjectInfo) => {
     const fp = c.cert!.fingerprints.sha256;
-    names.set(fp, certLabel(c.cert!));
+    names.set(fp, displayName(c.cert!.subject));
     if (fp !== leaf.cert!.fingerprints.sha256 && !anchorFps.has(fp)) intermediates.set(fp, c.raw.der);
   };
   certificates(file).forEach(offer);
   for (const f of files) certificates(f).filter((c) => c.cert?.isCA).forEach(offer);
-  if (s.anchor !== 'system') certificates(s.anchor).forEach((c) => names.set(c.cert!.fingerprints.sha256, certLabel(c.cert!)));
+  if (s.anchor !== 'system') certificates(s.anchor).forEach((c) => names.set(c.cert!.fingerprints.sha256, displayName(c.cert!.subject)));
 
   // Revocation: one CRL checks the certificate (openssl -crl_check); several, the whole chain (-crl_check_all).
   const opts: VerifyOptions = { anchors, intermediates: [...intermediates.values()] };
   let revocation: string | undefined;
   if (s.crl && s.crl !== 'none') {
     const list = crls(s.crl);
-    for (const c of list) {
-      try {
-        session.core.x509.decodeCrl(c.raw.der);
-      } catch (e) {
-        throw new UserError(`${s.crl.name}: ${messageOf(e)}.`);
-      }
-    }
+    const broken = list.find((c) => !c.crl);
+    if (broken) throw new UserError(`${s.crl.name}: ${broken.problem ?? 'the CRL does not decode'}.`);
     opts.crls = list.map((c) => c.raw.der);
     opts.crlCheck = list.length === 1 ? 'leaf' : 'all';
     revocation = `${s.crl.name} (${list.length === 1 ? 'the certificate only' : `${list.length} CRLs, the whole chain`})`;
@@ -302,16 +299,13 @@ export async function verifyChain(context: vscode.ExtensionContext, arg: unknown
     throw new UserError(`${file.name}: ${messageOf(e)}.`);
   }
 
-  // Names for the links that came from the system store (decoded only for the chain's certificates).
+  // Names for the links that came from the system store (read only for the chain's certificates; the subject
+  // is shown for one that does not decode).
   for (const l of check.chain) {
     if (names.has(l.fingerprints.sha256)) continue;
     const der = anchors.find((d) => sha256Hex(d) === l.fingerprints.sha256);
-    if (!der) continue;
-    try {
-      names.set(l.fingerprints.sha256, certLabel(session.core.x509.decodeCertificate(der, { now: new Date(), warnDays: 0 })));
-    } catch {
-      // The subject is shown instead.
-    }
+    const cert = der && certificateObject(session, der, 0).cert;
+    if (cert) names.set(l.fingerprints.sha256, displayName(cert.subject));
   }
   const ctx: ChainContext = {
     fileName: file.name,

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import type { KeyPairDer, KeySpec } from '../../core/write/keygen';
 import type { OutputFile } from '../util/outputs';
-import { confirmOverwrite, displayFolder, exists, fileName, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
-import { Cancelled, UserError, describeSpec, listNames } from './common';
-import type { Session } from './steps';
+import { confirmOverwrite, displayFolder, exists, fileName, listNames, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
+import { Cancelled, UserError } from './errors';
+import type { Session } from './session';
 
 /**
  * Asks (modally) before replacing existing outputs; throws Cancelled when the user declines. Returns whether
@@ -32,7 +32,7 @@ export async function generateKeyWithProgress(session: Session, spec: KeySpec): 
     return await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Generating ${describeSpec(spec)} key${slow ? ' (this can take a while)' : ''}…`,
+        title: `Generating ${session.core.keygen.keySpecLabel(spec)} key${slow ? ' (this can take a while)' : ''}…`,
         cancellable: true,
       },
       async (_progress, token) => {

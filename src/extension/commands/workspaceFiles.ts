@@ -2,14 +2,19 @@
 // for the wizards' pickers ("which CA?", "which key?"). One scan per command run, bounded in files and bytes.
 
 import * as vscode from 'vscode';
-import type { Core, PkiFile } from './common';
-import { UserError, messageOf, parsePkiFile } from './common';
+import { messageOf } from '../../core/display/labels';
+import type { IndexSettings } from '../explorer/workspaceIndex';
 import { fileName } from '../util/outputs';
+import { UserError } from './errors';
+import { pkiFileOf, type PkiFile } from './pkiFiles';
+import type { Core } from './session';
 
 /** At most this many files are read to fill a picker; the rest remain reachable through "Browse…". */
 const MAX_SCAN_FILES = 500;
 
-export async function readPkiFile(core: Core, uri: vscode.Uri, maxBytes: number): Promise<PkiFile> {
+/** The file at `uri`, read under the size limit of the settings; UserError naming it when it cannot be. */
+export async function readPkiFile(core: Core, uri: vscode.Uri, settings: IndexSettings): Promise<PkiFile> {
+  const { maxBytes, warnDays } = settings;
   const name = fileName(uri);
   let size: number;
   try {
@@ -32,7 +37,7 @@ export async function readPkiFile(core: Core, uri: vscode.Uri, maxBytes: number)
     throw new UserError(`${name}: cannot be read (${whyUnreadable(e)}).`);
   }
   if (bytes.length === 0) throw new UserError(`${name} is empty.`);
-  return parsePkiFile(core, uri, name, bytes);
+  return pkiFileOf(core, { uri, name, bytes }, warnDays);
 }
 
 function whyUnreadable(e: unknown): string {
@@ -54,7 +59,7 @@ export class WorkspaceFiles {
 
   constructor(
     private readonly core: Core,
-    private readonly maxBytes: number,
+    private readonly settings: IndexSettings,
   ) {}
 
   all(): Promise<PkiFile[]> {
@@ -68,13 +73,10 @@ export class WorkspaceFiles {
 
   private async find(): Promise<PkiFile[]> {
     if (!vscode.workspace.workspaceFolders?.length) return [];
-    const config = vscode.workspace.getConfiguration('tlsWorkbench');
-    const include = config.get<string>('scan.include', '**/*.{pem,crt,cer,der,key,csr,p12,pfx,crl}') || '**/*.{pem,crt,cer,der,key,csr,p12,pfx,crl}';
-    const excludes = (config.get<string[]>('scan.exclude', ['**/node_modules/**', '**/.git/**']) ?? []).filter((g) => typeof g === 'string' && g !== '');
-    // A custom exclude replaces files.exclude in findFiles: fold both in.
-    const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude', {}) ?? {};
-    const all = [...excludes, ...Object.entries(filesExclude).filter(([, on]) => on === true).map(([g]) => g)];
-    const exclude = all.length === 0 ? undefined : all.length === 1 ? all[0] : `{${all.join(',')}}`;
+    // The Certificate Explorer's globs: tlsWorkbench.scan.include, and scan.exclude with files.exclude folded in
+    // (a custom exclude replaces files.exclude in findFiles).
+    const { include, excludes, maxBytes, warnDays } = this.settings;
+    const exclude = excludes.length === 0 ? undefined : excludes.length === 1 ? excludes[0] : `{${excludes.join(',')}}`;
     let uris: vscode.Uri[];
     try {
       uris = await vscode.workspace.findFiles(include, exclude, MAX_SCAN_FILES);
@@ -85,8 +87,8 @@ export class WorkspaceFiles {
       uris.map(async (uri) => {
         try {
           const stat = await vscode.workspace.fs.stat(uri);
-          if (stat.size === 0 || stat.size > this.maxBytes) return undefined;
-          return parsePkiFile(this.core, uri, fileName(uri), await vscode.workspace.fs.readFile(uri));
+          if (stat.size === 0 || stat.size > maxBytes) return undefined;
+          return pkiFileOf(this.core, { uri, name: fileName(uri), bytes: await vscode.workspace.fs.readFile(uri) }, warnDays);
         } catch {
           return undefined; // unreadable or not PKI: not offered
         }

@@ -1,87 +1,104 @@
 // What the ecFlow view's commands do, loaded on first use: where ecFlow's SSL folder is and which host and port
-// name its files (settings, else as ecFlow resolves them — the same defaults as `tlsw ecflow`), checking it,
-// creating a layout with a multi-step quick input, repairing a finding, and opening the folder.
+// name its files (the settings, else as ecFlow resolves them: core ecflow/layout.ts resolveEcflowContext, the same
+// rule as `tlsw ecflow`), checking it, creating a layout with a multi-step quick input, repairing a finding, and
+// opening the folder. These functions hold no state: each returns what it found, and the view (ecflowView.ts)
+// keeps the last check.
 //
-// Everything is read and written with Node's file system in the workspace extension host (core ecflow.ts
-// nodeEcflowIo: bounded reads, atomic all-or-nothing writes, keys and passwd files 0600). Passphrases are typed
-// into password boxes and go only to the engine and the passwd file; they never appear in messages.
+// Everything is read and written with Node's file system in the workspace extension host (core ecflow/io.ts:
+// bounded reads, atomic all-or-nothing writes, keys and passwd files 0600). Passphrases are typed into password
+// boxes and go only to the engine and the passwd file; they never appear in messages.
 
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import type { EcflowCheckOptions, EcflowFinding, EcflowFindingCode, EcflowKeyType, EcflowRepairOptions, EcflowRepairPlan, EcflowSet } from '../../core/ecflow/ecflow';
-import { Cancelled, UserError, sentence } from '../commands/common';
+import { sentence } from '../../core/display/labels';
+import { MAX_DAYS, MIN_DAYS } from '../../core/limits';
+import type { EcflowCheckResult, EcflowContext, EcflowFinding, EcflowKeyType, EcflowRepair, EcflowSet } from '../../core/ecflow/layout';
+import type { EcflowRepairOptions, EcflowRepairPlan } from '../../core/ecflow/repair';
+import { Cancelled, UserError } from '../commands/errors';
 import { MultiStepInput, type Validation } from '../util/multiStepInput';
-import type { EcflowState } from './ecflowView';
-import type * as EcflowModule from '../../core/ecflow/ecflow';
 
-type EcflowCore = typeof EcflowModule;
-
-async function loadEcflow(): Promise<EcflowCore> {
-  return import('../../core/ecflow/ecflow');
+async function loadEcflow() {
+  const [layout, check, create, repair, io] = await Promise.all([
+    import('../../core/ecflow/layout'),
+    import('../../core/ecflow/check'),
+    import('../../core/ecflow/create'),
+    import('../../core/ecflow/repair'),
+    import('../../core/ecflow/io'),
+  ]);
+  return { ...layout, ...check, ...create, ...repair, ...io };
 }
 
-/** Where the folder is and what names its files. */
-export interface EcflowContext {
-  dir: string;
-  /** Where `dir` came from. */
-  source: 'setting' | 'env' | 'default';
-  host: string;
-  port: number;
-  /** ECF_SSL of the extension host's environment (undefined: unset, i.e. --ssl). */
-  ecfSsl?: string;
-  ecfPortEnv: string | null;
-  clientHosts: string[];
-  sslDirEnv?: string;
+type EcflowCore = Awaited<ReturnType<typeof loadEcflow>>;
+
+/** How the Fix action (the wrench button) repairs a finding. */
+type RepairKind = 'auto' | 'renew' | 'passphrase' | 'encrypt' | 'decrypt';
+
+/** How the extension offers a finding's fix: the wrench button (when it can repair it here) and words for the tooltip. */
+export interface FindingFix {
+  repair?: RepairKind;
+  /** Sentences: what to do by hand, what the wrench button or Create does. */
+  words: string[];
 }
 
-/** How the Fix action repairs a finding. */
-export type RepairKind = 'auto' | 'renew' | 'passphrase' | 'encrypt' | 'decrypt';
+/** One check of the folder: what the view shows. */
+export interface FolderCheck {
+  where: EcflowContext;
+  exists: boolean;
+  result: EcflowCheckResult;
+  /** Finding → how to fix it here. */
+  fixes: Map<EcflowFinding, FindingFix>;
+}
 
-const RENEW: ReadonlySet<EcflowFindingCode> = new Set<EcflowFindingCode>(['crt-expired', 'crt-expiring', 'crt-not-yet-valid', 'key-mismatch']);
-const PASSPHRASE: ReadonlySet<EcflowFindingCode> = new Set<EcflowFindingCode>(['passwd-wrong', 'passwd-missing', 'passwd-empty']);
+/** The wrench button repairs the folder (`fix` repairs); the choices a repair needs decide what it asks. */
+function repairKindOf(r: EcflowRepair | undefined): RepairKind | undefined {
+  if (r?.kind !== 'fix') return undefined;
+  if (r.renew) return 'renew';
+  if (r.decryptKey) return 'decrypt';
+  if (r.encryptKey) return 'encrypt';
+  if (r.passphrase) return 'passphrase';
+  return 'auto';
+}
 
-export function repairKindOf(core: EcflowCore, code: EcflowFindingCode): RepairKind | undefined {
-  if (core.isAutoRepairable(code)) return 'auto';
-  if (RENEW.has(code)) return 'renew';
-  if (PASSPHRASE.has(code)) return 'passphrase';
-  if (code === 'passwd-default-test') return 'encrypt';
-  if (code === 'http-key-encrypted') return 'decrypt';
-  return undefined;
+/** A finding's fix in the extension's words (the CLI says the same with `tlsw ecflow …` command lines). */
+function fixOf(f: EcflowFinding): FindingFix {
+  const repair = repairKindOf(f.repair);
+  const words: string[] = [];
+  const r = f.repair;
+  if (r?.kind === 'fix') {
+    const asks =
+      repair === 'renew' ? ' It asks for the validity.' : repair === 'passphrase' ? " It asks for the key's passphrase." : r.passphrase === 'new' ? ' It asks for the new passphrase.' : '';
+    words.push(`The wrench button ${r.does}.${asks}`);
+  } else if (r?.kind === 'init') {
+    words.push(`Create ecFlow SSL Layout… (this view's + button) ${r.does}${r.force ? ', replacing the files of the set' : ''}.`);
+  }
+  // What to do by hand: a sentence or a shell command, shown as it is.
+  if (f.instruction) words.push(words.length > 0 ? `By hand: ${f.instruction}` : f.instruction);
+  return { repair, words };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Settings and environment
 
-export function resolveContext(core: EcflowCore): EcflowContext {
+/** The folder, host and port: the settings where given, else the environment as ecFlow reads it. */
+function resolveContext(core: EcflowCore): EcflowContext {
   const cfg = vscode.workspace.getConfiguration('tlsWorkbench.ecflow');
-  const env = process.env;
+  const facts = core.hostFacts();
   const folder = (cfg.get<string>('folder') ?? '').trim();
-  let dir: string;
-  let source: EcflowContext['source'];
-  let sslDirEnv: string | undefined;
-  if (folder !== '') {
-    dir = folder === '~' || folder.startsWith('~/') ? `${os.homedir()}${folder.slice(1)}` : folder;
-    source = 'setting';
-  } else {
-    const r = core.ecflowSslDir(env, os.homedir());
-    dir = r.dir;
-    source = r.fromEnv ? 'env' : 'default';
-    if (r.fromEnv) sslDirEnv = r.dir;
+  // VS Code settings have no shell to expand ~.
+  const dir = (folder === '~' || folder.startsWith('~/')) && facts.home ? `${facts.home}${folder.slice(1)}` : folder;
+  // The port setting counts only where the user set it: its default stands for "as ecFlow: $ECF_PORT, else 3141".
+  const port = cfg.inspect<number>('port');
+  try {
+    return core.resolveEcflowContext({
+      ...facts,
+      dir,
+      host: (cfg.get<string>('host') ?? '').trim(),
+      port: port?.workspaceFolderValue ?? port?.workspaceValue ?? port?.globalValue,
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'PkiError') throw new UserError(`tlsWorkbench.ecflow settings: ${sentence(e)}`, [openSettings()]);
+    throw e;
   }
-  const host = (cfg.get<string>('host') ?? '').trim() || core.localHostName();
-  const port = cfg.get<number>('port') ?? core.ECFLOW_DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UserError(`The tlsWorkbench.ecflow.port setting must be a whole number from 1 to 65535, not ${String(port)}.`, [openSettings()]);
-  }
-  const clientHosts: string[] = [];
-  const envHost = env.ECF_HOST;
-  if (envHost && envHost !== 'localhost' && envHost !== host) clientHosts.push(envHost);
-  return { dir, source, host, port, ecfSsl: env.ECF_SSL, ecfPortEnv: env.ECF_PORT ?? null, clientHosts, sslDirEnv };
-}
-
-function checkOptions(w: EcflowContext): Omit<EcflowCheckOptions, 'folderExists'> {
-  return { dir: w.dir, host: w.host, port: w.port, ecfSsl: w.ecfSsl, ecfPortEnv: w.ecfPortEnv, clientHosts: w.clientHosts, sslDirEnv: w.sslDirEnv };
 }
 
 function openSettings(): { title: string; run: () => unknown } {
@@ -96,19 +113,12 @@ function createAction(): { title: string; run: () => unknown } {
 // Check
 
 /** Reads and checks the folder. */
-export async function checkFolder(): Promise<EcflowState> {
+export async function checkFolder(): Promise<FolderCheck> {
   const core = await loadEcflow();
   const where = resolveContext(core);
   const { exists, entries } = await core.loadEcflowFolder(core.nodeEcflowIo(), where.dir);
-  const result = core.checkEcflowLayout(entries, { ...checkOptions(where), folderExists: exists });
-  const repairs = new Map<EcflowFinding, RepairKind>();
-  if (exists) {
-    for (const f of result.findings) {
-      const kind = repairKindOf(core, f.code);
-      if (kind) repairs.set(f, kind);
-    }
-  }
-  return { where, exists, result, repairs };
+  const result = core.checkEcflowLayout(entries, { ...where, folderExists: exists });
+  return { where, exists, result, fixes: new Map(result.findings.map((f) => [f, fixOf(f)])) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -148,41 +158,31 @@ const DH_ITEMS: Choice<CreateState['dh']>[] = [
   { label: 'Generate new 2048-bit parameters', description: 'takes minutes; cancellable', detail: 'Like "openssl dhparam 2048": fresh safe-prime parameters.', value: 'generate' },
 ];
 
-function hostProblem(v: string): Validation {
-  const t = v.trim();
-  if (t === '') return 'Enter the host name ecflow_server runs on.';
-  if (/[/\\\s\0]/.test(t) || t === '.' || t === '..') return 'A host name has no spaces or slashes.';
-  return undefined;
-}
-
-function portProblem(v: string): Validation {
-  const n = Number(v.trim());
-  return /^\d+$/.test(v.trim()) && n >= 1 && n <= 65535 ? undefined : 'Enter a port from 1 to 65535.';
+/** An input box's complaint: the engine's rule (a function that throws PkiError) as one sentence, or nothing. */
+function problemOf(check: () => void): Validation {
+  try {
+    check();
+    return undefined;
+  } catch (e) {
+    const s = sentence(e);
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
 }
 
 function daysProblem(v: string): Validation {
   const n = Number(v.trim());
-  return /^\d+$/.test(v.trim()) && n >= 1 && n <= 36500 ? undefined : 'Enter a number of days from 1 to 36500.';
+  return /^\d+$/.test(v.trim()) && n >= MIN_DAYS && n <= MAX_DAYS ? undefined : `Enter a number of days from ${MIN_DAYS} to ${MAX_DAYS}.`;
 }
 
 /** Asks for everything, then writes the layout; undefined when cancelled. */
-export async function createLayout(_context: vscode.ExtensionContext, known?: EcflowContext): Promise<CreatedLayout | undefined> {
+export async function createLayout(): Promise<CreatedLayout | undefined> {
   const core = await loadEcflow();
-  const where = known ?? resolveContext(core);
+  const where = resolveContext(core);
   const s: CreateState = { mode: 'shared', host: where.host, port: where.port, key: { type: 'rsa', bits: 2048 }, days: 365, dh: 'ffdhe2048' };
   const modeItems: Choice<EcflowSet>[] = [
     { label: 'Shared set', description: 'server.crt, server.key, dh2048.pem', detail: 'ECF_SSL=1 or --ssl: the usual choice, one certificate for the servers of this machine.', value: 'shared' },
     { label: 'Specific set', description: '<host>.<port>.crt, .key, .pem', detail: 'ECF_SSL=<host>.<port>: one server (host and port) among several.', value: 'specific' },
   ];
-  const passphraseProblem = (v: string): Validation => {
-    if (v === '') return undefined;
-    try {
-      core.checkEcflowPassphrase(v);
-      return undefined;
-    } catch (e) {
-      return sentence(e).replace(/^the /, 'The ');
-    }
-  };
   const done = await MultiStepInput.wizard('Create ecFlow SSL Layout', s, [
     {
       run: async (input, st) => {
@@ -195,7 +195,7 @@ export async function createLayout(_context: vscode.ExtensionContext, known?: Ec
         const v = await input.showInputBox({
           prompt: st.mode === 'specific' ? "The server's host name (as ecflow_server sees it): the certificate's CN and the files' <host>" : "The server's host name: the certificate's CN (clients connecting with it and localhost are in its SANs)",
           value: st.host,
-          validate: hostProblem,
+          validate: (t) => problemOf(() => core.checkEcflowHost(t.trim())),
         });
         st.host = v.trim();
       },
@@ -203,7 +203,11 @@ export async function createLayout(_context: vscode.ExtensionContext, known?: Ec
     {
       when: (st) => st.mode === 'specific',
       run: async (input, st) => {
-        const v = await input.showInputBox({ prompt: 'The port ecflow_server listens on (the files\' <port>)', value: String(st.port), validate: portProblem });
+        const v = await input.showInputBox({
+          prompt: "The port ecflow_server listens on (the files' <port>)",
+          value: String(st.port),
+          validate: (t) => problemOf(() => core.checkEcflowPort(/^\d+$/.test(t.trim()) ? Number(t.trim()) : NaN)),
+        });
         st.port = Number(v.trim());
       },
     },
@@ -219,7 +223,7 @@ export async function createLayout(_context: vscode.ExtensionContext, known?: Ec
         const v = await input.showInputBox({
           prompt: 'Passphrase for the key (optional: leave empty for none). It is written to the .passwd file exactly, with no line end, mode 0600',
           password: true,
-          validate: passphraseProblem,
+          validate: (t) => (t === '' ? undefined : problemOf(() => core.checkEcflowPassphrase(t))),
         });
         st.passphrase = v === '' ? undefined : v;
       },
@@ -329,25 +333,52 @@ export interface FixOutcome {
 
 const same = (a: EcflowFinding, b: EcflowFinding): boolean => a.code === b.code && a.file === b.file;
 
+/** Asks for a new passphrase twice (password boxes); undefined when cancelled. */
+async function newPassphrase(core: EcflowCore, keyName: string, passwdName: string): Promise<string | undefined> {
+  let passphrase: string | undefined;
+  const ok = await MultiStepInput.wizard('Encrypt the ecFlow key', {} as Record<string, never>, [
+    {
+      run: async (input) => {
+        passphrase = await input.showInputBox({
+          prompt: `A new passphrase for ${keyName}: it is written to ${passwdName} exactly, with no line end, mode 0600`,
+          password: true,
+          validate: (v) => problemOf(() => core.checkEcflowPassphrase(v)),
+        });
+      },
+    },
+    {
+      run: async (input) => {
+        await input.showInputBox({
+          prompt: 'Type the passphrase again',
+          password: true,
+          validateOnAccept: (t) => (t === passphrase ? undefined : 'The two entries differ: type the same again (or go Back to change the first).'),
+        });
+      },
+    },
+  ]);
+  return ok ? passphrase : undefined;
+}
+
 /** Repairs one finding (and what the same automatic repair fixes with it); undefined when cancelled. */
-export async function fixFinding(finding: EcflowFinding | undefined, _hint: RepairKind | undefined, known?: EcflowContext): Promise<FixOutcome | undefined> {
+export async function fixFinding(finding: EcflowFinding | undefined): Promise<FixOutcome | undefined> {
   if (!finding) throw new UserError('Choose a problem in the ecFlow view to fix it (the wrench button on its row).');
   const core = await loadEcflow();
   // The folder as it is now: it may have changed since the row was drawn.
-  const where = known ?? resolveContext(core);
+  const where = resolveContext(core);
   const io = core.nodeEcflowIo();
   const { exists, entries } = await core.loadEcflowFolder(io, where.dir);
   if (!exists) throw new UserError(`${where.dir} does not exist: create an ecFlow SSL layout first.`, [createAction()]);
-  const opts: EcflowCheckOptions = { ...checkOptions(where), folderExists: true };
+  const opts = { ...where, folderExists: true };
   const before = core.checkEcflowLayout(entries, opts);
   const current = before.findings.find((f) => same(f, finding));
   if (!current) {
     void vscode.window.showInformationMessage(printable(`${finding.file ?? where.dir}: already fixed.`));
     return { actions: [], findings: before.findings };
   }
-  const kind = repairKindOf(core, current.code);
+  const kind = repairKindOf(current.repair);
   const about = current.file ?? where.dir;
-  if (!kind) throw new UserError(`${about}: no automatic repair for this; ${current.fix}`);
+  const byHand = current.instruction ? `; ${current.instruction}` : '';
+  if (!kind) throw new UserError(`${about}: no repair here${byHand}.`, current.repair?.kind === 'init' ? [createAction()] : []);
   const names = before.set ? core.ecflowFileNames(before.set, where.host, where.port) : undefined;
   const keyName = names?.key ?? 'the key';
   const crtName = names?.crt ?? 'the certificate';
@@ -388,37 +419,12 @@ export async function fixFinding(finding: EcflowFinding | undefined, _hint: Repa
       break;
     }
     case 'encrypt': {
-      let passphrase: string | undefined;
-      const ok = await MultiStepInput.wizard('Encrypt the ecFlow key', {} as Record<string, never>, [
-        {
-          run: async (input) => {
-            passphrase = await input.showInputBox({
-              prompt: `A new passphrase for ${keyName}: it is written to ${passwdName} exactly, with no line end, mode 0600`,
-              password: true,
-              validate: (v) => {
-                try {
-                  core.checkEcflowPassphrase(v);
-                  return undefined;
-                } catch (e) {
-                  return sentence(e).replace(/^the /, 'The ');
-                }
-              },
-            });
-          },
-        },
-        {
-          run: async (input) => {
-            await input.showInputBox({
-              prompt: 'Type the passphrase again',
-              password: true,
-              validateOnAccept: (t) => (t === passphrase ? undefined : 'The two entries differ: type the same again (or go Back to change the first).'),
-            });
-          },
-        },
-      ]);
-      if (!ok || passphrase === undefined) throw new Cancelled();
+      // The passphrase of the passwd file that is there (passwd-unused), or a new one.
+      const inFile = current.repair?.kind === 'fix' && current.repair.passphrase === 'file' ? entries.find((e) => e.name === current.file)?.bytes : undefined;
+      const passphrase = inFile ? core.ecflowPassphrase(inFile) : await newPassphrase(core, keyName, passwdName);
+      if (passphrase === undefined) throw new Cancelled();
       repair = { encryptKey: true, passphrase };
-      confirm = `Re-encrypt ${keyName} with the new passphrase and write it to ${passwdName}?`;
+      confirm = inFile ? `Encrypt ${keyName} with the passphrase in ${passwdName}?` : `Re-encrypt ${keyName} with the new passphrase and write it to ${passwdName}?`;
       break;
     }
     case 'decrypt':
@@ -427,8 +433,8 @@ export async function fixFinding(finding: EcflowFinding | undefined, _hint: Repa
       break;
   }
   plan ??= await core.planEcflowRepairs(entries, opts, repair);
-  if (plan.remaining.some((f) => same(f, current))) throw new UserError(`${about}: cannot be repaired here; ${current.fix}`);
-  if (plan.writes.length === 0 && plan.chmods.length === 0) throw new UserError(`${about}: nothing to change automatically; ${current.fix}`);
+  if (plan.remaining.some((f) => same(f, current))) throw new UserError(`${about}: cannot be repaired here${byHand}.`);
+  if (plan.writes.length === 0 && plan.chmods.length === 0) throw new UserError(`${about}: nothing to change automatically${byHand}.`);
 
   // A key or certificate is only ever changed after a modal confirmation.
   const touches = plan.writes.filter((f) => /\.(key|crt)$/i.test(f.name)).map((f) => f.name);
@@ -439,7 +445,7 @@ export async function fixFinding(finding: EcflowFinding | undefined, _hint: Repa
     if (answer !== fix) throw new Cancelled();
   }
   await core.applyEcflowRepairs(io, where.dir, plan);
-  const after = await core.checkEcflowFolder(io, checkOptions(where));
+  const after = await core.checkEcflowFolder(io, where);
   void vscode.window.showInformationMessage(printable(`Fixed in ${where.dir}: ${plan.actions.join('; ')}.`));
   return { actions: plan.actions, findings: after.findings };
 }
@@ -472,11 +478,6 @@ export async function openFolder(dir: string | undefined, exists: boolean): Prom
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
-
-export function messageOf(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0];
-}
 
 /** One error message naming the file, with a button when there is something to do; cancelling ends quietly. */
 export function report(e: unknown): void {

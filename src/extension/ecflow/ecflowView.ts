@@ -1,35 +1,29 @@
 // The ecFlow section of the TLS Workbench container: ecFlow's SSL folder (as ecFlow resolves it — $ECF_SSL_DIR,
 // else ~/.ecflowrc/ssl/ — or the `tlsWorkbench.ecflow.folder` setting), the file set ecFlow will use, that set's
-// files with their roles, and the checker's findings (src/core/ecflow.ts) with their fixes. Its commands: Check
-// (re-reads the folder), Create (a multi-step quick input), Fix (the inline action on a finding that has an
-// automatic repair) and Open Folder.
+// files with their roles, and the checker's findings (src/core/ecflow/check.ts) with their fixes. Its commands:
+// Check (re-reads the folder), Create (a multi-step quick input), Fix (the inline action on a finding that has a
+// repair here) and Open Folder.
+//
+// This view owns the state: the last check of the folder. The commands' code (./ecflowActions) holds none; it
+// returns what it found and the view keeps it (ecflowActions never imports this file).
 //
 // The folder is outside the workspace, and read with Node's file system in the workspace extension host
 // (package.json extensionKind: ["workspace"]), so Remote-SSH and WSL windows see the remote machine's folder.
 // Registration is cheap: nothing is read, watched or loaded until the view is shown or a command runs; the
-// engine and the commands' code (./ecflowActions) load then.
+// engine and the commands' code load then.
 
 import * as vscode from 'vscode';
-import type { EcflowCheckResult, EcflowFinding, EcflowSet } from '../../core/ecflow/ecflow';
+import { messageOf, plural } from '../../core/display/labels';
+import type { EcflowContext, EcflowFinding, EcflowSet } from '../../core/ecflow/layout';
 import type * as Actions from './ecflowActions';
-import type { EcflowContext, RepairKind } from './ecflowActions';
+import type { FolderCheck } from './ecflowActions';
 
 export type EcflowItem = vscode.TreeItem & {
   /** Which row this is. */
   readonly kind: 'folder' | 'set' | 'files' | 'file' | 'findings' | 'finding' | 'error';
-  /** Finding rows: the finding, and how the Fix action repairs it (undefined: no automatic repair). */
+  /** Finding rows: the finding. */
   readonly finding?: EcflowFinding;
-  readonly repair?: RepairKind;
 };
-
-/** What the view shows: one check of the folder. */
-export interface EcflowState {
-  where: EcflowContext;
-  exists: boolean;
-  result: EcflowCheckResult;
-  /** Finding → its repair, when one exists. */
-  repairs: Map<EcflowFinding, RepairKind>;
-}
 
 const COMMANDS = {
   create: 'tlsWorkbench.ecflow.create',
@@ -49,21 +43,21 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
   private readonly changed = new vscode.EventEmitter<EcflowItem | undefined | void>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<EcflowItem>;
-  private state?: EcflowState;
+  private state?: FolderCheck;
   /** The load in flight (or done): getChildren waits for it. */
-  private loading?: Promise<EcflowState | undefined>;
+  private loading?: Promise<FolderCheck | undefined>;
   private loadError?: string;
   private watcher?: { dir: string; exists: boolean; disposable: vscode.Disposable };
   private debounce?: ReturnType<typeof setTimeout>;
   private readonly disposables: vscode.Disposable[] = [];
 
   static register(context: vscode.ExtensionContext): EcflowView {
-    const view = new EcflowView(context);
+    const view = new EcflowView();
     context.subscriptions.push(view);
     return view;
   }
 
-  private constructor(context: vscode.ExtensionContext) {
+  private constructor() {
     this.view = vscode.window.createTreeView(EcflowView.viewId, { treeDataProvider: this, showCollapseAll: false });
     const guard =
       <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) =>
@@ -88,7 +82,7 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
       vscode.commands.registerCommand(
         COMMANDS.create,
         guard(async () => {
-          const made = await (await actions()).createLayout(context);
+          const made = await (await actions()).createLayout();
           await this.refresh();
           return made;
         }),
@@ -96,7 +90,7 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
       vscode.commands.registerCommand(
         COMMANDS.fix,
         guard(async (arg?: unknown) => {
-          const done = await (await actions()).fixFinding(findingOf(arg), repairOf(arg));
+          const done = await (await actions()).fixFinding(findingOf(arg));
           await this.refresh();
           return done;
         }),
@@ -120,7 +114,7 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
   }
 
   /** Reads and checks the folder again; resolves once the rows are current (tests build on it). */
-  async refresh(): Promise<EcflowState | undefined> {
+  async refresh(): Promise<FolderCheck | undefined> {
     this.loading = this.load();
     const state = await this.loading;
     this.changed.fire();
@@ -128,21 +122,20 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
   }
 
   /** The last check (after `refresh()`). */
-  get current(): EcflowState | undefined {
+  get current(): FolderCheck | undefined {
     return this.state;
   }
 
-  private async load(): Promise<EcflowState | undefined> {
+  private async load(): Promise<FolderCheck | undefined> {
     try {
-      const a = await actions();
-      const state = await a.checkFolder();
+      const state = await (await actions()).checkFolder();
       this.state = state;
       this.loadError = undefined;
       this.watch(state.where.dir, state.exists);
       return state;
     } catch (e) {
       this.state = undefined;
-      this.loadError = (await actions()).messageOf(e);
+      this.loadError = messageOf(e);
       return undefined;
     }
   }
@@ -211,11 +204,10 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
 // ---------------------------------------------------------------------------------------------------------------
 // Rows
 
-function item(kind: EcflowItem['kind'], label: string, fields: Partial<vscode.TreeItem> & { finding?: EcflowFinding; repair?: RepairKind } = {}): EcflowItem {
+function item(kind: EcflowItem['kind'], label: string, fields: Partial<vscode.TreeItem> & { finding?: EcflowFinding } = {}): EcflowItem {
   const t = new vscode.TreeItem(label, fields.collapsibleState ?? vscode.TreeItemCollapsibleState.None) as vscode.TreeItem & {
     kind: EcflowItem['kind'];
     finding?: EcflowFinding;
-    repair?: RepairKind;
   };
   Object.assign(t, fields, { kind });
   return t as EcflowItem;
@@ -234,17 +226,17 @@ function setLabel(set: EcflowSet | null, w: EcflowContext): { label: string; des
   return { label: 'Set: none', description: 'no certificate ecFlow would use', tooltip: `Neither server.crt nor ${w.host}.${w.port}.crt is in the folder.` };
 }
 
-function rootRows(state: EcflowState): EcflowItem[] {
+function rootRows(state: FolderCheck): EcflowItem[] {
   const w = state.where;
   const r = state.result;
   const set = setLabel(r.set, w);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  const counts = r.findings.length === 0 ? 'no problems' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const counts = r.findings.length === 0 ? 'no problems' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   return [
     item('folder', w.dir, {
-      description: w.source === 'setting' ? 'tlsWorkbench.ecflow.folder' : w.source === 'env' ? '$ECF_SSL_DIR' : 'as ecFlow finds it',
-      tooltip: `The ecFlow SSL folder (${w.source === 'setting' ? 'from the tlsWorkbench.ecflow.folder setting' : w.source === 'env' ? 'from $ECF_SSL_DIR' : '$HOME/.ecflowrc/ssl/: ECF_SSL_DIR is not set'}); server ${w.host}, port ${w.port}.`,
+      description: w.dirSource === 'given' ? 'tlsWorkbench.ecflow.folder' : w.dirSource === 'env' ? '$ECF_SSL_DIR' : 'as ecFlow finds it',
+      tooltip: `The ecFlow SSL folder (${w.dirSource === 'given' ? 'from the tlsWorkbench.ecflow.folder setting' : w.dirSource === 'env' ? 'from $ECF_SSL_DIR' : '$HOME/.ecflowrc/ssl/: ECF_SSL_DIR is not set'}); server ${w.host}, port ${w.port}.`,
       iconPath: new vscode.ThemeIcon('folder'),
       resourceUri: vscode.Uri.file(w.dir),
       contextValue: 'ecflowFolder',
@@ -286,14 +278,14 @@ const ROLE_ICONS: Record<string, string> = {
   'client-certificate': 'shield',
 };
 
-function fileRows(state: EcflowState): EcflowItem[] {
-  const dir = state.where.dir;
+function fileRows(state: FolderCheck): EcflowItem[] {
+  const folder = vscode.Uri.file(state.where.dir);
   return Object.entries(state.result.files).map(([name, f]) => {
     const role = ROLE_WORDS[f.role] ?? f.role;
     const status = f.present ? (f.description ?? 'present') : f.required ? 'missing' : 'absent (optional)';
-    const uri = vscode.Uri.file(joinPath(dir, name));
+    const uri = vscode.Uri.joinPath(folder, name);
     return item('file', name, {
-      description: f.present ? `${role}: ${status}` : `${role}: ${status}`,
+      description: `${role}: ${status}`,
       tooltip: `${name}: ${role}, ${status}`,
       iconPath: f.present ? new vscode.ThemeIcon(ROLE_ICONS[f.role] ?? 'file') : new vscode.ThemeIcon(f.required ? 'circle-slash' : 'circle-outline', f.required ? new vscode.ThemeColor('list.errorForeground') : undefined),
       resourceUri: f.present ? uri : undefined,
@@ -310,33 +302,29 @@ const SEVERITY_ICONS = {
   info: ['info', undefined],
 } as const;
 
-function findingRows(state: EcflowState): EcflowItem[] {
+function findingRows(state: FolderCheck): EcflowItem[] {
   const findings = state.result.findings;
   if (findings.length === 0) {
     return [item('finding', 'No problems found', { iconPath: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')), contextValue: 'ecflowFinding ok' })];
   }
   return findings.map((f) => {
     const [icon, color] = SEVERITY_ICONS[f.severity];
-    const repair = state.repairs.get(f);
+    const fix = state.fixes.get(f);
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${f.severity}** \`${f.code}\`${f.file ? ` — ${f.file}` : ''}\n\n`);
     tooltip.appendText(f.message);
-    tooltip.appendMarkdown('\n\n**Fix:** ');
-    tooltip.appendText(f.fix);
-    if (repair) tooltip.appendMarkdown('\n\n_The wrench button repairs it here._');
+    fix?.words.forEach((w, i) => {
+      tooltip.appendMarkdown(i === 0 ? '\n\n**Fix:** ' : '\n\n');
+      tooltip.appendText(w);
+    });
     return item('finding', f.message, {
       description: f.file ?? undefined,
       tooltip,
       iconPath: new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined),
-      contextValue: `ecflowFinding ${f.severity} ${f.code}${repair ? ' fixable' : ''}`,
+      contextValue: `ecflowFinding ${f.severity} ${f.code}${fix?.repair ? ' fixable' : ''}`,
       finding: f,
-      repair,
     });
   });
-}
-
-function joinPath(dir: string, name: string): string {
-  return dir.endsWith('/') || dir.endsWith('\\') ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -347,9 +335,4 @@ function findingOf(arg: unknown): EcflowFinding | undefined {
   if (!f || typeof f !== 'object') return undefined;
   const x = f as Partial<EcflowFinding>;
   return typeof x.code === 'string' && typeof x.message === 'string' ? (f as EcflowFinding) : undefined;
-}
-
-function repairOf(arg: unknown): RepairKind | undefined {
-  const r = (arg as { repair?: unknown } | undefined)?.repair;
-  return typeof r === 'string' ? (r as RepairKind) : undefined;
 }

@@ -1,6 +1,6 @@
 // PEM blocks in text editors — any file: YAML, JSON, .env, Kubernetes secrets, plain PEM. Hover summaries,
 // a CodeLens per block, Problems-panel diagnostics and quick fixes, all from one per-document cache of the
-// engine's insights (src/core/pemInsights.ts, loaded on first use).
+// engine's insights (src/core/workspace/pemInsights.ts, loaded on first use).
 
 import * as vscode from 'vscode';
 import { InsightsStore } from './insightsStore';

@@ -2,6 +2,7 @@
 // soon-expiring certificate: the file's most urgent certificate decides. Files the index does not hold get none.
 
 import * as vscode from 'vscode';
+import { expiryPhrase } from '../../core/display/expiry';
 import { readIndexSettings, type WorkspaceIndex } from './workspaceIndex';
 
 export class ExpiryDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
@@ -28,7 +29,7 @@ export class ExpiryDecorations implements vscode.FileDecorationProvider, vscode.
     const expiry = core.worstExpiry(file, new Date(), readIndexSettings().warnDays);
     if (!expiry) return undefined;
     const d = expiry.daysLeft;
-    const tooltip = `Certificate ${core.expiryPhrase(expiry)}`;
+    const tooltip = `Certificate ${expiryPhrase(expiry)}`;
     if (expiry.status === 'expired') return new vscode.FileDecoration('!', tooltip, new vscode.ThemeColor('list.errorForeground'));
     // Expiring: the badge says how many days are left (badges hold two characters at most).
     if (expiry.status === 'expiring') return new vscode.FileDecoration(d < 100 ? String(d) : '!', tooltip, new vscode.ThemeColor('list.warningForeground'));

@@ -3,6 +3,7 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
+import { expiryPhrase } from '../../core/display/expiry';
 import { readIndexSettings, type WorkspaceIndex } from './workspaceIndex';
 
 const LISTED = 10;
@@ -41,9 +42,9 @@ export class ExpiryStatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**Workspace certificates** — ${expired.length} expired, ${expiring.length} expiring within ${warnDays} days\n\n`);
     for (const e of [...expired, ...expiring].slice(0, LISTED)) {
-      const when = core.expiryPhrase(e.expiry);
+      const when = expiryPhrase(e.expiry);
       md.appendMarkdown('- ');
-      md.appendText(printable(`${core.displayName(e.certificate)} — ${when} (${e.files.map((f) => vscode.workspace.asRelativePath(this.index.uriOf(f), false)).join(', ')})`));
+      md.appendText(printable(`${core.scannedObjectName(e.certificate)} — ${when} (${e.files.map((f) => vscode.workspace.asRelativePath(this.index.uriOf(f), false)).join(', ')})`));
       md.appendMarkdown('\n');
     }
     const more = expired.length + expiring.length - LISTED;

@@ -5,8 +5,11 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
+import { expiryPhrase } from '../../core/display/expiry';
+import { KIND_WORDS, plural } from '../../core/display/labels';
 import type { Expiry } from '../../core/model';
-import type { FileKind, ScannedFile, ScannedObject } from '../../core/workspace/scan';
+import type { ScannedFile, ScannedObject } from '../../core/workspace/scanner';
+import type { FileKind } from '../../core/workspace/summary';
 import type { ScanCore } from './workspaceIndex';
 
 /** Colours of expiry states (theme chart colours: they read well in light, dark and high-contrast themes). */
@@ -34,17 +37,17 @@ const KIND_ICONS: Record<FileKind, string> = {
 };
 
 /** "expires in 42 days", "expired 3 days ago", "not valid before 2031-01-01" (empty when not a certificate). */
-export function expiryText(core: ScanCore, o: ScannedObject, e: Expiry | undefined): string {
-  return e ? core.expiryPhrase(e, o.notBefore) : '';
+export function expiryText(o: ScannedObject, e: Expiry | undefined): string {
+  return e ? expiryPhrase(e, o.notBefore) : '';
 }
 
 /** A short description of one object: "server.example.test · expires in 42 days", "EC P-256 private key"… */
 export function objectDescription(core: ScanCore, o: ScannedObject, now: Date, warnDays: number): string {
   switch (o.kind) {
     case 'certificate':
-      return [core.displayName(o), o.isCA ? 'CA' : '', expiryText(core, o, core.expiryAt(o, now, warnDays))].filter(Boolean).join(' · ');
+      return [core.scannedObjectName(o), o.isCA ? 'CA' : '', expiryText(o, core.certificateExpiry(o, now, warnDays))].filter(Boolean).join(' · ');
     case 'csr':
-      return [o.commonName || o.subject || '', 'CSR'].filter(Boolean).join(' · ');
+      return [core.scannedObjectName(o), 'CSR'].join(' · ');
     case 'private-key':
       return [o.encrypted ? 'encrypted' : '', o.algorithm ?? '', 'private key'].filter(Boolean).join(' ');
     case 'public-key':
@@ -73,10 +76,10 @@ export function fileDescription(core: ScanCore, f: ScannedFile, now: Date, warnD
     case 'bundle': {
       const counts = new Map<string, number>();
       for (const o of f.objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
-      const parts = [...counts].map(([k, n]) => plural(n, KIND_NAMES[k] ?? k));
+      const parts = [...counts].map(([k, n]) => countOf(n, KIND_NAMES[k] ?? k));
       const worst = core.worstExpiry(f, now, warnDays);
       const first = f.objects.find((o) => o.kind === 'certificate');
-      const expiry = worst && first ? expiryText(core, first, worst) : '';
+      const expiry = worst && first ? expiryText(first, worst) : '';
       return [parts.join(', '), expiry].filter(Boolean).join(' · ');
     }
     default:
@@ -95,9 +98,8 @@ const KIND_NAMES: Record<string, [string, string]> = {
   'dsa-parameters': ['DSA parameter set', 'DSA parameter sets'],
 };
 
-function plural(n: number, names: [string, string] | string): string {
-  const [one, many] = typeof names === 'string' ? [names, names] : names;
-  return `${n} ${n === 1 ? one : many}`;
+function countOf(n: number, names: [string, string] | string): string {
+  return typeof names === 'string' ? plural(n, names, names) : plural(n, names[0], names[1]);
 }
 
 function formatMB(bytes: number): string {
@@ -116,7 +118,7 @@ export function fileIcon(core: ScanCore, f: ScannedFile, now: Date, warnDays: nu
 
 export function objectIcon(core: ScanCore, o: ScannedObject, now: Date, warnDays: number): vscode.ThemeIcon {
   if (o.kind !== 'certificate') return new vscode.ThemeIcon(KIND_ICONS[o.kind]);
-  const e = core.expiryAt(o, now, warnDays);
+  const e = core.certificateExpiry(o, now, warnDays);
   return new vscode.ThemeIcon(o.isCA ? 'shield' : KIND_ICONS.certificate, e ? new vscode.ThemeColor(EXPIRY_COLORS[e.status]) : undefined);
 }
 
@@ -129,7 +131,7 @@ export function contextValue(row: 'file' | 'object', kind: string, o: ScannedObj
   const words = [`tlsw.${row}`, kind];
   if (o?.kind === 'certificate') {
     if (o.isCA) words.push('ca');
-    const e = core.expiryAt(o, now, warnDays);
+    const e = core.certificateExpiry(o, now, warnDays);
     if (e) words.push(e.status);
   }
   return words.join(' ');
@@ -139,7 +141,7 @@ export function contextValue(row: 'file' | 'object', kind: string, o: ScannedObj
 export function objectTooltip(core: ScanCore, o: ScannedObject, where: string, now: Date, warnDays: number): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**');
-  md.appendText(o.kind === 'certificate' && o.isCA ? 'CA certificate' : core.KIND_WORDS[o.kind]);
+  md.appendText(o.kind === 'certificate' && o.isCA ? 'CA certificate' : KIND_WORDS[o.kind]);
   md.appendMarkdown('**');
   if (o.algorithm) md.appendText(` · ${o.algorithm}`);
   if (o.encrypted) md.appendText(' · password protected');
@@ -154,7 +156,7 @@ export function objectTooltip(core: ScanCore, o: ScannedObject, where: string, n
   line('Issuer', o.kind === 'certificate' && o.selfIssued ? '(self-issued)' : o.issuer);
   if (o.kind === 'certificate') {
     line('Valid', `${o.notBefore?.replace('T', ' ')} → ${o.notAfter?.replace('T', ' ')}`);
-    line('Expiry', expiryText(core, o, core.expiryAt(o, now, warnDays)));
+    line('Expiry', expiryText(o, core.certificateExpiry(o, now, warnDays)));
     line('SHA-256', o.sha256);
   }
   if (o.nextUpdate) line('Next update', o.nextUpdate.replace('T', ' '));
@@ -169,7 +171,7 @@ export function fileTooltip(core: ScanCore, f: ScannedFile, where: string, now: 
   md.appendMarkdown('\n\n');
   for (const o of f.objects) {
     md.appendMarkdown('- ');
-    md.appendText(printable(`${core.KIND_WORDS[o.kind]}${o.kind === 'certificate' || o.kind === 'csr' ? `: ${core.displayName(o)}` : ''}`));
+    md.appendText(printable(`${KIND_WORDS[o.kind]}${o.kind === 'certificate' || o.kind === 'csr' ? `: ${core.scannedObjectName(o)}` : ''}`));
     md.appendMarkdown('\n');
   }
   for (const p of f.problems.slice(0, 5)) {

@@ -7,7 +7,9 @@
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import type { AuthorityNode, ScannedFile, ScannedObject } from '../../core/workspace/scan';
+import { KIND_WORDS } from '../../core/display/labels';
+import type { AuthorityNode } from '../../core/workspace/authorityTree';
+import type { ScannedFile, ScannedObject } from '../../core/workspace/scanner';
 import {
   contextValue,
   expiryText,
@@ -125,7 +127,7 @@ export class WorkspaceSection extends IndexSection {
   private objectItem(f: ScannedFile, o: ScannedObject, uri: vscode.Uri, where: string, ctx: RowContext): ExplorerItem {
     const { core, now, warnDays } = ctx;
     const named = o.kind === 'certificate' || o.kind === 'csr';
-    const item = new ExplorerItem(named ? core.displayName(o) : core.KIND_WORDS[o.kind], vscode.TreeItemCollapsibleState.None);
+    const item = new ExplorerItem(named ? core.scannedObjectName(o) : KIND_WORDS[o.kind], vscode.TreeItemCollapsibleState.None);
     item.id = `workspace:${f.file}#${o.index}`;
     item.resourceUri = uri;
     item.objectIndex = o.index;
@@ -160,7 +162,7 @@ export class AuthoritiesSection extends IndexSection {
     const state = node.issued.length === 0
       ? vscode.TreeItemCollapsibleState.None
       : parentId === '' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-    const item = new ExplorerItem(core.displayName(o), state);
+    const item = new ExplorerItem(core.scannedObjectName(o), state);
     item.id = `authorities:${parentId}/${o.sha256 ?? `${first.file}#${first.index}`}`;
     item.resourceUri = uri;
     if (!first.alone) item.objectIndex = first.index;
@@ -191,7 +193,7 @@ function shown(item: ExplorerItem): ExplorerItem {
 function objectRowDescription(o: ScannedObject, core: ScanCore, now: Date, warnDays: number): string {
   switch (o.kind) {
     case 'certificate':
-      return [o.isCA ? 'CA' : '', expiryText(core, o, core.expiryAt(o, now, warnDays))].filter(Boolean).join(' · ');
+      return [o.isCA ? 'CA' : '', expiryText(o, core.certificateExpiry(o, now, warnDays))].filter(Boolean).join(' · ');
     case 'csr':
       return 'CSR';
     case 'private-key':

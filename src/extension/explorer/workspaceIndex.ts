@@ -1,5 +1,5 @@
 // What the workspace holds: every key, CSR, certificate, keystore and chain, found with workspace.findFiles and
-// the core scanner (src/core/scan.ts), kept current by a debounced file watcher. The Certificate Explorer's
+// the core scanner (src/core/workspace/scanner.ts), kept current by a debounced file watcher. The Certificate Explorer's
 // sections, the file decorations, the status bar item and the PEM-files context key all read this one index.
 //
 // The scan runs in time slices (it yields to the event loop between them), and results reach listeners in
@@ -8,11 +8,14 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import type * as scan from '../../core/workspace/scan';
-import type { FileAccessor, ScannedFile } from '../../core/workspace/scan';
+import type * as AuthorityTreeModule from '../../core/workspace/authorityTree';
+import type * as GlobModule from '../../core/workspace/glob';
+import type * as ScannerModule from '../../core/workspace/scanner';
+import type { FileAccessor, ScannedFile } from '../../core/workspace/scanner';
+import type * as SummaryModule from '../../core/workspace/summary';
 
-/** The scanner module, loaded on first use. */
-export type ScanCore = typeof scan;
+/** The engine's workspace modules the explorer uses (scanner, summary, authority tree, globs), loaded on first use. */
+export type ScanCore = typeof ScannerModule & typeof SummaryModule & typeof AuthorityTreeModule & typeof GlobModule;
 
 /** Settings the index depends on (read on every scan, so a change applies at the next one). */
 export interface IndexSettings {
@@ -66,7 +69,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private everScanned = false;
   private excludeRes: RegExp[] = [];
 
-  /** The scanner module, once the first scan has loaded it. */
+  /** The workspace modules, once the first scan has loaded them. */
   get scanCore(): ScanCore | undefined {
     return this.core;
   }
@@ -159,7 +162,15 @@ export class WorkspaceIndex implements vscode.Disposable {
   // -------------------------------------------------------------------------------------------------------
 
   private async loadCore(): Promise<ScanCore> {
-    this.core ??= await import('../../core/workspace/scan');
+    if (!this.core) {
+      const [scanner, summary, authorityTree, glob] = await Promise.all([
+        import('../../core/workspace/scanner'),
+        import('../../core/workspace/summary'),
+        import('../../core/workspace/authorityTree'),
+        import('../../core/workspace/glob'),
+      ]);
+      this.core ??= { ...scanner, ...summary, ...authorityTree, ...glob };
+    }
     return this.core;
   }
 

@@ -13,7 +13,7 @@ export function makeNonce(): string {
  * The Content-Security-Policy of the inspector: nothing but our own stylesheets (the inspector's and the codicons'),
  * the codicon font, images and the nonce'd script. No 'unsafe-inline' anywhere.
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
     `style-src ${cspSource}`,

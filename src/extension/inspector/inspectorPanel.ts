@@ -1,24 +1,28 @@
-// The host side of one inspector editor: reads the file, builds the view (src/webview/viewModel.ts), sends it
-// to the webview, answers its requests (unlock, copy, text report, verify the chain against trust anchors the
-// user chooses) and refreshes when the file changes.
+// The host side of one inspector editor: reads the file and the files next to it, has the view built
+// (viewBuilder.ts, in the engine's worker), sends it to the webview, answers its requests (unlock, copy, text
+// report, verify the chain against trust anchors the user chooses) and refreshes when the file changes.
 //
 // Secrets: a password from the webview is used for one decode and dropped; it is never stored, logged or sent
 // back, and error messages never contain it.
 //
-// Off the UI thread: every build of the view (reading the file, and with a password every decryption and key
-// derivation) runs in a worker thread (src/worker/engineWorker.ts, dist/worker.js). An unlock shows a progress
+// Off the UI thread: every build of the view (decoding the file and its neighbours, and with a password every
+// decryption and key derivation) runs in a worker thread (src/worker/engineWorker.ts, dist/worker.js): the
+// extension host never loads the builder, only its types and verification.ts. An unlock shows a progress
 // notification with Cancel; cancelling it, or closing the editor, terminates the worker.
 
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
+import { messageOf } from '../../core/display/labels';
 import type { ReadResult } from '../../core/model';
 import type { ChainCheck } from '../../core/trust/pathValidation';
-import type { BuildOutput, FieldView, InspectorView, Neighbour } from '../../webview/viewModel';
+import type { FieldView, InspectorView } from '../../webview/view';
 import type { EngineTask } from '../../worker/engineWorker';
 import type { HostToWebview, InspectorRequest } from '../../webview/protocol';
 import { MessageType, parseWebviewMessage, respond } from '../../webview/protocol';
 import { inspectorHtml, localResourceRoots, makeNonce } from './html';
+import { withVerification } from './verification';
 import type { ReportDocuments } from './reportDocuments';
+import type { BuildOutput, NearbyFile } from './viewBuilder';
 
 /** Files next to the inspected one that may hold its key or certificate. */
 const NEIGHBOUR_FILES = /\.(pem|crt|cer|der|key|csr)$/i;
@@ -61,10 +65,6 @@ export class InspectorPanel implements vscode.Disposable {
     );
     this.watch();
     this.loaded = this.load();
-  }
-
-  get currentView(): InspectorView | undefined {
-    return this.view;
   }
 
   get name(): string {
@@ -144,33 +144,32 @@ export class InspectorPanel implements vscode.Disposable {
     } catch (e) {
       return failure(this.name, readError(e));
     }
-    const neighbours = await this.neighbours(maxBytes);
-    const task: EngineTask = { op: 'inspect', input: { fileName: this.name, bytes, password, warnDays, maxBytes, neighbours } };
+    const nearby = await this.nearby(maxBytes);
+    const task: EngineTask = { op: 'inspect', input: { fileName: this.name, bytes, password, warnDays, maxBytes, nearby } };
     const { runOffThread } = await import('../../core/runtime/offThread');
     const signals = signal ? [this.closing.signal, signal] : [this.closing.signal];
     try {
       return await runOffThread<BuildOutput>(this.workerFile, task, { signal: AbortSignal.any(signals) });
     } catch (e) {
       if (signals.some((s) => s.aborted)) throw e;
-      return failure(this.name, e instanceof Error ? e.message.split('\n')[0] : String(e));
+      return failure(this.name, messageOf(e));
     }
   }
 
-  /** Keys, certificates and CSRs in the same folder, by public key (for the "key matches" chip). */
-  private async neighbours(maxBytes: number): Promise<Neighbour[]> {
-    const out: Neighbour[] = [];
+  /** The files in the same folder that may hold its key or certificate (for the "key matches" chip). */
+  private async nearby(maxBytes: number): Promise<NearbyFile[]> {
+    const out: NearbyFile[] = [];
     try {
       const dir = vscode.Uri.joinPath(this.uri, '..');
       const entries = await vscode.workspace.fs.readDirectory(dir);
       const files = entries
         .filter(([name, type]) => type === vscode.FileType.File && name !== this.name && NEIGHBOUR_FILES.test(name))
         .slice(0, MAX_NEIGHBOURS);
-      const { neighboursOf } = await import('../../webview/viewModel');
       for (const [name] of files) {
         try {
           const file = vscode.Uri.joinPath(dir, name);
           if ((await vscode.workspace.fs.stat(file)).size > Math.min(maxBytes, MAX_NEIGHBOUR_BYTES)) continue;
-          out.push(...neighboursOf(name, await vscode.workspace.fs.readFile(file), maxBytes));
+          out.push({ fileName: name, bytes: await vscode.workspace.fs.readFile(file) });
         } catch {
           // An unreadable neighbour is simply not a match.
         }
@@ -208,7 +207,7 @@ export class InspectorPanel implements vscode.Disposable {
     try {
       answer = await this.handle(message);
     } catch (e) {
-      answer = { ok: false, message: `${this.name}: ${e instanceof Error ? e.message.split('\n')[0] : 'failed'}.` };
+      answer = { ok: false, message: `${this.name}: ${messageOf(e)}.` };
     }
     this.post(respond(message, answer.ok, answer.message));
   }
@@ -245,8 +244,8 @@ export class InspectorPanel implements vscode.Disposable {
     } catch {
       return { ok: false, message: this.disposed ? 'Closed.' : `Unlocking ${this.name} was cancelled.` };
     }
-    const { needsPassword } = await import('../../webview/viewModel');
-    const opened = out.result.objects.length > 0 && !needsPassword(out.result) && out.result.objects.length >= (before?.objects.length ?? 0);
+    // Still locked (the view asks for a password), or fewer objects than before: the password did not open it.
+    const opened = out.result.objects.length > 0 && !out.view.lock && out.result.objects.length >= (before?.objects.length ?? 0);
     if (!opened) {
       const known = new Set(before?.problems.map((p) => p.message));
       const problem = out.result.problems.find((p) => p.severity === 'error' && !known.has(p.message))?.message;
@@ -283,7 +282,6 @@ export class InspectorPanel implements vscode.Disposable {
     if (!check) return { ok: false };
     // Only onto the view it was asked for: a reload meanwhile shows the file as it is now.
     if (this.disposed || this.view !== view) return { ok: false, message: `${this.name} changed while it was being verified: verify again.` };
-    const { withVerification } = await import('../../webview/viewModel');
     this.view = withVerification(view, check);
     this.post({ type: MessageType.Render, view: this.view });
     return { ok: true, message: check.ok ? 'Chain complete to an anchor you trust.' : 'The chain does not verify: see the chain section.' };
@@ -298,7 +296,7 @@ export class InspectorPanel implements vscode.Disposable {
 }
 
 /** The text behind a copy button of `view` (the host copies only what it rendered). */
-export function findCopyable(view: InspectorView, copyId: string): { label: string; text: string } | undefined {
+function findCopyable(view: InspectorView, copyId: string): { label: string; text: string } | undefined {
   for (const o of view.objects) {
     if (o.raw?.copyId === copyId) return { label: `${o.raw.label} PEM`, text: `${o.raw.text}\n` };
     for (const s of o.sections) {
@@ -320,6 +318,5 @@ function failure(fileName: string, message: string): BuildOutput {
 function readError(e: unknown): string {
   const code = (e as { code?: unknown })?.code;
   if (code === 'FileNotFound' || code === 'EntryNotFound' || code === 'ENOENT') return 'the file does not exist (deleted or moved?)';
-  const m = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return `cannot be read (${m})`;
+  return `cannot be read (${messageOf(e)})`;
 }

@@ -7,14 +7,14 @@ import * as vscode from 'vscode';
 import { InspectorPanel } from './inspectorPanel';
 import type { ReportDocuments } from './reportDocuments';
 
-export const INSPECTOR_VIEW_TYPE = 'tlsWorkbench.inspector';
-export const INSPECTOR_TEXT_VIEW_TYPE = 'tlsWorkbench.inspectorText';
-export const OPEN_INSPECTOR_COMMAND = 'tlsWorkbench.openInspector';
+const INSPECTOR_VIEW_TYPE = 'tlsWorkbench.inspector';
+const INSPECTOR_TEXT_VIEW_TYPE = 'tlsWorkbench.inspectorText';
+const OPEN_INSPECTOR_COMMAND = 'tlsWorkbench.openInspector';
 
 const BINARY = /\.(der|p12|pfx)$/i;
 
 /** The view type to open `uri` with: the binary one for DER/PKCS#12 files, the text one otherwise (any file works). */
-export function inspectorViewTypeFor(uri: vscode.Uri): string {
+function inspectorViewTypeFor(uri: vscode.Uri): string {
   return BINARY.test(uri.path) ? INSPECTOR_VIEW_TYPE : INSPECTOR_TEXT_VIEW_TYPE;
 }
 
@@ -67,11 +67,6 @@ export class InspectorProvider implements vscode.CustomReadonlyEditorProvider<In
       { dispose: () => provider.panels.forEach((p) => p.dispose()) },
     );
     return provider;
-  }
-
-  /** The open inspector editors (for tests and other features). */
-  get openPanels(): readonly InspectorPanel[] {
-    return [...this.panels];
   }
 
   openCustomDocument(uri: vscode.Uri): InspectorDocument {

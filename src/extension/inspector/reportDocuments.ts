@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ReadResult } from '../../core/model';
 
-export const REPORT_SCHEME = 'tls-workbench-report';
+const REPORT_SCHEME = 'tls-workbench-report';
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider {
   private readonly reports = new Map<string, string>();

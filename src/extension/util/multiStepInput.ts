@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 
 /** Thrown through a step to leave the flow: Back pops one step, Cancel ends it. */
-export class InputFlowAction {
+class InputFlowAction {
   private constructor(readonly name: string) {}
   static readonly back = new InputFlowAction('back');
   static readonly cancel = new InputFlowAction('cancel');
@@ -51,7 +51,7 @@ export interface WizardStep<S> {
   run: (input: MultiStepInput, state: S) => Promise<void>;
 }
 
-export function blocks(v: Validation): boolean {
+function blocks(v: Validation): boolean {
   if (v === undefined || v === '') return false;
   if (typeof v === 'string') return true;
   return v.severity === vscode.InputBoxValidationSeverity.Error;

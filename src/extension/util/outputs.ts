@@ -33,7 +33,7 @@ export function parentFolder(uri: vscode.Uri): vscode.Uri {
 }
 
 /** The folder for new files, or undefined when there is neither a start file, a setting nor a workspace. */
-export function defaultOutputFolder(from?: vscode.Uri): vscode.Uri | undefined {
+function defaultOutputFolder(from?: vscode.Uri): vscode.Uri | undefined {
   if (from && from.scheme === 'file') return parentFolder(from);
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   const setting = vscode.workspace.getConfiguration('tlsWorkbench').get<string>('outputFolder', '').trim();
@@ -98,6 +98,12 @@ export function checkBaseName(base: string): string | undefined {
   return undefined;
 }
 
+/** File names in a sentence: "a.key", "a.key and a.crt", "a.key, a.csr and a.crt". */
+export function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 /** Folder path for prompts: relative to the workspace when inside it. */
 export function displayFolder(folder: vscode.Uri): string {
   const rel = vscode.workspace.asRelativePath(folder, false);
@@ -112,10 +118,8 @@ export function displayFolder(folder: vscode.Uri): string {
 export async function confirmOverwrite(uris: vscode.Uri[]): Promise<boolean> {
   const existing = uris.filter(exists);
   if (existing.length === 0) return true;
-  const names = existing.map(fileName);
-  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   const choice = await vscode.window.showWarningMessage(
-    printable(`${list} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`),
+    printable(`${listNames(existing.map(fileName))} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`),
     { modal: true, detail: `In ${displayFolder(parentFolder(existing[0]))}. The current contents will be lost.` },
     'Replace',
   );

@@ -1,21 +1,17 @@
-// What the inspector shows, built from the core model: the host reads the file, this module turns bytes into
-// an `InspectorView` (plain JSON data), and the webview renders it with textContent only.
+// What the inspector shows, built from the core model: the host reads the file (and its neighbours), the engine's
+// worker thread (src/worker/engineWorker.ts) runs this builder, which turns the bytes into an `InspectorView`
+// (plain JSON data, src/webview/view.ts), and the webview renders it with textContent only.
 //
-// Host-neutral: no `vscode`, no DOM. It uses src/core (Node), so only the extension host runs it (loading it
-// lazily); the webview imports its types alone (`import type`), which the bundler drops.
+// Host-neutral: no `vscode`, no DOM. It uses src/core, so it runs only in the worker (and in tests): the extension
+// host imports its types alone, and does what it needs after a build with verification.ts.
 //
 // Secrets: private key bytes (plain or encrypted) and PKCS#12 bytes never enter a view; keys are described by
 // type, size, protection and public-key fingerprint. The password, when given, is used and forgotten.
 
-import { printable } from '../core/display/escape';
-import { lintCertificate } from '../core/read/lint';
 import { createHash } from 'node:crypto';
-import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../core/der/pem';
-import { readPkcs12 } from '../core/objects/pkcs12';
-import { readObjects } from '../core/read/read';
-import type { ChainCheck } from '../core/trust/pathValidation';
-import type { WorkBudget } from '../core/runtime/workBudget';
-import { orderChain, validatePath } from '../core/trust/pathValidation';
+import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../../core/der/pem';
+import { expiryPhrase, expiryStatusText } from '../../core/display/expiry';
+import { colonHex, commonNameOf, displayName, fingerprintText, keyLabel, messageOf, plural } from '../../core/display/labels';
 import type {
   CertificateModel,
   CrlModel,
@@ -32,142 +28,26 @@ import type {
   PublicKeyModel,
   ReadResult,
   SubjectAltName,
-} from '../core/model';
+} from '../../core/model';
+import { readPkcs12 } from '../../core/objects/pkcs12';
+import { lintCertificate } from '../../core/read/lint';
+import { readObjects } from '../../core/read/read';
+import type { WorkBudget } from '../../core/runtime/workBudget';
+import { orderChain, validatePath } from '../../core/trust/pathValidation';
+import type { ChainLinkView, ChainView, ChipView, FieldView, InspectorView, LockView, ObjectView, SectionView, Tone, ValidityView } from '../../webview/view';
 import { ATTRIBUTE_HELP, EKU_HELP, EXTENSION_HELP, FIELD_HELP, KEY_USAGE_HELP, SECTION_HELP, UNKNOWN_EXTENSION_HELP } from './help';
-
-// ───────────────────────────── the view (what the webview receives) ─────────────────────────────
-
-export type Tone = 'ok' | 'info' | 'warning' | 'error';
-
-export interface ChipView {
-  label: string;
-  tone: Tone;
-  help: string;
-}
-
-export interface FieldView {
-  label: string;
-  value: string;
-  help?: string;
-  /** Shown in the editor's monospace font (hex, fingerprints, PEM). */
-  mono?: boolean;
-  tone?: Tone;
-  /** Small tags after the value (`critical`). */
-  badges?: string[];
-  /** When set, the field has a copy button; the host copies `copyText` (or `value`) for this id. */
-  copyId?: string;
-  copyText?: string;
-}
-
-export interface SectionView {
-  id: string;
-  title: string;
-  help?: string;
-  fields: FieldView[];
-  /** A sentence shown when there are no fields, or below them. */
-  note?: string;
-  /** Collapsed at first (long or rarely needed sections). */
-  collapsed?: boolean;
-}
-
-export interface ValidityView {
-  notBefore: string;
-  notAfter: string;
-  status: ExpiryStatus;
-  daysLeft: number;
-  /** How much of the validity period has passed, 0–100. */
-  elapsedPercent: number;
-  /** `364 days left`, `expired 3 days ago`… */
-  text: string;
-}
-
-export interface ObjectView {
-  /** Stable within one view: `o0`, `o2`, `o0b1` (bag 1 of the PKCS#12 object 0). */
-  id: string;
-  kind: PkiObject['kind'];
-  /** `Certificate`, `Private key`… */
-  kindLabel: string;
-  /** `line 12`, `DER`, `in the keystore, "server"`. */
-  location: string;
-  /** The CN (or the subject, or a description). */
-  title: string;
-  /** `Issued by …`, `Self-signed`… */
-  subtitle?: string;
-  validity?: ValidityView;
-  chips: ChipView[];
-  sections: SectionView[];
-  /** The object as PEM (never for private keys or keystores). */
-  raw?: { label: string; text: string; copyId: string };
-  /** For objects inside a PKCS#12 keystore: the keystore's id. */
-  parentId?: string;
-}
-
-export interface ChainLinkView {
-  /** The object of this file the link is, when it is one. */
-  objectId?: string;
-  subject: string;
-  issuer: string;
-  notAfter: string;
-  /** Its signature verifies with the next link's key (the last link: with its own key). */
-  signatureValid: boolean;
-  /** The signature check in words, and its tone: `signature verified with the key of “…”`, `issued by “…”, not in this file`. */
-  signature: { text: string; tone: Tone };
-  /** A trust anchor the user chose (only after "Verify against a trust anchor…"). */
-  anchor: boolean;
-  fingerprintSha256: string;
-}
-
-/** One failure of path validation: the depth (0 = leaf), OpenSSL's name for it, and the sentence naming the certificate. */
-export interface ChainErrorView {
-  depth: number;
-  code: string;
-  message: string;
-}
-
-/**
- * The chain section. `ordered`: the file's own certificates put in order, each signature checked — information,
- * never a verdict, since a file cannot vouch for itself. `trusted` / `failed`: validated (src/core/verify.ts)
- * against trust anchors the user chose.
- */
-export type ChainStatus = 'ordered' | 'trusted' | 'failed';
-
-export interface ChainView {
-  status: ChainStatus;
-  /** The verdict line: `Ordered, not verified against a trust anchor`, `Chain complete to an anchor you trust`… */
-  headline: string;
-  links: ChainLinkView[];
-  /** `failed`: why, with codes. `ordered`: problems seen even without an anchor (an expired or wrongly signed link). */
-  errors: ChainErrorView[];
-  /** A sentence under the headline (what `ordered` means; which anchor; why the certificates are not one chain). */
-  note?: string;
-  /** "Verify against a trust anchor…" applies: the certificates form one chain (or there is one certificate). */
-  verifiable: boolean;
-}
-
-export interface LockView {
-  what: 'pkcs12' | 'private-key';
-  prompt: string;
-}
-
-export interface InspectorView {
-  fileName: string;
-  /** `3 objects: 2 certificates, 1 private key`. */
-  summary: string;
-  objects: ObjectView[];
-  problems: { severity: 'error' | 'warning'; message: string }[];
-  chain?: ChainView;
-  /** Present while something in the file needs a password to be decoded. */
-  lock?: LockView;
-  /** A password was given and opened the file. */
-  unlocked: boolean;
-  /** When the view was built (ISO); validity bars and days left are relative to it. */
-  builtAt: string;
-}
+import { errorView, signatureOf, visible } from './verification';
 
 // ───────────────────────────── building ─────────────────────────────
 
-/** A key, certificate or CSR found in another file next to the inspected one (for the "key matches" chip). */
-export interface Neighbour {
+/** A file next to the inspected one that may hold its key or certificate (for the "key matches" chip). */
+export interface NearbyFile {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** A key, certificate or CSR found in a nearby file. */
+interface Neighbour {
   fileName: string;
   kind: 'private-key' | 'certificate' | 'csr' | 'public-key';
   spkiSha256: string;
@@ -183,7 +63,8 @@ export interface BuildInput {
   now?: Date;
   warnDays?: number;
   maxBytes?: number;
-  neighbours?: Neighbour[];
+  /** Files next to it, read by the host (decoded here, off the extension host's thread). */
+  nearby?: NearbyFile[];
 }
 
 export interface BuildOutput {
@@ -195,19 +76,17 @@ export interface BuildOutput {
 }
 
 /** Objects beyond this many are summarised (a bundle of thousands must not flood the webview). */
-export const MAX_OBJECTS = 300;
-const MAX_TEXT = 8192;
+const MAX_OBJECTS = 300;
 const MAX_HEX = 4096;
 const MAX_REVOKED = 1000;
-const DAY_MS = 86_400_000;
 
-/** True when something in `result` can only be decoded with a password. */
-export function needsPassword(result: ReadResult): boolean {
+/** True when something in `result` can only be decoded with a password (the view then has a `lock`). */
+function needsPassword(result: ReadResult): boolean {
   return result.objects.some((o) => (o.kind === 'private-key' && o.encrypted && !o.publicKey) || (o.kind === 'pkcs12' && !o.decrypted));
 }
 
-/** Keys, certificates and CSRs of a neighbouring file, by public-key hash. Never throws. */
-export function neighboursOf(fileName: string, bytes: Uint8Array, maxBytes?: number): Neighbour[] {
+/** Keys, certificates and CSRs of a nearby file, by public-key hash. Never throws. */
+function neighboursOf({ fileName, bytes }: NearbyFile, maxBytes?: number): Neighbour[] {
   const out: Neighbour[] = [];
   let result: ReadResult;
   try {
@@ -239,7 +118,7 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
   try {
     result = readObjects(input.bytes, { now, warnDays: input.warnDays, maxBytes: input.maxBytes, password: input.password, budget: input.budget });
   } catch (e) {
-    result = { objects: [], problems: [{ severity: 'error', message: `internal error while reading: ${oneLine(e)}` }] };
+    result = { objects: [], problems: [{ severity: 'error', message: `internal error while reading: ${messageOf(e)}` }] };
   }
   const entries = entriesOf(input, result);
   const shown = entries.slice(0, MAX_OBJECTS);
@@ -247,7 +126,8 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
   const chainInfo = chainOf(certs, now);
   const lintByCert = new Map<string, FieldView[] | string>();
   for (const c of certs) lintByCert.set(c.id, lintOf(c, certs, chainInfo.issuerOf.get(c.id), now));
-  const ctx: Ctx = { now, entries: shown, neighbours: input.neighbours ?? [], lint: lintByCert, fileName: input.fileName };
+  const neighbours = (input.nearby ?? []).flatMap((f) => neighboursOf(f, input.maxBytes));
+  const ctx: Ctx = { now, entries: shown, neighbours, lint: lintByCert, fileName: input.fileName };
   const objects = shown.map((e) => objectView(e, ctx));
   const problems = result.problems.map((p) => ({ severity: p.severity, message: visible(p.message) }));
   if (entries.length > shown.length) {
@@ -324,7 +204,11 @@ function entriesOf(input: BuildInput, result: ReadResult): Entry[] {
 
 interface ChainInfo {
   view?: ChainView;
-  /** Certificate id → the id of its issuer in this file (by name and key identifier: for lint, not a trust decision). */
+  /**
+   * Certificate id → the id of the certificate of this file that signed it, as the engine's path building found
+   * them (for lint's issuer checks, not a trust decision). Only along the chain: a file that is not one chain
+   * has its certificates linted on their own.
+   */
   issuerOf: Map<string, string>;
   /** The chain's certificates, leaf first, when they form one chain. */
   ders?: Uint8Array[];
@@ -338,19 +222,13 @@ const ORDERED_NOTE =
   'The certificates of this file, put in order with each signature checked. A file cannot vouch for itself: whether the chain is trusted depends on the trust anchor you verify it against.';
 const SINGLE_NOTE = 'A certificate cannot vouch for itself: whether it is trusted depends on the trust anchor you verify it against.';
 
+/**
+ * The chain section: the trust engine orders the file's certificates (orderChain, by name) and builds the path
+ * through them from the leaf (validatePath without anchors: each signature checked, nothing ends as trusted).
+ */
 function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): ChainInfo {
   const issuerOf = new Map<string, string>();
   const withDer = certs.filter((c) => c.der);
-  for (const c of withDer) {
-    if (c.object.selfSigned) continue;
-    const issuer = withDer.find(
-      (o) =>
-        o !== c &&
-        o.object.subject.text === c.object.issuer.text &&
-        (!c.object.authorityKeyIdentifier || !o.object.subjectKeyIdentifier || o.object.subjectKeyIdentifier === c.object.authorityKeyIdentifier),
-    );
-    if (issuer) issuerOf.set(c.id, issuer.id);
-  }
   if (withDer.length === 0) return { issuerOf };
   const ders = withDer.map((c) => c.der as Uint8Array);
   let ordered: Uint8Array[];
@@ -359,31 +237,33 @@ function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): Ch
   } catch (e) {
     return {
       issuerOf,
-      view: { status: 'ordered', headline: 'Not one chain', links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${oneLine(e)}.`, verifiable: false },
+      view: { status: 'ordered', headline: 'Not one chain', links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${visible(messageOf(e))}.`, verifiable: false },
     };
   }
   const byFingerprint = new Map(withDer.map((c) => [c.object.fingerprints.sha256, c]));
   try {
-    // No anchors: the engine builds the path through the file's certificates and checks each signature, and
-    // nothing here can end it as trusted.
     const check = validatePath(ordered[0], { anchors: [], intermediates: ordered.slice(1), now });
     const links = check.chain.map((l, i): ChainLinkView => {
       const next = check.chain[i + 1];
-      const selfSigned = byFingerprint.get(l.fingerprints.sha256)?.object.selfSigned ?? false;
-      const namesake = withDer.some((c) => c.object.fingerprints.sha256 !== l.fingerprints.sha256 && c.object.subject.text === l.issuer);
+      const entry = byFingerprint.get(l.fingerprints.sha256);
+      const selfSigned = entry?.object.selfSigned ?? false;
+      const issuerEntry = next && byFingerprint.get(next.fingerprints.sha256);
+      if (entry && issuerEntry && l.signatureValid) issuerOf.set(entry.id, issuerEntry.id);
+      // The path stopped here though the file has more certificates in its order: the one placed above this link
+      // (by its issuer's name) was ruled out by its key identifier, or by its signature.
+      const stoppedShort = !next && !selfSigned && check.chain.length < ordered.length;
       const link: ChainLinkView = {
         subject: visible(l.subject),
         issuer: visible(l.issuer),
         notAfter: l.notAfter,
         signatureValid: l.signatureValid,
-        signature: namesake && !next && !selfSigned
+        signature: stoppedShort
           ? { text: `issued by “${visible(l.issuer)}”, but the certificate of that name in this file did not sign it (same name, different key?)`, tone: 'error' }
           : signatureOf(l.signatureValid, next ? visible(next.subject) : undefined, selfSigned, visible(l.issuer), 'which is not in this file'),
         anchor: false,
         fingerprintSha256: l.fingerprints.sha256,
       };
-      const objectId = byFingerprint.get(l.fingerprints.sha256)?.id;
-      if (objectId) link.objectId = objectId;
+      if (entry) link.objectId = entry.id;
       return link;
     });
     const errors = check.errors.filter((e) => !UNANCHORED.has(e.code)).map(errorView);
@@ -392,71 +272,9 @@ function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): Ch
     return {
       issuerOf,
       ders: ordered,
-      view: { status: 'ordered', headline: ORDERED_HEADLINE, links: [], errors: [], note: `The chain could not be read: ${oneLine(e)}.`, verifiable: false },
+      view: { status: 'ordered', headline: ORDERED_HEADLINE, links: [], errors: [], note: `The chain could not be read: ${visible(messageOf(e))}.`, verifiable: false },
     };
   }
-}
-
-/** The signature check of one link, in words: with the next link's key, with its own (self-signed), or why there is no signer. */
-function signatureOf(valid: boolean, signer: string | undefined, selfSigned: boolean, issuer: string, noSigner: string): ChainLinkView['signature'] {
-  if (signer !== undefined) {
-    return valid ? { text: `signature verified with the key of “${signer}”`, tone: 'ok' } : { text: `signature does NOT verify with the key of “${signer}”`, tone: 'error' };
-  }
-  if (selfSigned) return valid ? { text: 'self-signed: signature verified with its own key', tone: 'ok' } : { text: 'self-signed, but its signature does NOT verify with its own key', tone: 'error' };
-  return { text: `issued by “${issuer || '(empty issuer)'}”, ${noSigner}`, tone: 'info' };
-}
-
-function errorView(e: { depth: number; code: string; message: string }): ChainErrorView {
-  return { depth: e.depth, code: visible(e.code), message: visible(e.message) };
-}
-
-/**
- * The chain section once the user verified the file's chain against trust anchors of their choice (the
- * Verify Certificate Chain command): complete to an anchor you trust, or the errors with their codes.
- * Links that are objects of this file keep their jump links.
- */
-export function withVerification(view: InspectorView, check: ChainCheck): InspectorView {
-  const known = new Map((view.chain?.links ?? []).map((l) => [l.fingerprintSha256, l.objectId]));
-  const links = check.chain.map((l, i): ChainLinkView => {
-    const next = check.chain[i + 1];
-    const link: ChainLinkView = {
-      subject: visible(l.subject),
-      issuer: visible(l.issuer),
-      notAfter: l.notAfter,
-      signatureValid: l.signatureValid,
-      signature: l.anchor
-        ? { text: 'a trust anchor you chose', tone: 'ok' }
-        : next
-          ? signatureOf(l.signatureValid, visible(next.subject), false, '', '')
-          : l.subject === l.issuer
-            ? { text: 'self-signed, and not a trust anchor you chose', tone: 'error' }
-            : { text: `its issuer “${visible(l.issuer) || '(empty issuer)'}” is neither a trust anchor you chose nor among the certificates offered`, tone: 'error' },
-      anchor: l.anchor,
-      fingerprintSha256: l.fingerprints.sha256,
-    };
-    const objectId = known.get(l.fingerprints.sha256);
-    if (objectId) link.objectId = objectId;
-    return link;
-  });
-  const anchor = check.anchored ? check.chain[check.chain.length - 1] : undefined;
-  const chain: ChainView = check.ok
-    ? {
-        status: 'trusted',
-        headline: 'Chain complete to an anchor you trust',
-        note: `Validated against the trust anchors you chose${anchor ? `; it ends at “${visible(anchor.subject)}”` : ''}.`,
-        links,
-        errors: [],
-        verifiable: true,
-      }
-    : {
-        status: 'failed',
-        headline: `Chain does not verify: ${check.errors.length} problem${check.errors.length === 1 ? '' : 's'}`,
-        note: check.anchored ? 'A path to a trust anchor you chose was found, but it fails the checks below.' : 'No path to any of the trust anchors you chose: the best attempt is shown.',
-        links,
-        errors: check.errors.map(errorView),
-        verifiable: true,
-      };
-  return { ...view, chain };
 }
 
 function lintOf(c: Entry & { object: CertificateModel }, certs: Entry[], issuerId: string | undefined, now: Date): FieldView[] | string {
@@ -466,7 +284,7 @@ function lintOf(c: Entry & { object: CertificateModel }, certs: Entry[], issuerI
     return lintCertificate(c.der, issuer, now)
       .map((f) => ({ label: f.code, value: visible(f.message), tone: f.severity === 'error' ? 'error' : 'warning' }));
   } catch (e) {
-    return `Not linted: ${oneLine(e)}.`;
+    return `Not linted: ${visible(messageOf(e))}.`;
   }
 }
 
@@ -535,8 +353,8 @@ function objectView(e: Entry, ctx: Ctx): ObjectView {
 }
 
 function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx): void {
-  v.title = commonName(c.subject) ?? (c.subject.text ? visible(c.subject.text) : '(empty subject)');
-  v.subtitle = c.selfSigned ? 'Self-signed' : `Issued by ${commonName(c.issuer) ?? (visible(c.issuer.text) || '(empty issuer)')}`;
+  v.title = visible(displayName(c.subject));
+  v.subtitle = c.selfSigned ? 'Self-signed' : `Issued by ${visible(commonNameOf(c.issuer) || c.issuer.text || '(empty issuer)')}`;
   v.validity = validityOf(c, ctx.now);
   v.chips.push(expiryChip(c));
   if (c.selfSigned) v.chips.push({ label: 'self-signed', tone: 'info', help: 'Issuer and subject are the same and the certificate is signed by its own key.' });
@@ -546,7 +364,7 @@ function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx)
   if (Array.isArray(lint) && lint.length > 0) {
     const errors = lint.filter((f) => f.tone === 'error').length;
     v.chips.push({
-      label: `${lint.length} lint finding${lint.length === 1 ? '' : 's'}`,
+      label: plural(lint.length, 'lint finding'),
       tone: errors > 0 ? 'error' : 'warning',
       help: 'Problems clients may have with this certificate: see the Lint section.',
     });
@@ -573,8 +391,8 @@ function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx)
     title: 'Fingerprints',
     help: SECTION_HELP.fingerprints,
     fields: [
-      { label: 'SHA-256', value: colonHex(c.fingerprints.sha256), help: FIELD_HELP.sha256, mono: true, copyId: `${e.id}.sha256` },
-      { label: 'SHA-1 thumbprint', value: c.fingerprints.sha1.toUpperCase(), help: FIELD_HELP.sha1, mono: true, copyId: `${e.id}.sha1` },
+      { label: 'SHA-256', value: fingerprintText(c.fingerprints.sha256, 'colons'), help: FIELD_HELP.sha256, mono: true, copyId: `${e.id}.sha256` },
+      { label: 'SHA-1 thumbprint', value: fingerprintText(c.fingerprints.sha1, 'plain'), help: FIELD_HELP.sha1, mono: true, copyId: `${e.id}.sha1` },
       { label: 'Serial number', value: colonHex(c.serialNumber), help: FIELD_HELP.serial, mono: true, copyId: `${e.id}.serial`, copyText: c.serialNumber },
       { label: 'Signature algorithm', value: visible(c.signatureAlgorithm), help: FIELD_HELP.signature },
     ],
@@ -583,7 +401,7 @@ function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx)
 }
 
 function csrView(v: ObjectView, c: CsrModel, e: Entry, ctx: Ctx): void {
-  v.title = commonName(c.subject) ?? (c.subject.text ? visible(c.subject.text) : '(empty subject)');
+  v.title = visible(displayName(c.subject));
   v.subtitle = 'Certificate signing request';
   v.chips.push(
     c.signatureValid
@@ -615,7 +433,7 @@ const KEY_FORMATS: Record<PrivateKeyModel['format'], string> = {
 };
 
 function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): void {
-  v.title = k.publicKey ? `${keyInfo(k.publicKey)} private key` : 'Encrypted private key';
+  v.title = k.publicKey ? `${keyLabel(k.publicKey)} private key` : 'Encrypted private key';
   v.subtitle = KEY_FORMATS[k.format];
   if (k.encrypted) {
     v.chips.push({ label: 'encrypted', tone: 'ok', help: FIELD_HELP.encrypted });
@@ -644,7 +462,7 @@ function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): 
 }
 
 function publicKeyView(v: ObjectView, k: PublicKeyModel, e: Entry, ctx: Ctx): void {
-  v.title = `${keyInfo(k.publicKey)} public key`;
+  v.title = `${keyLabel(k.publicKey)} public key`;
   v.subtitle = k.format === 'spki' ? 'SubjectPublicKeyInfo' : 'PKCS#1 RSA public key';
   v.chips.push(...keyChips(e, k.publicKey, ctx));
   v.sections.push(keySection(`${e.id}.key`, k.publicKey));
@@ -674,7 +492,7 @@ function dhView(v: ObjectView, d: DhParametersModel): void {
 }
 
 function crlView(v: ObjectView, c: CrlModel, ctx: Ctx): void {
-  v.title = commonName(c.issuer) ?? (visible(c.issuer.text) || '(empty issuer)');
+  v.title = visible(commonNameOf(c.issuer) || c.issuer.text || '(empty issuer)');
   v.subtitle = `Revocation list, ${c.revoked.length} revoked`;
   const stale = c.nextUpdate !== undefined && Date.parse(c.nextUpdate) < ctx.now.getTime();
   v.chips.push(
@@ -707,15 +525,15 @@ function crlView(v: ObjectView, c: CrlModel, ctx: Ctx): void {
     title: 'Fingerprints',
     help: SECTION_HELP.fingerprints,
     fields: [
-      { label: 'SHA-256', value: colonHex(c.fingerprints.sha256), help: FIELD_HELP.sha256, mono: true, copyId: `${v.id}.sha256` },
-      { label: 'SHA-1', value: c.fingerprints.sha1.toUpperCase(), mono: true, copyId: `${v.id}.sha1` },
+      { label: 'SHA-256', value: fingerprintText(c.fingerprints.sha256, 'colons'), help: FIELD_HELP.sha256, mono: true, copyId: `${v.id}.sha256` },
+      { label: 'SHA-1', value: fingerprintText(c.fingerprints.sha1, 'plain'), mono: true, copyId: `${v.id}.sha1` },
     ],
   });
 }
 
 function pkcs12View(v: ObjectView, p: Pkcs12Model): void {
   v.title = 'PKCS#12 keystore';
-  v.subtitle = p.decrypted ? `${p.bags.length} item${p.bags.length === 1 ? '' : 's'}` : 'Locked: enter the password to list its contents';
+  v.subtitle = p.decrypted ? plural(p.bags.length, 'item') : 'Locked: enter the password to list its contents';
   v.chips.push(p.decrypted ? { label: 'unlocked', tone: 'ok', help: 'Opened with the password you gave; the password is not kept.' } : { label: 'locked', tone: 'info', help: 'Give the password to list what it holds.' });
   const legacy = [p.certEncryption, p.keyEncryption].some((x) => x && /RC2|40Bit|3-?Key|TripleDES|des/i.test(x));
   if (legacy) v.chips.push({ label: 'legacy encryption', tone: 'warning', help: 'RC2/3DES-protected keystores are refused by OpenSSL 3 without the legacy provider: export again with AES-256.' });
@@ -768,7 +586,7 @@ function keySection(id: string, k: PublicKeyInfo): SectionView {
   ];
   if (k.curve) fields.push({ label: 'Curve', value: k.curve, help: FIELD_HELP.curve });
   if (k.exponent !== undefined) fields.push({ label: 'Exponent', value: String(k.exponent), help: FIELD_HELP.exponent });
-  fields.push({ label: 'Public key SHA-256', value: colonHex(k.spkiSha256), help: FIELD_HELP.spkiSha256, mono: true, copyId: `${id}.spki`, copyText: k.spkiSha256 });
+  fields.push({ label: 'Public key SHA-256', value: fingerprintText(k.spkiSha256, 'colons'), help: FIELD_HELP.spkiSha256, mono: true, copyId: `${id}.spki`, copyText: k.spkiSha256 });
   return { id, title: 'Public key', help: SECTION_HELP.key, fields };
 }
 
@@ -864,7 +682,7 @@ function keyChips(e: Entry, key: PublicKeyInfo, ctx: Ctx): ChipView[] {
 
 /** A short name for an object: the CN of a certificate or CSR, else its kind. */
 function titleOf(o: PkiObject): string {
-  if (o.kind === 'certificate' || o.kind === 'csr') return commonName(o.subject) ?? (visible(o.subject.text) || KIND_LABELS[o.kind].toLowerCase());
+  if (o.kind === 'certificate' || o.kind === 'csr') return visible(commonNameOf(o.subject) || o.subject.text || KIND_LABELS[o.kind].toLowerCase());
   return KIND_LABELS[o.kind].toLowerCase();
 }
 
@@ -875,16 +693,16 @@ function spkiOf(o: PkiObject): string | undefined {
 }
 
 function expiryChip(c: CertificateModel): ChipView {
-  const d = c.expiry.daysLeft;
+  const phrase = expiryPhrase(c.expiry, c.notBefore);
   switch (c.expiry.status) {
     case 'expired':
-      return { label: 'expired', tone: 'error', help: `Expired ${plural(-d, 'day')} ago (${c.notAfter}).` };
+      return { label: 'expired', tone: 'error', help: `It ${phrase} (${c.notAfter}).` };
     case 'expiring':
-      return { label: `expires in ${plural(d, 'day')}`, tone: 'warning', help: `Expires ${c.notAfter}: renew it soon.` };
+      return { label: phrase, tone: 'warning', help: `It ${phrase} (${c.notAfter}): renew it soon.` };
     case 'not-yet-valid':
       return { label: 'not yet valid', tone: 'warning', help: `Valid from ${c.notBefore}.` };
     default:
-      return { label: 'valid', tone: 'ok', help: `Valid until ${c.notAfter}, ${plural(d, 'day')} from now.` };
+      return { label: 'valid', tone: 'ok', help: `Valid until ${c.notAfter}, ${plural(c.expiry.daysLeft, 'day')} from now.` };
   }
 }
 
@@ -893,18 +711,13 @@ function validityOf(c: CertificateModel, now: Date): ValidityView {
   const end = Date.parse(c.notAfter);
   const span = end - start;
   const elapsed = span > 0 ? ((now.getTime() - start) / span) * 100 : 100;
-  const d = c.expiry.daysLeft;
-  const text =
-    c.expiry.status === 'expired' ? `expired ${plural(-d, 'day')} ago`
-    : c.expiry.status === 'not-yet-valid' ? `not valid for another ${plural(Math.max(1, Math.ceil((start - now.getTime()) / DAY_MS)), 'day')}`
-    : `${plural(d, 'day')} left`;
   return {
     notBefore: c.notBefore,
     notAfter: c.notAfter,
     status: c.expiry.status,
-    daysLeft: d,
+    daysLeft: c.expiry.daysLeft,
     elapsedPercent: Math.round(Math.min(100, Math.max(0, Number.isFinite(elapsed) ? elapsed : 100)) * 10) / 10,
-    text,
+    text: expiryStatusText(c.expiry, c.notBefore),
   };
 }
 
@@ -953,7 +766,7 @@ function summaryOf(objects: PkiObject[], total: number): string {
     'crl': ['CRL', 'CRLs'],
   };
   for (const o of objects) counts.set(o.kind, (counts.get(o.kind) ?? 0) + 1);
-  const parts = [...counts].map(([k, n]) => `${n} ${words[k as PkiObject['kind']][n === 1 ? 0 : 1]}`);
+  const parts = [...counts].map(([k, n]) => plural(n, ...words[k as PkiObject['kind']]));
   const extra = total > objects.length ? ` (${total - objects.length} more inside)` : '';
   return parts.join(', ') + extra;
 }
@@ -961,52 +774,16 @@ function summaryOf(objects: PkiObject[], total: number): string {
 function describe(o: PkiObject): string {
   switch (o.kind) {
     case 'certificate':
-      return `certificate ${commonName(o.subject) ?? o.subject.text}`;
+      return `certificate ${displayName(o.subject)}`;
     case 'private-key':
-      return o.publicKey ? `${keyInfo(o.publicKey)} private key` : 'private key';
+      return o.publicKey ? `${keyLabel(o.publicKey)} private key` : 'private key';
     default:
       return KIND_LABELS[o.kind].toLowerCase();
   }
-}
-
-function commonName(dn: DistinguishedName): string | undefined {
-  const cn = [...dn.attributes].reverse().find((a) => a.type === 'CN');
-  return cn ? visible(cn.value) : undefined;
-}
-
-function keyInfo(k: PublicKeyInfo): string {
-  if (k.algorithm === 'EC') return `EC ${k.curve ?? `${k.size}-bit`}`;
-  if (k.algorithm === 'RSA' || k.algorithm === 'DSA' || k.algorithm === 'DH') return `${k.algorithm} ${k.size}`;
-  if (k.algorithm === 'unknown') return 'Unknown-algorithm';
-  return k.algorithm;
-}
-
-function colonHex(hex: string): string {
-  const even = hex.length % 2 ? `0${hex}` : hex;
-  return even.toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function stemOf(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
-}
-
-function oneLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return visible(m.split('\n')[0].replace(/\.$/, ''));
-}
-
-// Control characters and bidirectional overrides in certificate strings are shown as escapes, by the same rule as
-// the CLI and the explorer (core/escape): a subject must not be able to reorder or hide what is displayed around
-// it. Text stays text (the webview uses textContent); line breaks and tabs in notes are kept.
-
-/** A certificate string made safe to display as text: invisible and reordering characters escaped, length bounded. */
-export function visible(s: string): string {
-  const shown = printable(s, { keepLineBreaks: true });
-  return shown.length > MAX_TEXT ? `${shown.slice(0, MAX_TEXT)}… (${shown.length} characters)` : shown;
 }

@@ -1,4 +1,5 @@
-// Short explanations shown next to the inspector's fields (per-field help). Plain data: no vscode, no DOM.
+// Short explanations shown next to the inspector's fields (per-field help), put into the view by viewBuilder.ts.
+// Plain data: no vscode, no DOM.
 
 export const ATTRIBUTE_HELP: Record<string, string> = {
   CN: 'Common Name: for TLS servers traditionally the host name, but clients match host names only against the Subject Alternative Names.',
