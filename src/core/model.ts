@@ -333,6 +333,16 @@ export class PkiError extends Error {
  * A failure as a user reads it: a PkiError's message says what is wrong with the input, as it is; anything else
  * thrown is a bug in the engine, so it is labelled "internal error: …" (its first line) rather than blamed on the file.
  */
+/**
+ * An unexpected error as a PkiError: PkiErrors pass through; anything else becomes `what` with Node's error code when
+ * it has one (`… (ERR_OSSL_…)`) — never its message, which may quote input.
+ */
+export function asPkiError(e: unknown, what: string): PkiError {
+  if (e instanceof PkiError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  return new PkiError(`${what}${typeof code === 'string' ? ` (${code})` : ''}`);
+}
+
 export function failureText(e: unknown): string {
   return e instanceof PkiError ? e.message : `internal error: ${messageOf(e)}`;
 }

@@ -1,12 +1,17 @@
 // Property test: thousands of mutations of valid inputs (bit flips, truncations, insertions, length
 // tampering). The engine must return a model or clean problems every time: no exception, no internal
-// error, no multi-line message, no hang. Seeded, so a failure reproduces.
+// error, no multi-line message. Its work is bounded and counted, not timed: each round reads under a work budget
+// of what the unmutated input needed, so a mutation asking for more key derivation is refused as a clean problem
+// instead of run, and nothing comes back decrypted without its derivation charged to that budget. Seeded, so a
+// failure reproduces.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import 'reflect-metadata';
+import type { PkiObject } from '../../src/core/model';
 import { readObjects } from '../../src/core/read/read';
+import { WorkBudget } from '../../src/core/runtime/workBudget';
 import { openssl, prng, tempDir } from '../helpers/tools';
 
 const SEED = Number(process.env.TLSW_FUZZ_SEED ?? 20261123);
@@ -62,26 +67,43 @@ before(() => {
 
 after(() => t.cleanup());
 
+/** True when `o` was protected and came back opened: a key derivation must have run (and been charged) for it. */
+function decrypted(o: PkiObject): boolean {
+  if (o.kind === 'private-key') return o.encrypted && o.publicKey !== undefined;
+  if (o.kind === 'pkcs12') return o.decrypted && (o.mac !== undefined || [o.certEncryption, o.keyEncryption].some((e) => e !== undefined && e !== 'none'));
+  return false;
+}
+
 describe(`fuzz: ${ROUNDS} mutations per input, seed ${SEED}`, () => {
   it('every mutated input gives a model or clean problems', () => {
     const rnd = prng(SEED);
     let models = 0;
     let problems = 0;
+    let opened = 0;
     for (const input of inputs) {
-      // The unmutated input must decode cleanly, or the mutations prove nothing.
-      const clean = readObjects(input.bytes, { password: input.password });
+      // The unmutated input must decode cleanly, or the mutations prove nothing; the work it needs (zero without
+      // a password) is what each mutated round may spend.
+      const cleanBudget = WorkBudget.forCommand();
+      const clean = readObjects(input.bytes, { password: input.password, budget: cleanBudget });
       assert.deepEqual(clean.problems.filter((x) => x.severity === 'error'), [], `${input.name} decodes`);
+      assert.equal(clean.objects.some(decrypted), input.password !== undefined, `${input.name}: opened with its password`);
+      assert.equal(cleanBudget.used > 0, input.password !== undefined, `${input.name}: its derivations were charged`);
+      const perFile = Math.max(1, cleanBudget.used);
       for (let i = 0; i < ROUNDS; i++) {
         const mutated = mutate(input.bytes, rnd);
-        const started = Date.now();
+        const budget = WorkBudget.forCommand({ perFile });
         let r;
         try {
-          r = readObjects(mutated, { password: input.password });
+          r = readObjects(mutated, { password: input.password, budget });
         } catch (e) {
           assert.fail(`${input.name} round ${i}: threw ${(e as Error).stack}`);
         }
-        assert.ok(Date.now() - started < 2000, `${input.name} round ${i}: took too long`);
         assert.ok(Array.isArray(r.objects) && Array.isArray(r.problems));
+        assert.ok(budget.used <= perFile, `${input.name} round ${i}: ${budget.used} work units spent, over the ${perFile} allowed`);
+        if (r.objects.some(decrypted)) {
+          assert.ok(budget.used > 0, `${input.name} round ${i}: decrypted without charging any key-derivation work`);
+          opened++;
+        }
         assert.ok(r.objects.length > 0 || r.problems.length > 0, `${input.name} round ${i}: neither model nor problem`);
         for (const pr of r.problems) {
           assert.ok(pr.message.length > 0);
@@ -95,5 +117,6 @@ describe(`fuzz: ${ROUNDS} mutations per input, seed ${SEED}`, () => {
     }
     assert.ok(problems > ROUNDS, 'mutations do produce problems');
     assert.ok(models > 0, 'some mutations still decode (e.g. changes in text around PEM)');
+    assert.ok(opened > 0, 'some mutations still open with the password (the charge check above is exercised)');
   });
 });

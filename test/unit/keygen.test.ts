@@ -16,6 +16,7 @@ import {
 } from '../../src/core/write/keygen';
 import { PkiError } from '../../src/core/model';
 import { openssl, opensslBytes, read, tempDir, write } from '../helpers/tools';
+import { turnsDuring } from '../helpers/turns';
 
 const PW = 'correct horse';
 const PW2 = 'battery staple';
@@ -135,7 +136,8 @@ describe('generateKey', () => {
     const order: string[] = [];
     const running = generateKey({ type: 'rsa', bits: 2048 }, { signal: ctl.signal }).finally(() => order.push('cancelled'));
     const reference = generateKey({ type: 'rsa', bits: 2048 }).then(() => order.push('generated'));
-    setTimeout(() => ctl.abort(), 1);
+    // Aborted after both have started (the key pairs come back on a later turn of the event loop at the earliest).
+    ctl.abort();
     await assert.rejects(running, (e: unknown) => e instanceof PkiError && e.message === 'cancelled');
     await reference;
     assert.deepEqual(order, ['cancelled', 'generated']);
@@ -491,19 +493,8 @@ describe('slow sizes (last, so the RSA-3072 generated in the background overlaps
     // Behaviour, not milliseconds (the lag itself is budget 6 of `npm run bench`): the event loop's turns are
     // counted while the key is made. A blocking implementation lets none run until the key is ready (a few at
     // most, if it yields before blocking); an off-thread one lets the loop turn freely the whole time.
-    let turns = 0;
-    let generating = true;
-    const turn = (): void => {
-      turns++;
-      if (generating) setImmediate(turn);
-    };
-    setImmediate(turn);
-    try {
-      const kp = await generateKey({ type: 'rsa', bits: 4096 });
-      assert.deepEqual(keySpecOf(kp.privateKeyPkcs8), { type: 'rsa', bits: 4096 });
-    } finally {
-      generating = false;
-    }
+    const { turns, result: kp } = await turnsDuring(() => generateKey({ type: 'rsa', bits: 4096 }));
+    assert.deepEqual(keySpecOf(kp.privateKeyPkcs8), { type: 'rsa', bits: 4096 });
     assert.ok(turns >= 20, `the event loop turned ${turns} times while the key was made`);
   });
 });

@@ -37,7 +37,7 @@ function loadedBy(args: string[], env: NodeJS.ProcessEnv = {}): { files: string[
 describe('split bundles', () => {
   it('dist/ holds the startup bundles and the engine and vendor bundles they load on demand', () => {
     const js = readdirSync(dist).filter((f) => f.endsWith('.js')).sort();
-    for (const f of ['cli.js', 'engine.js', 'extension.js', 'vendor-forge.js', 'worker.js']) assert.ok(js.includes(f), `${f} missing from dist/: ${js.join(', ')}`);
+    for (const f of ['cli.js', 'engine.js', 'extension.js', 'features.js', 'vendor-forge.js', 'worker.js']) assert.ok(js.includes(f), `${f} missing from dist/: ${js.join(', ')}`);
     // The startup bundles do not embed the engine: they require it.
     for (const f of ['cli.js', 'extension.js']) {
       const code = readFileSync(join(dist, f), 'utf8');
@@ -45,6 +45,20 @@ describe('split bundles', () => {
       assert.doesNotMatch(code, /function plainPemSpans|class Scanner\b/, `${f} embeds engine code`);
     }
     assert.ok(statSync(join(dist, 'extension.js')).size < statSync(join(dist, 'engine.js')).size, 'the extension shell is smaller than the engine');
+    // The commands' implementations are in dist/features.js, required on first use.
+    const shell = readFileSync(join(dist, 'extension.js'), 'utf8');
+    assert.match(shell, /require\(["']\.\/features\.js["']\)/);
+    assert.doesNotMatch(shell, /function (generateKey|generateSelfSigned|exportPkcs12|verifyChain)\b/, 'extension.js embeds a command implementation');
+    assert.match(readFileSync(join(dist, 'features.js'), 'utf8'), /function generateSelfSigned\b/);
+  });
+
+  it('the production startup bundle stays within 120 KB', async () => {
+    const out = t.path('production');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { build } = require(join(root, 'esbuild.js')) as { build: (o: { production: boolean; outdir: string }) => Promise<string[]> };
+    await build({ production: true, outdir: out });
+    const size = statSync(join(out, 'extension.js')).size;
+    assert.ok(size <= 120 * 1024, `dist/extension.js is ${(size / 1024).toFixed(1)} KB minified, over the 120 KB budget`);
   });
 
   it('tlsw --version loads neither the engine nor a command', () => {
@@ -73,6 +87,7 @@ describe('split bundles', () => {
     const context = fakeContext();
     const api = ext.activate(context);
     assert.ok(!(engine in require.cache), 'activate() loaded dist/engine.js');
+    assert.ok(!(join(dist, 'features.js') in require.cache), 'activate() loaded dist/features.js');
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0, 'activate() reports how long it took');
     for (let i = 0; i < 100 && !(engine in require.cache); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(engine in require.cache, 'the first scan, just after activation, loads the engine');

@@ -11,9 +11,10 @@ import { children, readRoot } from '../../src/core/der/asn1';
 import { PkiError } from '../../src/core/model';
 import type { RawPkcs12Bag } from '../../src/core/objects/pkcs12';
 import { exportPkcs12, inspectPkcs12, looksLikePkcs12, readPkcs12 } from '../../src/core/objects/pkcs12';
+import { WorkBudget } from '../../src/core/runtime/workBudget';
 import { assertOneLineFailure, tlsw, tlswOk } from '../helpers/tlsw';
 import { tlv, toBer } from '../helpers/ber';
-import { openssl, read, tempDir, write } from '../helpers/tools';
+import { openssl, prng, read, tempDir, write } from '../helpers/tools';
 
 type KeyType = 'rsa' | 'ec' | 'ed25519';
 const KEY_TYPES: KeyType[] = ['rsa', 'ec', 'ed25519'];
@@ -578,7 +579,9 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
     }
   });
 
-  it('absurd iteration counts are refused quickly with a clear message', () => {
+  it('absurd iteration counts are refused by the per-key cap before any derivation runs', () => {
+    // Counted, not timed: every derivation is charged to the work budget before it runs, so a refusal by the cap
+    // with nothing charged means no derivation was started.
     // MAC iterations: rebuild an openssl PFX with 2^31-1 MAC iterations.
     const der = opensslP12('ec', 'iter', ['-passout', `pass:${PASSWORD}`]);
     const top = children(der, readRoot(der));
@@ -586,9 +589,13 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
     const evil = seq(der.subarray(top[0].start, top[0].end), der.subarray(top[1].start, top[1].end),
       seq(der.subarray(digestInfo.start, digestInfo.end), der.subarray(salt.start, salt.end), intBytes('7fffffff')));
     assert.equal(inspectPkcs12(evil).mac?.iterations, 0x7fffffff, 'inspect reports it without deriving anything');
-    let t0 = Date.now();
-    assertPkiError(() => readPkcs12(evil, PASSWORD), /MAC iteration count 2147483647 exceeds the supported maximum/);
-    assert.ok(Date.now() - t0 < 1000);
+    let budget = WorkBudget.forCommand();
+    assertPkiError(() => readPkcs12(evil, PASSWORD, budget), /MAC iteration count 2147483647 exceeds the supported maximum of 1,000,000$/);
+    assert.equal(budget.used, 0, 'no key-derivation work charged');
+    // The same keystore with its own MAC count opens, and its derivations are charged: the zero above means something.
+    budget = WorkBudget.forCommand();
+    readPkcs12(der, PASSWORD, budget);
+    assert.ok(budget.used > 0);
 
     // PBKDF2 iterations in a shrouded key bag.
     const pbes2 = seq(oid('1.2.840.113549.1.5.13'), seq(
@@ -596,9 +603,9 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
       seq(oid('2.16.840.1.101.3.4.1.42'), octet(randomBytes(16)))));
     const bad = pfxWithBags(shroudedKeyBag(seq(pbes2, octet(randomBytes(64)))));
     assert.equal(inspectPkcs12(bad).keyEncryption, 'PBES2/aes-256-cbc');
-    t0 = Date.now();
-    assertPkiError(() => readPkcs12(bad, 'x'), /PBKDF2 iteration count 99999999 exceeds the supported maximum of 10,000,000/);
-    assert.ok(Date.now() - t0 < 1000);
+    budget = WorkBudget.forCommand();
+    assertPkiError(() => readPkcs12(bad, 'x', budget), /PBKDF2 iteration count 99999999 exceeds the supported maximum of 10,000,000$/);
+    assert.equal(budget.used, 0, 'no key-derivation work charged');
   });
 
   it('unsupported schemes give a clear error', () => {
@@ -616,11 +623,8 @@ describe('bad input never escapes as anything but PkiError, never hangs', () => 
       opensslP12('rsa', 'fz-legacy', ['-legacy', '-nomac', '-iter', '1', '-passout', 'pass:x']),
       opensslP12('ed25519', 'fz-mac', ['-iter', '1', '-nomaciter', '-passout', 'pass:x']),
     ];
-    let seed = 12345;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const next = prng(12345);
+    const rnd = (n: number): number => Math.floor(next() * n);
     let ok = 0;
     let errors = 0;
     for (let i = 0; i < 400; i++) {

@@ -12,9 +12,9 @@ import { issueCertificate, parseSans } from '../write/issue';
 import type { KeySpec } from '../write/keygen';
 import { encodePrivateKey, generateKey } from '../write/keygen';
 import { spkiOfPrivateKey } from '../objects/keys';
-import { PkiError } from '../model';
+import { asPkiError, PkiError } from '../model';
 import type { EcflowKeyType, EcflowPlannedFile, EcflowSet } from './layout';
-import { ECFLOW_DEFAULT_PORT, ECFLOW_MIN_DH_BITS, asPkiError, checkEcflowHost, checkEcflowPassphrase, checkEcflowPort, ecfSslExport, ecflowFileNames } from './layout';
+import { ECFLOW_DEFAULT_PORT, ECFLOW_MIN_DH_BITS, checkEcflowHost, checkEcflowPassphrase, checkEcflowPort, ecfSslExport, ecflowFileNames } from './layout';
 
 /** Fresh DH parameters: from what OpenSSL 3 accepts up to 8192 bits (larger ones take hours to find). */
 const MAX_DH_BITS = 8192;

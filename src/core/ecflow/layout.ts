@@ -359,9 +359,3 @@ export function resolveEcflowContext(input: EcflowContextInput): EcflowContext {
   return { dir, dirSource, sslDirEnv: dirSource === 'env' ? dir : undefined, host, port, ecfSsl, ecfPortEnv: envPort ?? null, clientHosts };
 }
 
-/** An unexpected error as a PkiError: one line saying what failed (with Node's error code when it has one). */
-export function asPkiError(e: unknown, what: string): PkiError {
-  if (e instanceof PkiError) return e;
-  const code = (e as { code?: unknown } | null)?.code;
-  return new PkiError(`${what}${typeof code === 'string' ? ` (${code})` : ''}`);
-}

@@ -5,7 +5,7 @@
 import { Tag, children, expectTag, readRoot, whole } from '../der/asn1';
 import { encodePem, looksLikePem } from '../der/pem';
 import type { CertificateModel } from '../model';
-import { PkiError } from '../model';
+import { asPkiError, PkiError } from '../model';
 import { spkiOfPrivateKey } from '../objects/keys';
 import { rawObjects, readObjects, sniffDer } from '../read/read';
 import { ffdhePem } from '../write/dhParams';
@@ -16,7 +16,7 @@ import { issueCertificate, parseSans } from '../write/issue';
 import { encodePrivateKey, isEncryptedPrivateKey } from '../write/keygen';
 import { checkEcflowLayout, passwdCandidates, tryOpen } from './check';
 import type { EcflowCheckOptions, EcflowEntry, EcflowFinding, EcflowFindingCode, EcflowPlannedFile, EcflowSet } from './layout';
-import { asPkiError, checkEcflowPassphrase, ecflowFileNames, ecflowPassphrase, specificBase } from './layout';
+import { checkEcflowPassphrase, ecflowFileNames, ecflowPassphrase, specificBase } from './layout';
 
 export interface EcflowRepairOptions {
   /** Renew the certificate (expired, expiring, not yet valid, or not matching the key), keeping the key. */

@@ -177,11 +177,12 @@ export function decodeDhParameters(der: Uint8Array, _format: 'pkcs3' | 'x942'): 
     if (group) model.namedGroup = group;
     return model;
   } catch (e) {
-    throw asPkiError(e);
+    throw dhError(e);
   }
 }
 
-function asPkiError(e: unknown, what = 'DH parameters'): PkiError {
+/** A DH/DSA parameter decoding failure, prefixed with what was being read (once). */
+function dhError(e: unknown, what = 'DH parameters'): PkiError {
   if (e instanceof PkiError) return e.message.startsWith(`${what}: `) ? e : new PkiError(`${what}: ${e.message}`);
   return new PkiError(`${what}: the data could not be read`);
 }
@@ -198,7 +199,7 @@ export function decodeDsaParameters(der: Uint8Array): Decoded<DsaParametersModel
     positiveInteger(der, kids[2], 'the generator g');
     return { kind: 'dsa-parameters', primeBits: integerBits(der, kids[0]), subgroupBits: integerBits(der, kids[1]), generatorBits: integerBits(der, kids[2]) };
   } catch (e) {
-    throw asPkiError(e, 'DSA parameters');
+    throw dhError(e, 'DSA parameters');
   }
 }
 

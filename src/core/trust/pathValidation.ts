@@ -620,7 +620,7 @@ export function orderChain(ders: Uint8Array[]): Uint8Array[] {
   const now = new Date();
   const certs = ders.map((d, i) => decodeInput(() => pathCert(d, now), `certificate ${i + 1}`));
   const label = (c: PathCert) => `"${c.model.subject.text || '(empty subject)'}"`;
-  const issuedByOther = (c: PathCert) => certs.some((o) => o !== c && o.issuerCanon === c.subjectCanon && !o.selfIssued);
+  const issuedByOther = (c: PathCert) => certs.some((o) => o !== c && couldHaveIssued(c, o) && !o.selfIssued);
   const leaves = certs.filter((c) => !issuedByOther(c));
   if (leaves.length !== 1) {
     throw new PkiError(`these ${certs.length} certificates do not form a single chain (${leaves.length} candidates for the leaf: ${leaves.map(label).join(', ')})`);
@@ -628,7 +628,7 @@ export function orderChain(ders: Uint8Array[]): Uint8Array[] {
   const out: PathCert[] = [leaves[0]];
   while (out.length < certs.length) {
     const cur = out[out.length - 1];
-    const next = certs.find((c) => !out.includes(c) && c.subjectCanon === cur.issuerCanon);
+    const next = certs.find((c) => !out.includes(c) && couldHaveIssued(c, cur));
     if (!next) {
       const rest = certs.filter((c) => !out.includes(c)).map(label);
       throw new PkiError(`${rest.join(', ')} ${rest.length === 1 ? 'is' : 'are'} not part of the chain above ${label(cur)}`);

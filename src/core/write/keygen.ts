@@ -10,7 +10,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair } from 'node:crypto'
 import type { PrivateKeyHint } from '../objects/keys';
 import { decodeLegacyEncryptedKey, decodePrivateKey, decryptPrivateKey, isEncryptedPkcs8, toPkcs8 } from '../objects/keys';
 import type { KeyEncryption } from '../model';
-import { PkiError } from '../model';
+import { asPkiError, PkiError } from '../model';
 import { MAX_PASSPHRASE_BYTES, RSA_MAX_BITS, RSA_MIN_BITS, RSA_SAFE_BITS } from '../limits';
 import { keyLabel } from '../display/labels';
 import type { PemBlock } from '../der/pem';
@@ -541,8 +541,3 @@ function errCode(e: unknown): string {
   return typeof code === 'string' ? code : 'error';
 }
 
-/** PkiErrors pass through; anything else becomes `${what}` plus the error code (never its message, which may quote input). */
-function asPkiError(e: unknown, what: string): PkiError {
-  if (e instanceof PkiError) return e;
-  return new PkiError(`${what} (${errCode(e)})`);
-}

@@ -13,7 +13,7 @@ import type { CertificateModel } from '../../core/model';
 import type { OutputFile } from '../util/outputs';
 import { baseName, outputFolder, outputUri, parentFolder, slug, uniqueBase } from '../util/outputs';
 import { MultiStepInput } from '../util/multiStepInput';
-import { Cancelled, UserError } from './errors';
+import { Cancelled, isUserError, UserError } from './errors';
 import type { ObjectInfo, PkiFile } from './pkiFiles';
 import { certificates, csrs, privateKeys } from './pkiFiles';
 import { Session, targetOf } from './session';
@@ -459,7 +459,7 @@ async function issueWithSerialFile(
     );
     return { ...r.value, serial: r.serial.toUpperCase() };
   } catch (e) {
-    if (e instanceof UserError) throw e;
+    if (isUserError(e)) throw e;
     throw new UserError(`Nothing was written: ${messageOf(e)}.`);
   }
 }

@@ -7,10 +7,8 @@
 // whether a key matches) so other features and the tests can build on it; undefined when cancelled.
 
 import * as vscode from 'vscode';
-import { printable } from '../../core/display/escape';
 import type { ReportDocuments } from '../inspector/reportDocuments';
-import { sentence } from '../../core/display/labels';
-import { Cancelled, UserError } from './errors';
+import { reportError } from './errors';
 
 /** What the commands share with other features: the read-only report documents (Verify's "Show Details"). */
 export interface CommandServices {
@@ -53,21 +51,7 @@ async function run(context: vscode.ExtensionContext, handler: Handler, arg: unkn
   try {
     return await handler(context, arg, services);
   } catch (e) {
-    // Ours, or the engine worker's (src/core/runtime/offThread.ts: Cancel in its progress notification).
-    if (e instanceof Cancelled || (e instanceof Error && e.name === 'Cancelled')) return undefined;
-    report(e);
+    reportError(e);
     return undefined;
   }
-}
-
-/** One error message: the engine's and ours are fit to show as they are; anything else is summarised. */
-function report(e: unknown): void {
-  const actions = e instanceof UserError ? e.actions : [];
-  const known = e instanceof UserError || (e instanceof Error && e.name === 'PkiError');
-  const message = known ? sentence(e) : `TLS Workbench: ${sentence(e)}`;
-  void Promise.resolve(vscode.window.showErrorMessage(printable(message), ...actions.map((a) => a.title))).then((picked) => {
-    const action = actions.find((a) => a.title === picked);
-    if (action) return action.run();
-    return undefined;
-  });
 }

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { messageOf } from '../../core/display/labels';
 import type { IndexSettings } from '../explorer/workspaceIndex';
 import { fileName } from '../util/outputs';
-import { UserError } from './errors';
+import { isUserError, UserError } from './errors';
 import { pkiFileOf, type PkiFile } from './pkiFiles';
 import type { Core } from './session';
 
@@ -22,7 +22,7 @@ export async function readPkiFile(core: Core, uri: vscode.Uri, settings: IndexSe
     if (stat.type & vscode.FileType.Directory) throw new UserError(`${name} is a folder, not a file.`);
     size = stat.size;
   } catch (e) {
-    if (e instanceof UserError) throw e;
+    if (isUserError(e)) throw e;
     throw new UserError(`${name}: cannot be read (${whyUnreadable(e)}).`);
   }
   if (size > maxBytes) {

@@ -475,18 +475,3 @@ export async function openFolder(dir: string | undefined, exists: boolean): Prom
     return undefined;
   });
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Errors
-
-/** One error message naming the file, with a button when there is something to do; cancelling ends quietly. */
-export function report(e: unknown): void {
-  if (e instanceof Cancelled) return;
-  const actions = e instanceof UserError ? e.actions : [];
-  const known = e instanceof UserError || (e instanceof Error && e.name === 'PkiError');
-  const message = known ? sentence(e) : `TLS Workbench: ${sentence(e)}`;
-  void Promise.resolve(vscode.window.showErrorMessage(printable(message), ...actions.map((a) => a.title))).then((picked) => {
-    const action = actions.find((a) => a.title === picked);
-    return action ? action.run() : undefined;
-  });
-}

@@ -13,6 +13,7 @@
 // engine and the commands' code load then.
 
 import * as vscode from 'vscode';
+import { reportError } from '../commands/errors';
 import { messageOf, plural } from '../../core/display/labels';
 import type { EcflowContext, EcflowFinding, EcflowSet } from '../../core/ecflow/layout';
 import type * as Actions from './ecflowActions';
@@ -65,7 +66,7 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
         try {
           return await fn(...args);
         } catch (e) {
-          (await actions()).report(e);
+          reportError(e);
           return undefined;
         }
       };
