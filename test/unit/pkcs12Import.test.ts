@@ -117,13 +117,16 @@ describe('keystoreParts: the key, its certificate by public key, the rest as the
     assert.equal(fileNameFrom(parts.key?.friendlyName), 'web server');
   });
 
-  it('a keystore from openssl with the CA certificate given first', () => {
+  it('a keystore from openssl, its localKeyId on the key and the leaf: no warning', () => {
     write(t.path('leaf.crt'), encodePem('CERTIFICATE', leaf.cert));
     write(t.path('leaf.key'), encodePem('PRIVATE KEY', leaf.key));
     write(t.path('chain.crt'), encodePem('CERTIFICATE', ca.cert) + encodePem('CERTIFICATE', other.cert));
-    openssl(['pkcs12', '-export', '-in', t.path('chain.crt'), '-inkey', t.path('leaf.key'), '-certfile', t.path('leaf.crt'), '-name', 'openssl/leaf', '-passout', 'pass:pw', '-out', t.path('o.p12')]);
-    const parts = keystoreParts(readPkcs12(read(t.path('o.p12')), 'pw').bags);
+    openssl(['pkcs12', '-export', '-in', t.path('leaf.crt'), '-inkey', t.path('leaf.key'), '-certfile', t.path('chain.crt'), '-name', 'openssl/leaf', '-passout', 'pass:pw', '-out', t.path('o.p12')]);
+    const { bags } = readPkcs12(read(t.path('o.p12')), 'pw');
+    assert.ok(bags.some((b) => b.type === 'private-key' && b.localKeyId), 'openssl labels the key');
+    const parts = keystoreParts(bags);
     assert.ok(same(parts.leaf, leaf.cert));
+    assert.equal(parts.leaf?.localKeyId, parts.key?.localKeyId);
     assert.equal(parts.chain.length, 2);
     assert.deepEqual(parts.warnings, []);
     assert.equal(fileNameFrom(parts.leaf?.friendlyName ?? parts.key?.friendlyName), 'openssl_leaf');

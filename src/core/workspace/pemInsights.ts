@@ -9,7 +9,7 @@
 
 import { children, readRoot } from '../der/asn1';
 import { expiryOf, expiryPhrase } from '../display/expiry';
-import { displayName, keyLabel, messageOf, oneLine } from '../display/labels';
+import { displayName, fingerprintText, keyLabel, messageOf, oneLine } from '../display/labels';
 import type { CertificateModel, DistinguishedName, Expiry, PkiObject, PublicKeyInfo, SignatureDefect, SourceRange } from '../model';
 import { DEFAULT_WARN_DAYS, SIGNATURE_DEFECT_TEXT } from '../model';
 import { BASE64_BEGIN, findPemBlocksInText, type PemForm } from '../der/pem';
@@ -119,11 +119,6 @@ export function analyzePemText(text: string, opts: PemInsightOptions = {}): PemI
     const message = `PEM analysis failed: ${oneLine(messageOf(e))}`;
     return { blocks: [{ number: 1, range, form: 'pem', findings: [{ code: 'malformed', severity: 'error', message }] }], now };
   }
-}
-
-/** The insight whose range holds the 0-based (line, character), if any. */
-export function blockAt(blocks: readonly PemBlockInsight[], line: number, character: number): PemBlockInsight | undefined {
-  return blocksAt(blocks, line, character)[0];
 }
 
 /** Every insight whose range holds the 0-based (line, character): several when one base64 value holds a chain. */
@@ -323,7 +318,7 @@ export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
         rows.push(['Validity', `${md(when(o.notBefore))} → ${md(when(o.notAfter))} (${md(expiryPhrase(expiryAt(o, now), o.notBefore))})`]);
         if (o.subjectAltNames.length > 0) rows.push(['SANs', md(sanList(o))]);
         rows.push(['Key', md(keyLong(o.publicKey))], ['Signature', md(o.signatureAlgorithm)], ['Serial', code(o.serialNumber)]);
-        rows.push(['SHA-1', code(o.fingerprints.sha1)], ['SHA-256', code(o.fingerprints.sha256)]);
+        rows.push(['SHA-1', code(fingerprintText(o.fingerprints.sha1, 'plain'))], ['SHA-256', code(fingerprintText(o.fingerprints.sha256, 'colons'))]);
         break;
       }
       case 'csr':
@@ -347,7 +342,7 @@ export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
         title = '**Certificate revocation list**';
         rows.push(['Issuer', md(o.issuer.text || '(empty)')], ['This update', md(when(o.thisUpdate))]);
         if (o.nextUpdate) rows.push(['Next update', md(when(o.nextUpdate))]);
-        rows.push(['Revoked', String(o.revoked.length)], ['SHA-1', code(o.fingerprints.sha1)], ['SHA-256', code(o.fingerprints.sha256)]);
+        rows.push(['Revoked', String(o.revoked.length)], ['SHA-1', code(fingerprintText(o.fingerprints.sha1, 'plain'))], ['SHA-256', code(fingerprintText(o.fingerprints.sha256, 'colons'))]);
         break;
       case 'dh-parameters':
         title = '**DH parameters**';
@@ -372,7 +367,7 @@ export function hoverMarkdown(b: PemBlockInsight, now: Date): string {
 }
 
 /** Escapes text for markdown: every ASCII punctuation character is backslash-escaped, control characters shown as spaces. */
-export function escapeMarkdown(s: string): string {
+function escapeMarkdown(s: string): string {
   return oneLine(s).replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 

@@ -3,7 +3,7 @@
 // line per link with its checks, then the errors with their codes). Host-neutral (no `vscode`): the unit
 // tests check it directly.
 
-import { displayName, plural } from '../../core/display/labels';
+import { displayName, fingerprintText, plural } from '../../core/display/labels';
 import type { ChainCheck, ChainLink, LinkCheck } from '../../core/trust/pathValidation';
 
 /** What was verified against what: the sentences the report and the notification are made of. */
@@ -84,7 +84,7 @@ export function formatChainReport(check: ChainCheck, ctx: ChainContext): string 
     lines.push(`  [${depth}] ${linkName(l, ctx)}${tags.length ? ` (${tags.join(', ')})` : ''}`);
     lines.push(`      subject ${l.subject || '(empty)'}`);
     lines.push(`      issuer  ${l.issuer || '(empty)'}`);
-    lines.push(`      serial ${l.serialNumber} · valid ${l.notBefore} to ${l.notAfter} · SHA-256 ${l.fingerprints.sha256}`);
+    lines.push(`      serial ${l.serialNumber} · valid ${l.notBefore} to ${l.notAfter} · SHA-256 ${fingerprintText(l.fingerprints.sha256, 'colons')}`);
     const checks = l.checks.length > 0 ? l.checks : [{ name: 'signature', ok: l.signatureValid }];
     lines.push(`      checks: ${checks.map(checkText).join(', ')}`);
     for (const c of checks) if (c.detail && !c.ok) lines.push(`        ${c.name}: ${c.detail}`);

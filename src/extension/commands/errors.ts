@@ -33,7 +33,7 @@ export class UserError extends Error {
 }
 
 /** The user cancelled: ours, or the engine worker's (src/core/runtime/offThread.ts: Cancel in its progress notification). */
-export function isCancelled(e: unknown): boolean {
+function isCancelled(e: unknown): boolean {
   return e instanceof Error && e.name === 'Cancelled';
 }
 

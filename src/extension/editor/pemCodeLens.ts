@@ -42,7 +42,7 @@ export class PemCodeLens implements vscode.CodeLensProvider {
 }
 
 /** The command that shows `uri` decoded: the inspector for PEM-type files, the report otherwise. */
-export function inspectCommandFor(uri: vscode.Uri): { command: string; tooltip: string } {
+function inspectCommandFor(uri: vscode.Uri): { command: string; tooltip: string } {
   if (uri.scheme === 'file' && INSPECTOR_FILES.test(uri.path)) {
     return { command: 'tlsWorkbench.openInspector', tooltip: 'Open this file in the TLS Workbench inspector' };
   }

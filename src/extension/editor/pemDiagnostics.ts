@@ -7,7 +7,7 @@ import type { PemBlockInsight, PemFinding, PemFindingCode } from '../../core/wor
 import type { InsightsStore } from './insightsStore';
 import { PEM_DOCUMENTS, isPemCandidate, toRange } from './insightsStore';
 
-export const DIAGNOSTIC_SOURCE = 'TLS Workbench';
+const DIAGNOSTIC_SOURCE = 'TLS Workbench';
 const CHANGE_DELAY_MS = 300;
 
 export class PemDiagnostics implements vscode.Disposable {
@@ -84,7 +84,7 @@ function toDiagnostic(block: PemBlockInsight, finding: PemFinding): vscode.Diagn
  * Quick fixes: a malformed block → "Inspect file"; an expired, expiring or weakly signed self-signed certificate →
  * "Renew with TLS Workbench…"; a weak key → "Generate a new key…".
  */
-export class PemCodeActions implements vscode.CodeActionProvider {
+class PemCodeActions implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(private readonly store: InsightsStore) {}

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-export const PEM_FILES_KEY = 'tlsWorkbench.pemFiles';
+const PEM_FILES_KEY = 'tlsWorkbench.pemFiles';
 /** A context key is sent to the renderer on every change: keep it bounded. */
 const MAX_PATHS = 10_000;
 

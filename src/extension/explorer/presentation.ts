@@ -13,7 +13,7 @@ import type { FileKind } from '../../core/workspace/summary';
 import type { ScanCore } from './workspaceIndex';
 
 /** Colours of expiry states (theme chart colours: they read well in light, dark and high-contrast themes). */
-export const EXPIRY_COLORS: Record<Expiry['status'], string> = {
+const EXPIRY_COLORS: Record<Expiry['status'], string> = {
   'expired': 'charts.red',
   'expiring': 'charts.yellow',
   'not-yet-valid': 'charts.blue',
@@ -42,7 +42,7 @@ export function expiryText(o: ScannedObject, e: Expiry | undefined): string {
 }
 
 /** A short description of one object: "server.example.test · expires in 42 days", "EC P-256 private key"… */
-export function objectDescription(core: ScanCore, o: ScannedObject, now: Date, warnDays: number): string {
+function objectDescription(core: ScanCore, o: ScannedObject, now: Date, warnDays: number): string {
   switch (o.kind) {
     case 'certificate':
       return [core.scannedObjectName(o), o.isCA ? 'CA' : '', expiryText(o, core.certificateExpiry(o, now, warnDays))].filter(Boolean).join(' · ');
