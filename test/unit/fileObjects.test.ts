@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { children, readRoot } from '../../src/core/der/asn1';
 import { encodePem } from '../../src/core/der/pem';
@@ -29,7 +29,7 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 /** Every kind of object with its DER, made by node:crypto, the engine's writers and openssl. */
 const f = {} as Record<
-  'cert' | 'csr' | 'crl' | 'ecPkcs8' | 'ecSec1' | 'ecSpki' | 'encryptedPkcs8' | 'rsaPkcs1' | 'rsaPublicPkcs1' | 'dhParams' | 'dsaParams' | 'dsaPublicTraditional',
+  'cert' | 'csr' | 'crl' | 'ecPkcs8' | 'ecSec1' | 'ecSpki' | 'encryptedPkcs8' | 'rsaPkcs1' | 'rsaPublicPkcs1' | 'dhParams' | 'dhX942' | 'dsaParams' | 'dsaPublicTraditional',
   Buffer
 >;
 
@@ -45,6 +45,10 @@ before(async () => {
   f.cert = Buffer.from((await issueCertificate({ subject: parseSubject('/O=File Objects/CN=objects.example'), publicKeySpki: f.ecSpki, subjectPrivateKeyPkcs8: f.ecPkcs8, profile: 'root', days: 30 })).der);
   f.csr = Buffer.from(await createCsr({ privateKeyPkcs8: f.ecPkcs8, subject: parseSubject('/CN=request.example') }));
   f.dhParams = Buffer.from(encodeDhParameters(FFDHE.ffdhe2048.prime, 2));
+  // X9.42 parameters (RFC 5114 group 2); genpkey writes them as PEM only, asn1parse takes out the DER.
+  openssl(['genpkey', '-genparam', '-algorithm', 'DHX', '-pkeyopt', 'dh_rfc5114:2', '-out', t.path('x942.pem')]);
+  openssl(['asn1parse', '-in', t.path('x942.pem'), '-out', t.path('x942.der'), '-noout']);
+  f.dhX942 = readFileSync(t.path('x942.der'));
   // DSA: the parameters { p, q, g } and OpenSSL's traditional public key { y, p, q, g }, from one node key's SPKI.
   const dsaSpki = der(generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }).publicKey, { type: 'spki' });
   const [algId, bits] = children(dsaSpki, readRoot(dsaSpki));
@@ -77,6 +81,7 @@ function opensslReads(label: string, file: string): void {
     'CERTIFICATE REQUEST': ['req'],
     'X509 CRL': ['crl'],
     'DH PARAMETERS': ['pkeyparam'],
+    'X9.42 DH PARAMETERS': ['pkeyparam'],
     'DSA PARAMETERS': ['pkeyparam'],
     'PRIVATE KEY': ['pkey'],
     'EC PRIVATE KEY': ['pkey'],
@@ -96,6 +101,7 @@ describe('pemLabelFor: the PEM label of a DER object', () => {
     ['csr', 'csr', 'CERTIFICATE REQUEST'],
     ['crl', 'crl', 'X509 CRL'],
     ['dhParams', 'dh-parameters', 'DH PARAMETERS'],
+    ['dhX942', 'dh-parameters', 'X9.42 DH PARAMETERS'],
     ['dsaParams', 'dsa-parameters', 'DSA PARAMETERS'],
     ['ecPkcs8', 'private-key', 'PRIVATE KEY'],
     ['ecSec1', 'private-key', 'EC PRIVATE KEY'],

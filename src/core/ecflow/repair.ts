@@ -8,6 +8,7 @@ import type { CertificateModel } from '../model';
 import { asPkiError, PkiError } from '../model';
 import { spkiOfPrivateKey } from '../objects/keys';
 import { rawObjects, readObjects, sniffDer } from '../read/read';
+import { pemLabelOfDer } from '../read/fileObjects';
 import { ffdhePem } from '../write/dhParams';
 import type { DnAttr } from '../write/dn';
 import { decodeDnAttrs } from '../write/dn';
@@ -262,21 +263,12 @@ function subjectNameDer(der: Uint8Array): Uint8Array {
   return whole(der, expectTag(subject, Tag.Sequence, 'subject Name'));
 }
 
-const PEM_LABEL_OF_KEY: Record<string, string> = {
-  'pkcs8': 'PRIVATE KEY',
-  'encrypted-pkcs8': 'ENCRYPTED PRIVATE KEY',
-  'pkcs1': 'RSA PRIVATE KEY',
-  'sec1': 'EC PRIVATE KEY',
-};
 
 /** A certificate, private key or DH parameters as PEM (DER converted with the right label; PEM returned as is). */
 function toPemText(bytes: Uint8Array): string {
   if (looksLikePem(bytes)) return new TextDecoder('utf-8').decode(bytes);
-  const kind = sniffDer(bytes);
-  let label: string | undefined;
-  if (kind?.kind === 'private-key') label = PEM_LABEL_OF_KEY[kind.hint];
-  else if (kind?.kind === 'dh-parameters') label = kind.format === 'x942' ? 'X9.42 DH PARAMETERS' : 'DH PARAMETERS';
-  else if (kind?.kind === 'certificate') label = 'CERTIFICATE';
+  const kind = sniffDer(bytes)?.kind;
+  const label = kind === 'private-key' || kind === 'dh-parameters' || kind === 'certificate' ? pemLabelOfDer(bytes) : undefined;
   if (!label) throw new PkiError('not a DER certificate, private key or DH parameters');
   return encodePem(label, bytes);
 }

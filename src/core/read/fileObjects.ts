@@ -50,32 +50,39 @@ export function readRawObject(raw: RawObject, opts: Omit<ReadOptions, 'maxBytes'
   return objects.length === 1 ? { model: objects[0] } : { problem: 'not one object' };
 }
 
-/** The PEM label of each kind that has only one. */
-const PEM_LABEL_OF: Partial<Record<RawObject['kind'], string>> = {
-  'certificate': 'CERTIFICATE',
-  'csr': 'CERTIFICATE REQUEST',
-  'crl': 'X509 CRL',
-  'dh-parameters': 'DH PARAMETERS',
-  'dsa-parameters': 'DSA PARAMETERS',
-};
-
 /**
- * The PEM label of an object: the one it was found under, else the one its kind and DER structure call for (a DER
- * key's label follows from its structure: PKCS#1, SEC1, PKCS#8 or encrypted PKCS#8). Undefined for what has no PEM
- * form (a PKCS#12 keystore is binary; an unknown object).
+ * The PEM label of an object: the one it was found under, else the one its DER structure calls for
+ * (pemLabelOfDer). Undefined for what has no PEM form (a PKCS#12 keystore is binary; an unknown object).
  */
 export function pemLabelFor(raw: RawObject): string | undefined {
   if (raw.pemLabel) return raw.pemLabel;
-  const label = PEM_LABEL_OF[raw.kind];
-  if (label) return label;
-  if (raw.kind === 'private-key') {
-    const k = sniffDer(raw.der);
-    if (k?.kind === 'private-key') return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
+  if (raw.kind === 'pkcs12' || raw.kind === 'unknown' || raw.kind === 'legacy-encrypted-key') return undefined;
+  return pemLabelOfDer(raw.der);
+}
+
+/**
+ * The PEM label OpenSSL writes for a DER object, from its structure: a key's label follows PKCS#1, SEC1, PKCS#8 or
+ * encrypted PKCS#8; DH parameters are PKCS#3 ("DH PARAMETERS") or X9.42 ("X9.42 DH PARAMETERS", which openssl
+ * refuses under the PKCS#3 label). Undefined when the DER is none of these.
+ */
+export function pemLabelOfDer(der: Uint8Array): string | undefined {
+  const k = sniffDer(der);
+  switch (k?.kind) {
+    case 'certificate':
+      return 'CERTIFICATE';
+    case 'csr':
+      return 'CERTIFICATE REQUEST';
+    case 'crl':
+      return 'X509 CRL';
+    case 'dh-parameters':
+      return k.format === 'x942' ? 'X9.42 DH PARAMETERS' : 'DH PARAMETERS';
+    case 'dsa-parameters':
+      return 'DSA PARAMETERS';
+    case 'private-key':
+      return k.hint === 'pkcs1' ? 'RSA PRIVATE KEY' : k.hint === 'sec1' ? 'EC PRIVATE KEY' : k.hint === 'encrypted-pkcs8' ? 'ENCRYPTED PRIVATE KEY' : 'PRIVATE KEY';
+    case 'public-key':
+      return k.format === 'traditional-dsa' ? 'DSA PUBLIC KEY' : k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
+    default:
+      return undefined;
   }
-  if (raw.kind === 'public-key') {
-    const k = sniffDer(raw.der);
-    if (k?.kind === 'public-key' && k.format === 'traditional-dsa') return 'DSA PUBLIC KEY';
-    return k?.kind === 'public-key' && k.format === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY';
-  }
-  return undefined;
 }
