@@ -134,7 +134,8 @@ suite('PEM blocks in text editors', () => {
     assert.match(text, /DNS:server\.example\.test/);
     assert.match(text, /IP:127\.0\.0\.1/);
     assert.match(text, /\| Key \| EC P-256/);
-    assert.ok(text.includes(sha256Of(fx.uri('pem').fsPath)), `SHA-256 missing from:\n${text}`);
+    // Fingerprints as the inspector shows them: uppercase, colon-separated (one formatter, core/display/labels).
+    assert.ok(text.includes(sha256Of(fx.uri('pem').fsPath).toUpperCase().replace(/(..)(?!$)/g, '$1:')), `SHA-256 missing from:\n${text}`);
     assert.ok(text.includes(server.fingerprint.replace(/:/g, '').toLowerCase()), `SHA-1 missing from:\n${text}`);
     // The hover covers the block, not the text around it.
     const ourHover = hovers.find((h) => hoverText([h]).includes('**Certificate**'));
