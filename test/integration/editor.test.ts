@@ -136,7 +136,7 @@ suite('PEM blocks in text editors', () => {
     assert.match(text, /\| Key \| EC P-256/);
     // Fingerprints as the inspector shows them: uppercase, colon-separated (one formatter, core/display/labels).
     assert.ok(text.includes(sha256Of(fx.uri('pem').fsPath).toUpperCase().replace(/(..)(?!$)/g, '$1:')), `SHA-256 missing from:\n${text}`);
-    assert.ok(text.includes(server.fingerprint.replace(/:/g, '').toLowerCase()), `SHA-1 missing from:\n${text}`);
+    assert.ok(text.includes(server.fingerprint.replace(/:/g, '').toUpperCase()), `SHA-1 missing from:\n${text}`);
     // The hover covers the block, not the text around it.
     const ourHover = hovers.find((h) => hoverText([h]).includes('**Certificate**'));
     assert.ok(ourHover?.range);
