@@ -322,7 +322,8 @@ describe('Issue 6 acceptance: a small PKI from the UI alone (packaged .vsix in c
     const workspace = await viewPane(page, 'Workspace');
     const expected = (name: string) => {
       const c = new X509Certificate(fs.readFileSync(file(name)));
-      const left = Math.floor((Date.parse(c.validTo) - Date.now()) / DAY_MS);
+      // Days left round to the nearest day: a CA made a minute ago for 3650 days has 3650 days left (issue 14).
+      const left = Math.round((Date.parse(c.validTo) - Date.now()) / DAY_MS);
       return left === 1 ? 'expires tomorrow' : `expires in ${left} days`;
     };
     const rows: Record<string, RegExp> = {
