@@ -56,6 +56,7 @@ function render(view: InspectorView): void {
   root.append(toolbar(view));
   if (view.problems.length > 0) root.append(problems(view));
   if (view.lock) root.append(unlockForm(view.lock, view.fileName));
+  else if (view.unlockNote) root.append(h('section', { class: 'unlocked card', role: 'status' }, h('p', { class: 'unlock-prompt' }, icon('unlock'), view.unlockNote)));
   if (view.objects.length > 1) root.append(contents(view));
   if (view.chain) root.append(chain(view.chain, view));
   for (const o of view.objects) root.append(objectCard(o, view));

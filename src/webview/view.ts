@@ -130,6 +130,11 @@ export interface InspectorView {
   lock?: LockView;
   /** A password was given and opened the file. */
   unlocked: boolean;
+  /**
+   * After a passphrase opened an encrypted key, in place of the lock's prompt: which certificates of the file and
+   * of its neighbours belong to the key (`Decrypted. This key belongs to the certificate John-Doe in client.crt…`).
+   */
+  unlockNote?: string;
   /** When the view was built (ISO); validity bars and days left are relative to it. */
   builtAt: string;
 }

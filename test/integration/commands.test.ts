@@ -11,7 +11,7 @@
 
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +20,7 @@ import { readPkcs12 } from '../../src/core/objects/pkcs12';
 import { rawObjects, readObjects } from '../../src/core/read/read';
 import type { ChainCheck } from '../../src/core/trust/pathValidation';
 import { EXTENSION_ID, REPORT_SCHEME, closeAllEditors, fixtures, sha256Of, stub } from './helpers';
-import { ACCEPT, BACK, Messages, QuickInputs, sleep, type Answer } from './quickInputs';
+import { ACCEPT, BACK, ENTER, Messages, QuickInputs, sleep, type Answer } from './quickInputs';
 
 // ------------------------------------------------------------------------------------------------------
 
@@ -44,7 +44,7 @@ interface Run<T> {
 }
 
 /** Runs a command with scripted answers (and modal answers); asserts the script was used exactly. */
-async function run<T>(command: string, arg: unknown, answers: Answer[], modalAnswers: (string | undefined)[] = [], opts: { allowLeftover?: boolean } = {}): Promise<Run<T>> {
+async function run<T>(command: string, arg: unknown, answers: Answer[], modalAnswers: (string | undefined | typeof ENTER)[] = [], opts: { allowLeftover?: boolean } = {}): Promise<Run<T>> {
   const inputs = new QuickInputs(answers);
   const messages = new Messages(modalAnswers);
   let result: T;
@@ -191,7 +191,7 @@ suite('PKI commands', function () {
     assert.match(declined.inputs.inputs[4].after ?? '', /already exist/, `the name step warns while typing: ${JSON.stringify(declined.inputs.inputs)}`);
     assert.equal(declined.messages.modals.length, 1, 'one modal confirmation');
     assert.match(declined.messages.modals[0].message, /dev\.example\.test\.key and dev\.example\.test\.crt already exist/);
-    assert.deepEqual(declined.messages.modals[0].buttons, ['Replace']);
+    assert.deepEqual(declined.messages.modals[0].buttons, ['Keep Existing', 'Replace'], 'the safe answer first: Enter keeps the files');
     assert.deepEqual(fs.readFileSync(o('dev.example.test.crt')), before, 'declined: the certificate is untouched');
     assert.deepEqual(fs.readFileSync(o('dev.example.test.key')), keyBefore, 'declined: the key is untouched');
     assert.deepEqual(declined.messages.errors, []);
@@ -234,8 +234,8 @@ suite('PKI commands', function () {
     assertNoSecret(ca, 'ca-pass-1');
 
     // A client CSR with a new key; SANs prefilled with the e-mail address.
-    const csr = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', 'alice@example.test', ACCEPT, 'alice']);
-    assert.equal(csr.inputs.inputs[3].value, 'email:alice@example.test');
+    const csr = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', '', 'alice@example.test', ACCEPT, 'alice']);
+    assert.equal(csr.inputs.inputs[4].value, 'email:alice@example.test');
     assert.deepEqual(csr.result?.map((x) => path.basename(x.fsPath)), ['alice.key', 'alice.csr']);
     const [csrObject] = rawObjects(fs.readFileSync(o('alice.csr')));
     assert.equal(csrObject.kind, 'csr');
@@ -346,8 +346,8 @@ suite('PKI commands', function () {
     const config = vscode.workspace.getConfiguration('tlsWorkbench');
     await config.update('defaults.subject', { C: 'UK', O: 'Any Org' }, vscode.ConfigurationTarget.Global);
     try {
-      const r = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', 'svc.example.test', ACCEPT, 'svc']);
-      assert.match(r.inputs.inputs[2].prompt ?? '', /with C=UK, O=Any Org from tlsWorkbench\.defaults\.subject/);
+      const r = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', '', 'svc.example.test', ACCEPT, 'svc']);
+      assert.match(r.inputs.inputs[3].prompt ?? '', /with C=UK, O=Any Org from tlsWorkbench\.defaults\.subject/);
       const csr = readObjects(fs.readFileSync(o('svc.csr'))).objects[0];
       assert.equal(csr.kind === 'csr' && csr.subject.text, 'C=UK, O=Any Org, CN=svc.example.test');
       assert.ok(csr.kind === 'csr' && csr.signatureValid);
@@ -382,16 +382,16 @@ suite('PKI commands', function () {
   });
 
   test('Convert PEM ↔ DER: a certificate to DER and back, byte for byte; a PKCS#12 is refused with an Import button', async () => {
-    const toDer = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.crt')), []);
+    const toDer = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.crt')), [ACCEPT]);
     assert.equal(toDer.result?.[0]?.fsPath, o('alice.der'));
     const der = fs.readFileSync(o('alice.der'));
     assert.equal(der[0], 0x30);
     assert.equal(new X509Certificate(der).fingerprint256, new X509Certificate(fs.readFileSync(o('alice.crt'))).fingerprint256);
-    const toPem = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.der')), []);
+    const toPem = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.der')), [ACCEPT]);
     assert.equal(toPem.result?.[0]?.fsPath, o('alice.pem'));
     assert.equal(pemOf(o('alice.pem')), pemOf(o('alice.crt')));
     // A key keeps mode 0600 as DER.
-    await run('tlsWorkbench.convert', u(o('alice.key')), [], ['Replace']);
+    await run('tlsWorkbench.convert', u(o('alice.key')), [ACCEPT], ['Replace']);
     assert.equal(fs.statSync(o('alice.der')).mode & 0o777, 0o600);
     createPrivateKey({ key: fs.readFileSync(o('alice.der')), format: 'der', type: 'pkcs8' });
 
@@ -409,7 +409,7 @@ suite('PKI commands', function () {
     assert.match(pemOf(o('pp.key')), /BEGIN PRIVATE KEY/, 'declined: unchanged');
 
     const added = await run('tlsWorkbench.addPassphrase', u(o('pp.key')), ['pp-pass-1', 'pp-pass-1'], ['Replace']);
-    assert.deepEqual(added.messages.modals[0].buttons, ['Replace', 'Save as Copy…']);
+    assert.deepEqual(added.messages.modals[0].buttons, ['Save as Copy…', 'Replace'], 'the safe answer first: Enter keeps the file');
     assert.match(pemOf(o('pp.key')), /BEGIN ENCRYPTED PRIVATE KEY/);
     createPrivateKey({ key: pemOf(o('pp.key')), passphrase: 'pp-pass-1' });
 
@@ -696,5 +696,178 @@ suite('PKI commands', function () {
     assert.match(broken.messages.errors[0], /^broken\.pem: [^\n]+$/);
     const p12 = await run('tlsWorkbench.verifyChain', fx.uri('p12'), []);
     assert.match(p12.messages.errors[0] ?? '', /^server\.p12 holds no certificate that can be read without its password/);
+  });
+
+  // Issue 15, "Defaults" and step counters.
+
+  test('defaults: a person\'s name proposes no SAN; signing a CSR without DNS/IP SANs defaults to Client; the CA key step lists only keys that can be the CA\'s', async () => {
+    const csr = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', '', 'John-Doe', ACCEPT, 'john-doe']);
+    const sans = csr.inputs.inputs[4];
+    assert.match(sans.prompt ?? '', /^Subject alternative names/);
+    assert.equal(sans.value, '', 'no dns:John-Doe for a person');
+    const [request] = readObjects(fs.readFileSync(o('john-doe.csr'))).objects;
+    assert.deepEqual(request.kind === 'csr' && request.subjectAltNames, []);
+
+    const signed = await run<vscode.Uri[]>('tlsWorkbench.signCsr', u(o('john-doe.csr')), ['it-ca.crt', 'it-ca.key', 'ca-pass-1', ACCEPT, ACCEPT, ACCEPT]);
+    const [, keyPick, , profile] = signed.inputs.inputs;
+    assert.equal(keyPick.items[0], 'commands-it/it-ca.key', 'the CA\'s key first');
+    for (const other of ['server.key', 'ca.key', 'commands-it/alice.key', 'commands-it/john-doe.key']) {
+      assert.ok(!keyPick.items.includes(other), `${other} (a plain key of another certificate) is not offered: ${keyPick.items.join(', ')}`);
+    }
+    assert.ok(keyPick.items.some((i) => i.includes('Browse…')), 'Browse… stays');
+    assert.equal(profile.active, 'Client', 'no DNS/IP SANs: the client profile');
+    assert.deepEqual(new X509Certificate(fs.readFileSync(o('john-doe.crt'))).keyUsage, ['1.3.6.1.5.5.7.3.2'], 'clientAuth');
+    assert.deepEqual(signed.inputs.inputs.map((i) => i.totalSteps), [6, 6, 6, 6, 6, 6], 'the key passphrase is counted from the start');
+  });
+
+  test('defaults: the CA\'s subject prefix is offered next time; the CSR wizard encrypts its new key; step counters hold from the first step', async () => {
+    const ca = await run<vscode.Uri[]>('tlsWorkbench.createCa', undefined, ['Root CA', '/C=UK/O=Prefix Org/OU=PKI/CN=Prefix Root CA', 'EC P-256', ACCEPT, 'pfx-pass-1', 'pfx-pass-1', 'prefix-ca']);
+    assert.deepEqual(ca.inputs.inputs.map((i) => `${i.step}/${i.totalSteps}`), ['1/7', '2/7', '3/7', '4/7', '5/7', '6/7', '7/7']);
+
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', 'csr-pass-1', 'csr-pass-1', '/C=UK/O=Prefix Org/OU=PKI/CN=jane.example.test', ACCEPT, 'jane']);
+    assert.deepEqual(r.inputs.inputs.map((i) => `${i.step}/${i.totalSteps}`), ['1/7', '2/7', '3/7', '4/7', '5/7', '6/7', '7/7']);
+    const [, , pass, confirm, subject, sans] = r.inputs.inputs;
+    assert.ok(pass.password && confirm.password);
+    assert.equal(subject.value, '/C=UK/O=Prefix Org/OU=PKI/CN=', 'the prefix typed for the CA is offered');
+    assert.equal(sans.value, 'dns:jane.example.test', 'a host name still proposes its DNS SAN');
+    const keyPem = pemOf(o('jane.key'));
+    assert.match(keyPem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+    const key = createPrivateKey({ key: keyPem, passphrase: 'csr-pass-1' });
+    const [request] = readObjects(fs.readFileSync(o('jane.csr'))).objects;
+    assert.equal(request.kind === 'csr' && request.subject.text, 'C=UK, O=Prefix Org, OU=PKI, CN=jane.example.test');
+    const spki = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('hex');
+    assert.equal(request.kind === 'csr' && request.publicKey.spkiSha256, spki, 'the CSR is signed by the encrypted key');
+    assertNoSecret(r, 'csr-pass-1');
+
+    // A plain name answers without a prefix: none is offered afterwards (and the other suites start clean).
+    await run('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', '', 'plain-name'], [], { allowLeftover: true });
+    const after = await run('tlsWorkbench.generateCsr', undefined, ['New key', 'EC P-256', ''], [], { allowLeftover: true });
+    assert.equal(after.inputs.inputs[3]?.value, '');
+  });
+
+  test('Convert: a CSR becomes client.csr.der (not a certificate-looking .der), after confirming the name', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.csr')), [ACCEPT]);
+    const [name] = r.inputs.inputs;
+    assert.equal(name.kind, 'inputBox');
+    assert.equal(name.value, 'alice.csr.der');
+    assert.match(name.prompt ?? '', /certificate request/);
+    assert.equal(r.result?.[0]?.fsPath, o('alice.csr.der'));
+    assert.equal(rawObjects(fs.readFileSync(o('alice.csr.der')))[0]?.kind, 'csr');
+    const renamed = await run<vscode.Uri[]>('tlsWorkbench.convert', u(o('alice.csr')), ['alice-request.der']);
+    assert.equal(renamed.result?.[0]?.fsPath, o('alice-request.der'));
+    assert.ok(fs.existsSync(o('alice-request.der')));
+  });
+
+  // Issue 15, how results are saved and announced: a typed .pfx is kept, Enter never replaces, short notifications.
+
+  test('Export PKCS#12: a typed flow.mycompany.com.pfx writes exactly that file, a PKCS#12 that opens with the password', async () => {
+    // The seed's self-signed flow.mycompany.com (SANs with a wildcard), its key in the same file: found without asking.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsw-flow-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'),
+        '-days', '30', '-subj', '/CN=flow.mycompany.com', '-addext', 'subjectAltName=DNS:flow.mycompany.com,DNS:*.flow.mycompany.com'], { stdio: 'pipe' });
+      fs.writeFileSync(o('flow.mycompany.com.pem'), fs.readFileSync(path.join(dir, 'c.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'k.pem'), 'utf8'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const flow = u(o('flow.mycompany.com.pem'));
+    const r = await run<vscode.Uri[]>('tlsWorkbench.exportPkcs12', flow, ['pfx-pass-1', 'pfx-pass-1', /^Modern/, 'flow.mycompany.com.pfx']);
+    const name = r.inputs.inputs[r.inputs.inputs.length - 1];
+    assert.equal(name.value, 'flow.mycompany.com', 'the name is prefilled (.p12 unless another extension is typed)');
+    assert.match(name.prompt ?? '', /^File name for the new \.p12 file \(or type name\.pfx/, 'both extensions are offered');
+    assert.deepEqual(r.result?.map((x) => x.fsPath), [o('flow.mycompany.com.pfx')]);
+    assert.ok(!fs.existsSync(o('flow.mycompany.com.pfx.p12')), 'no .p12 appended to a typed .pfx');
+    assert.equal(fs.statSync(o('flow.mycompany.com.pfx')).mode & 0o777, 0o600);
+    const p12 = readPkcs12(fs.readFileSync(o('flow.mycompany.com.pfx')), 'pfx-pass-1');
+    const cert = new X509Certificate(fs.readFileSync(o('flow.mycompany.com.pem')));
+    assert.equal(new X509Certificate(Buffer.from(p12.bags.find((b) => b.type === 'certificate')!.der!)).fingerprint256, cert.fingerprint256);
+    assert.equal(p12.bags.filter((b) => b.type === 'private-key').length, 1);
+    // OpenSSL is the referee: the file is a PKCS#12 keystore that opens with this password (and no other).
+    execFileSync('openssl', ['pkcs12', '-in', o('flow.mycompany.com.pfx'), '-passin', 'pass:pfx-pass-1', '-noout']);
+    assert.throws(() => execFileSync('openssl', ['pkcs12', '-in', o('flow.mycompany.com.pfx'), '-passin', 'pass:wrong', '-noout'], { stdio: 'pipe' }));
+    assertNoSecret(r, 'pfx-pass-1');
+
+    // Any other name gets .p12; a typed .p12 is not doubled.
+    const plain = await run<vscode.Uri[]>('tlsWorkbench.exportPkcs12', flow, ['pfx-pass-1', 'pfx-pass-1', /^Modern/, 'flow.example']);
+    assert.deepEqual(plain.result?.map((x) => x.fsPath), [o('flow.example.p12')]);
+    const typed = await run<vscode.Uri[]>('tlsWorkbench.exportPkcs12', flow, ['pfx-pass-1', 'pfx-pass-1', /^Modern/, 'typed.p12']);
+    assert.deepEqual(typed.result?.map((x) => x.fsPath), [o('typed.p12')]);
+  });
+
+  test('overwrite confirmations: Enter (the first button) keeps the existing file; Replace takes a deliberate choice', async () => {
+    // A new key over gen.key: the default answer leaves it as it was.
+    const before = fs.readFileSync(o('gen.key'));
+    const kept = await run<vscode.Uri[] | undefined>('tlsWorkbench.generateKey', undefined, ['EC P-256', 'gen', ''], [ENTER]);
+    assert.equal(kept.messages.modals.length, 1);
+    assert.match(kept.messages.modals[0].message, /gen\.key already exists/);
+    assert.notEqual(kept.messages.modals[0].buttons[0], 'Replace', 'Replace is not the default');
+    assert.ok(kept.messages.modals[0].buttons.includes('Replace'), 'Replace is offered');
+    assert.equal(kept.result, undefined);
+    assert.deepEqual(fs.readFileSync(o('gen.key')), before, 'Enter: gen.key untouched');
+
+    // A passphrase added in place: the default is Save as Copy…, the key itself stays unencrypted.
+    fs.copyFileSync(o('alice.key'), o('enter.key'));
+    const plainKey = fs.readFileSync(o('enter.key'));
+    let offered: vscode.SaveDialogOptions | undefined;
+    const restore = stub(vscode.window, 'showSaveDialog', (async (opts: vscode.SaveDialogOptions) => {
+      offered = opts;
+      return u(o('enter-copy.key'));
+    }) as typeof vscode.window.showSaveDialog);
+    let copied: Run<vscode.Uri | undefined>;
+    try {
+      copied = await run<vscode.Uri | undefined>('tlsWorkbench.addPassphrase', u(o('enter.key')), ['enter-pass-1', 'enter-pass-1'], [ENTER]);
+    } finally {
+      restore();
+    }
+    assert.notEqual(copied.messages.modals[0].buttons[0], 'Replace');
+    assert.ok(offered, 'Enter chose Save as Copy…');
+    assert.deepEqual(fs.readFileSync(o('enter.key')), plainKey, 'Enter: enter.key untouched');
+    assert.equal(copied.result?.fsPath, o('enter-copy.key'));
+    createPrivateKey({ key: pemOf(o('enter-copy.key')), passphrase: 'enter-pass-1' });
+  });
+
+  test('notifications name written files by workspace-relative path (~/… outside), the full path behind a Reveal action', async () => {
+    const r = await run<vscode.Uri[]>('tlsWorkbench.generateKey', undefined, ['EC P-256', 'announced', '']);
+    const note = r.messages.actions.find((a) => a.message.startsWith('Wrote announced.key'));
+    assert.ok(note, JSON.stringify(r.messages.actions));
+    assert.match(note.message, /^Wrote announced\.key in commands-it: /);
+    assert.ok(!note.message.includes(fx.dir), `no absolute path: ${note.message}`);
+    assert.deepEqual(note.buttons, ['Reveal']);
+
+    // Outside the workspace (an absolute output folder under the home folder): ~/…, and Reveal shows the file
+    // itself in the system's file manager.
+    const config = vscode.workspace.getConfiguration('tlsWorkbench');
+    const away = fs.mkdtempSync(path.join(os.homedir(), '.tlsw-it-away-'));
+    const revealed: unknown[][] = [];
+    const restores: (() => void)[] = [];
+    await config.update('outputFolder', away, vscode.ConfigurationTarget.Global);
+    try {
+      // The user clicks Reveal on the notification; revealFileInOS is recorded, not run (no file manager here).
+      const shown: string[] = [];
+      const w = vscode.window as unknown as Record<string, unknown>;
+      restores.push(stub(w, 'showInformationMessage', async (m: string, ...items: string[]) => {
+        shown.push(m);
+        return items.includes('Reveal') ? 'Reveal' : undefined;
+      }));
+      const original = vscode.commands.executeCommand;
+      restores.push(stub(vscode.commands, 'executeCommand', (async (command: string, ...args: unknown[]) => {
+        if (command === 'revealFileInOS') return void revealed.push([command, ...args]);
+        return original.call(vscode.commands, command, ...args);
+      }) as typeof vscode.commands.executeCommand));
+      const inputs = new QuickInputs(['EC P-256', 'away', '']);
+      restores.push(() => inputs.restore());
+      await vscode.commands.executeCommand('tlsWorkbench.generateKey');
+      assert.deepEqual(inputs.problems, []);
+      const wrote = shown.find((m) => m.startsWith('Wrote away.key'));
+      assert.ok(wrote, JSON.stringify(shown));
+      assert.ok(wrote.includes(`in ~${path.sep}${path.basename(away)}:`), wrote);
+      assert.ok(!wrote.includes(away), `no absolute path: ${wrote}`);
+      await until('the Reveal action', () => (revealed.length ? true : undefined));
+      assert.equal((revealed[0][1] as vscode.Uri).fsPath, path.join(away, 'away.key'), 'Reveal holds the full path');
+    } finally {
+      restores.reverse().forEach((r) => r());
+      await config.update('outputFolder', 'commands-it', vscode.ConfigurationTarget.Global);
+      fs.rmSync(away, { recursive: true, force: true });
+    }
   });
 });

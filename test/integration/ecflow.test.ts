@@ -1,9 +1,11 @@
 /// <reference types="mocha" />
 // The ecFlow view in a real VS Code: with tlsWorkbench.ecflow.folder pointing at a temporary folder, the view is
-// empty (welcome content) until "Create ecFlow SSL Layout…" writes a layout through its multi-step quick input;
-// then it shows the folder, the set ecFlow will use, the files and no errors. A passwd file broken with a CRLF
-// shows up (through the folder watcher) as a fixable error, and the inline Fix action repairs it. Creating over
-// an existing layout needs the modal's consent.
+// empty (welcome content; the folder is the view's description) until "Create ecFlow SSL Layout…" writes a layout
+// through its multi-step quick input; then it shows the folder, the set ecFlow will use, the files and no errors,
+// and Check says "ecFlow layout OK: N checks passed". A passwd file broken with a CRLF shows up (through the
+// folder watcher) as a fixable error, in the view and in the Problems panel, and the inline Fix action repairs it
+// (the diagnostic goes). Creating over an existing layout needs the modal's consent; Create can write to another
+// folder (Browse…), which the view then shows.
 //
 // `tlsWorkbench.ecflow.check` resolves with the view (its TreeDataProvider is what VS Code reads).
 
@@ -15,7 +17,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CreatedLayout, FixOutcome } from '../../src/extension/ecflow/ecflowActions';
 import type { EcflowItem, EcflowView } from '../../src/extension/ecflow/ecflowView';
-import { EXTENSION_ID } from './helpers';
+import { EXTENSION_ID, stub } from './helpers';
 import { ACCEPT, Messages, QuickInputs, sleep, type Answer } from './quickInputs';
 
 // ------------------------------------------------------------------------------------------------------
@@ -64,6 +66,17 @@ function fixableRegex(): RegExp {
   return new RegExp(m[1]);
 }
 
+/** The ecFlow findings in the Problems panel for a file (or the folder). */
+function problems(fsPath: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(vscode.Uri.file(fsPath)).filter((d) => d.source === 'ecFlow');
+}
+
+/** The view's description: the folder, with the home folder as ~. */
+function shown(dir: string): string {
+  const home = os.homedir();
+  return dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -96,19 +109,38 @@ suite('ecFlow view', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('no folder yet: the view is empty, so its welcome content offers to create one', async () => {
-    const view = await check();
+  test('no folder yet: the view is empty (welcome content) with the folder as its description; Check says so; no problems published', async () => {
+    const r = await run<EcflowView>('tlsWorkbench.ecflow.check', undefined, []);
+    const view = r.result;
     assert.equal(view.current?.where.dir, dir, 'the folder comes from the setting');
     assert.equal(view.current?.exists, false);
     assert.deepEqual(await rows(view), []);
+    assert.equal(view.view.description, shown(dir), 'the welcome content cannot name the folder: the description does');
+    assert.deepEqual(r.messages.infos, [`No ecFlow SSL folder at ${dir} yet.`]);
+    assert.deepEqual(problems(dir), [], 'a missing folder is not a problem for users without ecFlow');
+  });
+
+  test('the description follows the folder setting', async () => {
+    const elsewhere = path.join(tmp, 'elsewhere');
+    try {
+      await cfg().update('folder', elsewhere, vscode.ConfigurationTarget.Global);
+      assert.equal((await check()).view.description, shown(elsewhere));
+    } finally {
+      await cfg().update('folder', dir, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal((await check()).view.description, shown(dir));
   });
 
   test('Create writes a shared layout through the quick input; the view shows the folder, the set, the files and no errors', async () => {
-    const r = await run<CreatedLayout>('tlsWorkbench.ecflow.create', undefined, ['Shared set', ACCEPT, 'RSA 2048', secret, secret, ACCEPT, 'ffdhe2048']);
+    const r = await run<CreatedLayout>('tlsWorkbench.ecflow.create', undefined, [ACCEPT, 'Shared set', ACCEPT, 'RSA 2048', secret, secret, ACCEPT, 'ffdhe2048']);
     assert.ok(r.result, `created nothing; messages: ${JSON.stringify(r.messages.all())}`);
+    assert.deepEqual(r.inputs.inputs[0].items, [dir, '$(folder-opened) Browse…'], 'the folder step: the resolved folder, or another');
+    assert.equal(r.inputs.inputs[0].active, dir, 'the resolved folder is the default');
+    assert.equal(r.result.dir, dir);
+    assert.equal(r.result.settingChanged, false);
     assert.deepEqual(r.result.files.sort(), ['dh2048.pem', 'server.crt', 'server.key', 'server.passwd']);
     assert.equal(r.result.exportLine, 'export ECF_SSL=1');
-    assert.equal(r.inputs.inputs[1].value, 'ecflow-it.example', 'the host is prefilled from the setting');
+    assert.equal(r.inputs.inputs[2].value, 'ecflow-it.example', 'the host is prefilled from the setting');
     assert.ok(r.inputs.inputs.filter((i) => i.password).length === 2, 'the passphrase is typed twice in password boxes');
     // On disk: a certificate for the host, its key opening with the passphrase, the passwd file exact and private.
     const crt = new X509Certificate(fs.readFileSync(file('server.crt')));
@@ -137,12 +169,33 @@ suite('ecFlow view', function () {
     assert.deepEqual(errors.map((f) => f.label), [], 'no error findings');
   });
 
+  test('Check on a sound layout says so: "ecFlow layout OK: N checks passed", N from the checker', async () => {
+    const r = await run<EcflowView>('tlsWorkbench.ecflow.check', undefined, []);
+    const result = r.result.current!.result;
+    assert.ok(result.checks.length >= 10, result.checks.join(', '));
+    // The encrypted key's ecflow_http advice is a note (info), not a failed check.
+    assert.deepEqual(result.findings.map((f) => `${f.severity} ${f.code}`), ['info http-key-encrypted']);
+    assert.deepEqual(r.messages.infos, [`ecFlow layout OK: ${result.checks.length} checks passed (1 note in the Problems panel).`]);
+    assert.deepEqual(r.messages.errors, []);
+    assert.deepEqual(r.messages.warnings, []);
+    const notes = problems(file('server.key'));
+    assert.deepEqual(notes.map((d) => [d.code, d.severity]), [['http-key-encrypted', vscode.DiagnosticSeverity.Information]]);
+  });
+
   test('a passwd file with a CRLF shows up (folder watcher) as a fixable error; Fix rewrites it and the finding is gone', async () => {
     const view = await check();
     fs.writeFileSync(file('server.passwd'), `${secret}\r\n`, { mode: 0o600 });
     // The watcher refreshes the view by itself.
     const crlf = await until('the passwd-crlf finding', async () => (await tree(view)).findings.find((f) => f.finding?.code === 'passwd-crlf'));
     assert.equal(crlf.finding?.severity, 'error');
+    // In the Problems panel too, on the file, with the whole message (the row cuts it off).
+    const [diagnostic] = problems(file('server.passwd'));
+    assert.ok(diagnostic, 'a diagnostic on server.passwd');
+    assert.equal(diagnostic.code, 'passwd-crlf');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(diagnostic.message, crlf.finding?.message);
+    const checked = await run<EcflowView>('tlsWorkbench.ecflow.check', undefined, []);
+    assert.deepEqual(checked.messages.errors, ['ecFlow layout: 1 error, 0 warnings (see the Problems panel).']);
     assert.equal(crlf.description, 'server.passwd');
     assert.match(String(crlf.contextValue), fixableRegex(), 'the inline Fix action shows on it');
     // Core gives the repair as data; the view says it in its own words (the CLI prints a `tlsw ecflow fix` line).
@@ -160,6 +213,7 @@ suite('ecFlow view', function () {
     const after = await tree(await check());
     assert.equal(after.findings.find((f) => f.finding?.code === 'passwd-crlf'), undefined);
     assert.deepEqual(after.findings.filter((f) => f.finding?.severity === 'error').map((f) => f.label), []);
+    assert.deepEqual(problems(file('server.passwd')), [], 'fixed: the diagnostic is gone');
   });
 
   test('a missing DH file: Fix writes ffdhe2048; rows without a repair have no Fix action', async () => {
@@ -192,7 +246,7 @@ suite('ecFlow view', function () {
 
   test('Create over an existing layout asks first (modal); declining changes nothing', async () => {
     const before = fs.readFileSync(file('server.key'), 'utf8');
-    const r = await run<CreatedLayout | undefined>('tlsWorkbench.ecflow.create', undefined, ['Shared set', ACCEPT, 'EC P-256', '', ACCEPT, 'ffdhe2048'], [undefined]);
+    const r = await run<CreatedLayout | undefined>('tlsWorkbench.ecflow.create', undefined, [ACCEPT, 'Shared set', ACCEPT, 'EC P-256', '', ACCEPT, 'ffdhe2048'], [undefined]);
     assert.equal(r.result, undefined);
     assert.equal(r.messages.modals.length, 1);
     assert.match(r.messages.modals[0].message, /server\.crt, server\.key, dh2048\.pem already exist/);
@@ -223,10 +277,40 @@ suite('ecFlow view', function () {
   });
 
   test('the specific set: <host>.<port>.* files, named after the settings', async () => {
-    const r = await run<CreatedLayout>('tlsWorkbench.ecflow.create', undefined, ['Specific set', ACCEPT, '4141', 'EC P-256', '', '30', 'ffdhe2048']);
+    const r = await run<CreatedLayout>('tlsWorkbench.ecflow.create', undefined, [ACCEPT, 'Specific set', ACCEPT, '4141', 'EC P-256', '', '30', 'ffdhe2048']);
     assert.deepEqual(r.result.files.sort(), ['ecflow-it.example.4141.crt', 'ecflow-it.example.4141.key', 'ecflow-it.example.4141.pem']);
     assert.equal(r.result.exportLine, 'export ECF_SSL=ecflow-it.example.4141');
     const crt = new X509Certificate(fs.readFileSync(file('ecflow-it.example.4141.crt')));
     assert.equal(Math.round((Date.parse(crt.validTo) - Date.parse(crt.validFrom)) / 86_400_000), 30);
+  });
+
+  test('Create in another folder (Browse…): the files go there, the folder setting names it, and the view shows it', async () => {
+    const other = path.join(tmp, 'picked', 'ssl');
+    const dialogs: vscode.OpenDialogOptions[] = [];
+    // The first dialog is cancelled (back to the folder choice), the second picks the folder.
+    const answers: (vscode.Uri[] | undefined)[] = [undefined, [vscode.Uri.file(other)]];
+    const restore = stub(vscode.window, 'showOpenDialog', async (o?: vscode.OpenDialogOptions) => {
+      dialogs.push(o ?? {});
+      return answers.shift();
+    });
+    try {
+      const r = await run<CreatedLayout>('tlsWorkbench.ecflow.create', undefined, ['Browse…', 'Browse…', 'Shared set', ACCEPT, 'EC P-256', '', ACCEPT, 'ffdhe2048']);
+      assert.equal(dialogs.length, 2);
+      assert.equal(dialogs[0].canSelectFolders, true);
+      assert.equal(r.inputs.inputs[0].placeholder, r.inputs.inputs[1].placeholder, 'a cancelled dialog shows the folder choice again');
+      assert.equal(r.result.dir, other);
+      assert.equal(r.result.settingChanged, true);
+      for (const n of ['server.crt', 'server.key', 'dh2048.pem']) assert.ok(fs.existsSync(path.join(other, n)), `${n} in the folder chosen`);
+      assert.ok(!fs.existsSync(file('server.crt')) || fs.readFileSync(file('server.crt'), 'utf8') !== fs.readFileSync(path.join(other, 'server.crt'), 'utf8'), 'nothing written to the old folder');
+      assert.match(r.messages.infos.join('\n'), new RegExp(`export ECF_SSL_DIR=${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`), 'says how ecFlow finds it');
+      assert.equal(cfg().get('folder'), other);
+      const view = await check();
+      assert.equal(view.current?.where.dir, other);
+      assert.equal(view.view.description, shown(other));
+      assert.equal((await rows(view))[0].label, other);
+    } finally {
+      restore();
+      await cfg().update('folder', dir, vscode.ConfigurationTarget.Global);
+    }
   });
 });

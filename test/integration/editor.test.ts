@@ -194,17 +194,19 @@ suite('PEM blocks in text editors', () => {
     assert.equal(fromLens, serverDaysLeft());
   });
 
-  test('diagnostics: expired, weak key, SHA-1 and malformed blocks, with codes, severities and block ranges', async () => {
+  test('diagnostics: expired, weak key, SHA-1 and malformed blocks, with codes, severities, underlining only the BEGIN line', async () => {
     const yaml = secretYaml({ 'ok.crt': serverPem, 'legacy.crt': LEGACY_CERT, 'broken.crt': BROKEN_CERT });
     const doc = await openYaml(yaml);
     const list = await diagnosticsWithCodes(doc.uri, ['expired', 'malformed', 'rsa-too-small', 'sha1-signature']);
     const by = (code: string) => list.find((d) => d.code === code)!;
     const legacyStart = lineOf(yaml, '-----BEGIN CERTIFICATE-----', 1);
-    const legacyEnd = lineOf(yaml, '-----END CERTIFICATE-----', 1);
+    // The squiggle covers "-----BEGIN CERTIFICATE-----" (indented by 4 in the Secret), not the base64 body.
     for (const code of ['expired', 'rsa-too-small', 'sha1-signature']) {
       assert.equal(by(code).range.start.line, legacyStart, code);
       assert.equal(by(code).range.start.character, 4, code);
-      assert.equal(by(code).range.end.line, legacyEnd, code);
+      assert.equal(by(code).range.end.line, legacyStart, code);
+      assert.equal(by(code).range.end.character, 4 + '-----BEGIN CERTIFICATE-----'.length, code);
+      assert.equal(doc.getText(by(code).range), '-----BEGIN CERTIFICATE-----', code);
     }
     assert.equal(by('expired').severity, vscode.DiagnosticSeverity.Error);
     assert.match(by('expired').message, /^Certificate "legacy\.example\.test" expired \d+ days ago \(2021-01-01\)\.$/);
@@ -213,6 +215,7 @@ suite('PEM blocks in text editors', () => {
     assert.equal(by('sha1-signature').severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(by('malformed').severity, vscode.DiagnosticSeverity.Error);
     assert.equal(by('malformed').range.start.line, lineOf(yaml, '-----BEGIN CERTIFICATE-----', 2));
+    assert.equal(doc.getText(by('malformed').range), '-----BEGIN CERTIFICATE-----');
     assert.match(by('malformed').message, /^Malformed CERTIFICATE block: invalid base64 at line \d+: unexpected character '\$'/);
     // The healthy certificate has none.
     assert.ok(list.every((d) => d.range.start.line !== lineOf(yaml, '-----BEGIN CERTIFICATE-----', 0)));

@@ -103,6 +103,9 @@ suite('Inspector', () => {
     const sha256 = leaf.sections.flatMap((s) => s.fields).find((f) => f.label === 'SHA-256')?.value.replace(/:/g, '').toLowerCase();
     assert.equal(sha256, sha256Of(fx.uri('pem').fsPath));
     assert.ok(leaf.chips.some((c) => c.label === 'key matches'));
+    // The key inside is protected by the keystore's encryption (tlsw exports with AES-256), not "not encrypted".
+    const key = view.objects.find((o) => o.kind === 'private-key');
+    assert.deepEqual(key?.chips.map((c) => [c.label, c.tone]), [['protected by the keystore (AES-256)', 'info'], [`matches the certificate ${fx.serverCommonName}`, 'ok']]);
     assert.equal(view.chain?.status, 'ordered', 'the keystore’s own certificates are put in order, not trusted');
     assert.deepEqual(view.chain?.links.map((l) => l.signatureValid), [true, true]);
     assert.ok(!JSON.stringify(view).includes(fx.p12Password));

@@ -230,24 +230,31 @@ export class QuickInputs {
   }
 }
 
+/** A modal answer: the key Enter, which picks the dialog's first button (VS Code focuses it). */
+export const ENTER = Symbol('Enter: the first button');
+
 /** Records the messages shown until restore(); modal ones are answered from a script (undefined: dismissed). */
 export class Messages {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
   readonly infos: string[] = [];
   readonly modals: { message: string; detail?: string; buttons: string[] }[] = [];
+  /** The notifications (not modal) that offered actions, with their buttons. */
+  readonly actions: { message: string; buttons: string[] }[] = [];
   private readonly restores: (() => void)[];
 
-  constructor(private readonly modalAnswers: (string | undefined)[] = []) {
+  constructor(private readonly modalAnswers: (string | undefined | typeof ENTER)[] = []) {
     const w = vscode.window as unknown as Record<string, unknown>;
     const capture = (list: string[]) => async (message: string, ...rest: unknown[]) => {
       const options = rest[0] && typeof rest[0] === 'object' ? (rest[0] as vscode.MessageOptions) : undefined;
       const buttons = rest.filter((r): r is string => typeof r === 'string');
       if (options?.modal) {
         this.modals.push({ message, detail: options.detail, buttons });
-        return this.modalAnswers.shift();
+        const answer = this.modalAnswers.shift();
+        return answer === ENTER ? buttons[0] : answer;
       }
       list.push(message);
+      if (buttons.length) this.actions.push({ message, buttons });
       return undefined;
     };
     this.restores = [

@@ -305,6 +305,39 @@ describe('ecFlow layout check: which set', () => {
   });
 });
 
+describe('ecFlow layout check: what was checked (the extension says "N checks passed")', () => {
+  it('a sound shared set: every check ran once, in order; no passphrase check without a readable key, none past a missing folder', () => {
+    const r = expectCodes(entriesOf(sharedPw), ['http-key-encrypted']);
+    assert.equal(r.findings[0].severity, 'info', 'a note, not a failed check');
+    assert.deepEqual(r.checks, [
+      'folder',
+      'certificate of the set',
+      'mixed sets',
+      'certificate format',
+      'certificate validity',
+      'certificate key size',
+      'host name',
+      'private key',
+      'passphrase',
+      'key matches certificate',
+      'ecflow_http key',
+      'DH parameters',
+      'file permissions',
+    ]);
+    const noKey = checkEcflowLayout(withFile(entriesOf(sharedPw), 'server.key', undefined), opts());
+    assert.ok(noKey.checks.includes('private key') && !noKey.checks.includes('passphrase') && !noKey.checks.includes('key matches certificate'), noKey.checks.join(', '));
+    assert.deepEqual(checkEcflowLayout([], opts({ folderExists: false })).checks, ['folder']);
+  });
+
+  it('a specific set counts each client certificate, and the ECF_* variables when set', () => {
+    const r = checkEcflowLayout(entriesOf(specific), opts({ ecfSsl: SPEC, clientHosts: ['127.0.0.1'], sslDirEnv: '/srv/ecf/ssl/' }));
+    assert.ok(r.checks.includes(`client certificate 127.0.0.1.${PORT}.crt`), r.checks.join(', '));
+    assert.ok(r.checks.includes('ECF_SSL_DIR') && r.checks.includes('ECF_SSL and ECF_PORT'), r.checks.join(', '));
+    assert.ok(!r.checks.includes('ecflow_http key'), 'ecflow_http reads only server.key');
+    assert.equal(new Set(r.checks).size, r.checks.length, 'each check once');
+  });
+});
+
 describe('ecFlow layout check: the certificate', () => {
   it('crt-not-pem: a DER certificate (ecFlow: "no start line")', () => {
     const der = opensslBytes(['x509', '-in', file('c.crt', shared.files[0].data), '-outform', 'DER']);

@@ -215,14 +215,30 @@ describe('buildInspectorView: chains', () => {
     assert.deepEqual(root?.errors, [], 'self-signed is not a problem before an anchor is chosen');
   });
 
-  it('says when the certificates are not one chain (a bundle): nothing to verify', () => {
+  it('a bundle of unrelated certificates: "2 independent certificates", said once, as information; nothing to verify', () => {
     write(t.path('bundle.pem'), readFileSync(t.path('ca.crt'), 'utf8') + readFileSync(t.path('weak.crt'), 'utf8'));
     const out = build(t.path('bundle.pem'));
     assert.ok(out.view.chain);
+    assert.equal(out.view.chain.headline, '2 independent certificates');
+    assert.equal(out.view.chain.status, 'ordered', 'the status the webview shows in the info tone');
+    assert.deepEqual(out.view.chain.errors, []);
+    const words = `${out.view.chain.headline} ${out.view.chain.note}`;
+    assert.ok(!/not one chain|single chain/i.test(words), words);
+    assert.equal(words.match(/independent/g)?.length, 1, words);
+    assert.deepEqual(out.view.problems, [], 'no problem either');
     assert.deepEqual(out.view.chain.links, []);
-    assert.match(out.view.chain.note ?? '', /not one chain/);
     assert.equal(out.view.chain.verifiable, false);
     assert.equal(out.chain, undefined);
+  });
+
+  it('certificates that are related but not one chain (a chain plus an unrelated root) are "Not one chain", the reason said once', () => {
+    write(t.path('chain-plus-root.pem'), ['server.crt', 'ca.crt', 'weak.crt'].map((f) => readFileSync(t.path(f), 'utf8')).join(''));
+    const chain = build(t.path('chain-plus-root.pem')).view.chain;
+    assert.ok(chain);
+    assert.equal(chain.headline, 'Not one chain');
+    assert.match(chain.note ?? '', /^These 3 certificates do not form a single chain \(2 candidates for the leaf/);
+    assert.ok(!/not one chain/i.test(chain.note ?? ''), chain.note);
+    assert.equal(chain.verifiable, false);
   });
 
   it('a file without certificates has no chain section', () => {
@@ -287,7 +303,7 @@ describe('buildInspectorView: keys and matching', () => {
     assert.equal(view.objects.length, 2);
     const [cert, key] = view.objects;
     assert.ok(cert.chips.some((c) => c.label === 'key matches' && c.tone === 'ok'));
-    assert.ok(key.chips.some((c) => c.label === 'matches server.example' && /#1 in this file/.test(c.help)));
+    assert.ok(key.chips.some((c) => c.label === 'matches the certificate server.example' && /#1 in this file/.test(c.help)), key.chips.map((c) => c.label).join(', '));
     assert.equal(key.raw, undefined, 'no PEM for private keys');
     assertNoKeyMaterial(view, keyPem);
     assert.equal(field(key, 'key', 'Public key SHA-256').copyText, spkiSha256(t.path('server.key')));
@@ -310,7 +326,7 @@ describe('buildInspectorView: keys and matching', () => {
     assert.deepEqual(build(t.path('server.crt'), { nearby: [{ fileName: 'server.key', bytes: Buffer.from('not a key') }] }).view.objects[0].chips.map((c) => c.label), ['valid']);
     // The other way round: a key file learns which certificate is next to it.
     const key = build(t.path('server.key'), { nearby: nearby('server.crt', 'server.crt') }).view.objects[0];
-    assert.ok(key.chips.some((c) => c.label === 'matches server.crt'));
+    assert.ok(key.chips.some((c) => c.label === 'matches the certificate server.example in server.crt'), key.chips.map((c) => c.label).join(', '));
     assert.ok(!build(t.path('ca.key'), { nearby: nearby('server.crt', 'server.crt') }).view.objects[0].chips.some((c) => /^matches/.test(c.label)));
   });
 
@@ -495,6 +511,87 @@ describe('buildInspectorView: each chip shows when it should, and only then', ()
     openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-passout', 'pass:pw', '-out', modern]);
     assert.deepEqual(chips(build(modern, { password: 'pw' }).view.objects[0]), [['unlocked', 'ok']]);
     assert.deepEqual(chips(build(modern).view.objects[0]), [['locked', 'info']]);
+  });
+});
+
+describe('buildInspectorView: words that say what applies to this object', () => {
+  const sansNote = (o: ObjectView) => o.sections.find((x) => x.id.endsWith('.sans'))?.note ?? '';
+  const SERVER_WARNING = /TLS clients will not accept this certificate for any host name/;
+  const extFile = (name: string, text: string) => {
+    write(t.path(`${name}.ext`), text);
+    return t.path(`${name}.ext`);
+  };
+
+  it('no SANs: a CA is "not applicable", a client certificate is identified by its subject; only a server keeps the warning', () => {
+    const ca = build(t.path('ca.crt')).view.objects[0];
+    assert.equal(sansNote(ca), 'None. Not applicable: CAs are not matched to host names.');
+    openssl(['x509', '-req', '-in', t.path('server.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '30', '-subj', '/CN=John-Doe',
+      '-extfile', extFile('client', 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\n'), '-out', t.path('john-doe.crt')]);
+    const client = build(t.path('john-doe.crt')).view.objects[0];
+    assert.equal(client.title, 'John-Doe');
+    assert.equal(sansNote(client), 'None. Not needed for a client certificate: its identity is the subject (CN=John-Doe).');
+    // A leaf without an extendedKeyUsage may serve TLS, and one for both purposes does: those keep the warning.
+    openssl(['x509', '-req', '-in', t.path('server.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '30',
+      '-extfile', extFile('nosan', 'basicConstraints=critical,CA:FALSE\n'), '-out', t.path('nosan.crt')]);
+    assert.match(sansNote(build(t.path('nosan.crt')).view.objects[0]), SERVER_WARNING);
+    openssl(['x509', '-req', '-in', t.path('server.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '30',
+      '-extfile', extFile('both', 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n'), '-out', t.path('both.crt')]);
+    assert.match(sansNote(build(t.path('both.crt')).view.objects[0]), SERVER_WARNING);
+    // Neither server nor client (code signing): nothing to match either.
+    openssl(['x509', '-req', '-in', t.path('server.csr'), '-CA', t.path('ca.crt'), '-CAkey', t.path('ca.key'), '-CAcreateserial', '-days', '30',
+      '-extfile', extFile('codesign', 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=codeSigning\n'), '-out', t.path('codesign.crt')]);
+    assert.match(sansNote(build(t.path('codesign.crt')).view.objects[0]), /^None\. Not needed: this certificate is not for TLS servers/);
+    // A CSR's purpose is the signer's choice: it says what each needs.
+    assert.match(sansNote(build(t.path('server.csr')).view.objects[0]), /^None\. Fine for a client certificate .*a server certificate needs its host names here\.$/);
+    // With SANs there is no such sentence at all.
+    assert.equal(sansNote(build(t.path('server.crt')).view.objects[0]), '');
+  });
+
+  it('a key inside a PKCS#12: protected by the keystore\'s encryption (its cipher named), neutral, not "not encrypted"', () => {
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-certfile', t.path('ca.crt'), '-passout', 'pass:pw', '-out', t.path('aes.p12')]);
+    const view = build(t.path('aes.p12'), { password: 'pw' }).view;
+    const key = view.objects.find((o) => o.kind === 'private-key');
+    assert.ok(key);
+    assert.deepEqual(chips(key), [['protected by the keystore (AES-256)', 'info'], ['matches the certificate server.example', 'ok']]);
+    assert.match(key.chips[0].help, /PBES2\/aes-256-cbc/);
+    const encrypted = field(key, 'protection', 'Encrypted');
+    assert.deepEqual([encrypted.value, encrypted.tone], ['by the keystore (PBES2/aes-256-cbc)', undefined]);
+    // A keystore that stores its key in the clear: then the key is not encrypted, and the chip says so.
+    openssl(['pkcs12', '-export', '-in', t.path('server.crt'), '-inkey', t.path('server.key'), '-keypbe', 'NONE', '-certpbe', 'NONE', '-passout', 'pass:pw', '-out', t.path('clear.p12')]);
+    const clear = build(t.path('clear.p12'), { password: 'pw' }).view.objects.find((o) => o.kind === 'private-key');
+    assert.ok(clear);
+    assert.deepEqual(chips(clear)[0], ['not encrypted', 'warning']);
+    assert.match(clear.chips[0].help, /keystore holds this key without encrypting it/);
+    assert.equal(field(clear, 'protection', 'Encrypted').value, 'no');
+  });
+
+  it('a key matching several objects: "matches the certificate server.example, and 2 more", each named in the help', () => {
+    openssl(['req', '-x509', '-key', t.path('server.key'), '-out', t.path('server-self.crt'), '-days', '5', '-subj', '/CN=self.example']);
+    write(t.path('key-and-three.pem'), ['server.key', 'server.crt', 'server.csr', 'server-self.crt'].map((f) => readFileSync(t.path(f), 'utf8')).join(''));
+    const key = build(t.path('key-and-three.pem')).view.objects[0];
+    assert.equal(key.kind, 'private-key');
+    const chip = key.chips.find((c) => c.tone === 'ok');
+    assert.equal(chip?.label, 'matches the certificate server.example, and 2 more');
+    assert.equal(chip?.help, 'Certificates or requests for this key: server.example (#2 in this file), server.example (#3 in this file), self.example (#4 in this file) (same public key).');
+  });
+
+  it('after its passphrase opens a key, the view says which certificates belong to it, or that none does', () => {
+    const pass = 'unlock-note-pw';
+    openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-aes-256-cbc', '-pass', `pass:${pass}`, '-out', t.path('jd.key')]);
+    openssl(['req', '-x509', '-key', t.path('jd.key'), '-passin', `pass:${pass}`, '-out', t.path('jd.crt'), '-days', '5', '-subj', '/CN=John-Doe', '-addext', 'extendedKeyUsage=clientAuth']);
+    const nearby = [{ fileName: 'jd.crt', bytes: read(t.path('jd.crt')) }, { fileName: 'ca.crt', bytes: read(t.path('ca.crt')) }];
+    const locked = build(t.path('jd.key'), { nearby });
+    assert.match(locked.view.lock?.prompt ?? '', /which certificates belong to it/);
+    assert.equal(locked.view.unlockNote, undefined, 'nothing to say before it is open');
+    const open = build(t.path('jd.key'), { nearby, password: pass }).view;
+    assert.equal(open.lock, undefined);
+    assert.equal(open.unlockNote, 'Decrypted. This key belongs to the certificate John-Doe in jd.crt (same public key).');
+    assert.ok(open.objects[0].chips.some((c) => c.label === 'matches the certificate John-Doe in jd.crt'));
+    const alone = build(t.path('jd.key'), { nearby: nearby.slice(1), password: pass }).view;
+    assert.equal(alone.unlockNote, 'Decrypted. This key matches no certificate or CSR in this file or the 1 file next to it.');
+    assert.equal(build(t.path('jd.key'), { password: pass }).view.unlockNote, 'Decrypted. This key matches no certificate or CSR in this file.');
+    // A plain key was never locked: no note.
+    assert.equal(build(t.path('server.key'), { password: pass }).view.unlockNote, undefined);
   });
 });
 

@@ -41,6 +41,13 @@ interface Ctx {
   warnDays: number;
   /** The set ecFlow uses, or would look for. */
   mode: EcflowSet;
+  /** The checks that ran (EcflowCheckResult.checks). */
+  checks: string[];
+}
+
+/** Records that a check ran (whatever it found): the front ends count them ("N checks passed"). */
+function ran(ctx: Ctx, check: string): void {
+  if (!ctx.checks.includes(check)) ctx.checks.push(check);
 }
 
 function add(ctx: Ctx, severity: EcflowSeverity, code: EcflowFinding['code'], file: string | null, message: string, how: { instruction?: string; repair?: EcflowRepair }): void {
@@ -77,10 +84,13 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
     now: o.now ?? new Date(),
     warnDays: o.warnDays ?? DEFAULT_WARN_DAYS,
     mode: 'shared',
+    checks: [],
   };
   const dir = o.dir;
 
+  ran(ctx, 'folder');
   if (o.sslDirEnv !== undefined) {
+    ran(ctx, 'ECF_SSL_DIR');
     if (!o.sslDirEnv.endsWith('/')) {
       add(
         ctx,
@@ -112,6 +122,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
     return finish(ctx, null);
   }
 
+  if (o.ecfSsl !== undefined) ran(ctx, 'ECF_SSL and ECF_PORT');
   if (!sharedAllowed && o.ecfSsl !== spec) {
     add(
       ctx,
@@ -136,6 +147,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
     );
   }
 
+  ran(ctx, 'certificate of the set');
   if (set === null) {
     describeFiles(ctx, names, server);
     const wanted = sharedAllowed ? `neither server.crt nor ${spec}.crt is` : `${spec}.crt is not`;
@@ -159,6 +171,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
 
   // Mixed sets.
   if (server) {
+    ran(ctx, 'mixed sets');
     if (set === 'shared' && has(`${spec}.crt`)) {
       add(
         ctx,
@@ -193,6 +206,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
 
   // Key and passphrase.
   const key = checkKey(ctx, names, cert);
+  if (set === 'shared' || o.http) ran(ctx, 'ecflow_http key');
   if (key.encrypted && (set === 'shared' || o.http)) {
     add(
       ctx,
@@ -208,6 +222,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
   checkDh(ctx, set, names);
 
   // Permissions.
+  ran(ctx, 'file permissions');
   for (const [name, code] of [
     [names.key, 'key-permissions'],
     [names.passwd, 'passwd-permissions'],
@@ -230,6 +245,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
     for (const h of uniq(o.clientHosts ?? [])) {
       if (h === 'localhost' || h === o.host) continue;
       const clientName = `${h}.${o.port}.crt`;
+      ran(ctx, `client certificate ${clientName}`);
       const copy = fix(`copies ${names.crt} to ${clientName}`, { clientHost: h });
       if (!has(clientName)) {
         ctx.files[clientName] = { role: 'client-certificate', present: false, required: true };
@@ -264,7 +280,7 @@ export function checkEcflowLayout(entries: EcflowEntry[], options: EcflowCheckOp
 function finish(ctx: Ctx, set: EcflowSet | null): EcflowCheckResult {
   const rank: Record<EcflowSeverity, number> = { error: 0, warning: 1, info: 2 };
   const findings = ctx.findings.map((f, i) => ({ f, i })).sort((a, b) => rank[a.f.severity] - rank[b.f.severity] || a.i - b.i).map((x) => x.f);
-  return { set, files: ctx.files, findings };
+  return { set, files: ctx.files, findings, checks: ctx.checks };
 }
 
 function describeFiles(ctx: Ctx, names: EcflowNames, server: boolean): void {
@@ -285,6 +301,8 @@ function describeFiles(ctx: Ctx, names: EcflowNames, server: boolean): void {
 function checkCertificate(ctx: Ctx, name: string, primary: boolean): CertInfo | undefined {
   const e = ctx.byName.get(name);
   if (!e) return undefined;
+  // (A client certificate's check is counted by its caller.)
+  if (primary) ran(ctx, 'certificate format');
   const bytes = readable(ctx, e);
   if (!bytes) return undefined;
   const putCertificate = `Put the server's PEM certificate in ${name}`;
@@ -348,6 +366,8 @@ function firstCertDer(bytes: Uint8Array): Uint8Array | undefined {
 }
 
 function checkValidity(ctx: Ctx, name: string, m: CertificateModel): void {
+  ran(ctx, 'certificate validity');
+  ran(ctx, 'certificate key size');
   const renew = { repair: fix(`renews it for the same key; then give clients the new ${name}`, { renew: true }) };
   if (m.expiry.status === 'expired') {
     add(ctx, 'error', 'crt-expired', name, `${name} expired on ${day(m.notAfter)}: ecflow_client refuses the server ("certificate verify failed").`, renew);
@@ -376,6 +396,7 @@ function checkValidity(ctx: Ctx, name: string, m: CertificateModel): void {
 }
 
 function checkHostNames(ctx: Ctx, name: string, m: CertificateModel): void {
+  ran(ctx, 'host name');
   const certNames = [
     ...m.subject.attributes.filter((a) => a.type === 'CN').map((a) => a.value),
     ...m.subjectAltNames.filter((s) => s.type === 'dns' || s.type === 'ip').map((s) => s.value),
@@ -396,6 +417,7 @@ function checkHostNames(ctx: Ctx, name: string, m: CertificateModel): void {
 }
 
 function compareWithServer(ctx: Ctx, name: string, cert: CertInfo, serverCrt: Uint8Array): void {
+  ran(ctx, "the server's certificate");
   const serverDer = looksLikePem(serverCrt) ? firstCertDer(serverCrt) : serverCrt;
   if (serverDer && !sameBytes(serverDer, cert.der)) {
     add(ctx, 'error', 'client-crt-differs', name, `${name} is not the certificate the server presents: ecflow_client fails the handshake ("certificate verify failed").`, {
@@ -415,6 +437,7 @@ function checkKey(ctx: Ctx, names: EcflowNames, cert: CertInfo | undefined): Key
   const e = ctx.byName.get(keyName);
   const pw = ctx.byName.get(passwdName);
   const putKey = { instruction: `Put the private key of ${crtName} there`, repair: init(ctx, NEW_SET, { force: true }) };
+  ran(ctx, 'private key');
   if (!e) {
     add(ctx, 'error', 'key-missing', keyName, `${keyName} is missing: ecflow_server stops with "The password protected private server key file … does not exist".`, putKey);
     return { encrypted: false };
@@ -444,6 +467,7 @@ function checkKey(ctx: Ctx, names: EcflowNames, cert: CertInfo | undefined): Key
   const printf = `printf '%s' 'PASSPHRASE' > ${passwdPath} && chmod 600 ${passwdPath}`;
   const writePassphrase = fix(`checks the key's passphrase, then writes it to ${passwdName} with no line end, mode 0600`, { passphrase: 'key' });
   let pkcs8: Uint8Array | undefined;
+  ran(ctx, 'passphrase');
   if (encrypted) {
     if (pw) {
       const pwBytes = readable(ctx, pw);
@@ -522,6 +546,7 @@ function checkKey(ctx: Ctx, names: EcflowNames, cert: CertInfo | undefined): Key
   if (ctx.files[keyName]) {
     ctx.files[keyName].description = `${info ? keyLabel(info) : 'private key'}${encrypted ? ', encrypted' : ', not encrypted'}`;
   }
+  if (info && cert) ran(ctx, 'key matches certificate');
   if (info && cert && info.spkiSha256 !== cert.model.publicKey.spkiSha256) {
     // OpenSSL keeps one certificate and key per key type: a key of another type is accepted without complaint,
     // and then no handshake can succeed.
@@ -592,6 +617,7 @@ function checkDh(ctx: Ctx, set: EcflowSet, names: EcflowNames): void {
   const e = ctx.byName.get(name);
   const path = (n: string): string => ecflowPath(ctx.o.dir, n);
   const ffdhe = (target: string, more = ''): EcflowRepair => fix(`writes the RFC 7919 ffdhe2048 group to ${target}${more}`);
+  ran(ctx, 'DH parameters');
   if (!e) {
     if (set === 'shared') {
       dhAdd('error', 'dh-missing', `Neither dh2048.pem nor dh1024.pem is here: ecflow_server stops with "The dhparam file(pem) '${path('dh1024.pem')}' does not exist".`, {

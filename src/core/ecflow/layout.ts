@@ -175,6 +175,11 @@ export interface EcflowCheckResult {
   files: Record<string, EcflowFileStatus>;
   /** Errors first, then warnings, then infos. */
   findings: EcflowFinding[];
+  /**
+   * What was checked, in order, each once ("certificate validity", "passphrase"…): only the checks that ran (no
+   * passphrase check without a key). With no error or warning among the findings, all of them passed.
+   */
+  checks: string[];
 }
 
 /** A file to write into the folder. */

@@ -29,7 +29,7 @@ export function readCertificate(der: Uint8Array): Decoded<CertificateModel> {
 }
 
 /** True when the certificate carries the extension (the model's lists are empty both when it is absent and when it is empty). */
-export function hasExtension(c: Decoded<CertificateModel>, oid: string): boolean {
+export function hasExtension(c: Pick<CertificateModel, 'extensions'>, oid: string): boolean {
   return c.extensions.some((e) => e.oid === oid);
 }
 
@@ -60,8 +60,7 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
   };
   const notBefore = new Date(c.notBefore);
   const notAfter = new Date(c.notAfter);
-  const eku = hasExtension(c, OID.extKeyUsage) ? c.extendedKeyUsage : undefined;
-  const serverCapable = !c.isCA && (!eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage'));
+  const serverCapable = tlsPurposeOf(c) === 'server';
 
   if (c.signatureDefect) add('invalid-signature-encoding', 'error', SIGNATURE_DEFECT_TEXT[c.signatureDefect]);
   if (c.publicKey.explicitParameters) {
@@ -118,4 +117,19 @@ export function lintCertificate(der: Uint8Array, issuer?: Uint8Array, now: Date 
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
+}
+
+/** What a certificate is for, as far as TLS host names go. */
+export type TlsPurpose = 'ca' | 'server' | 'client' | 'other';
+
+/**
+ * A CA is never matched to host names; a leaf may serve TLS unless its extendedKeyUsage leaves out serverAuth (and
+ * anyExtendedKeyUsage) — no extendedKeyUsage at all allows every purpose; of the rest, clientAuth makes a client
+ * certificate. The one rule behind lint's `server-without-san` and the inspector's words for a missing SAN.
+ */
+export function tlsPurposeOf(c: Pick<CertificateModel, 'isCA' | 'extensions' | 'extendedKeyUsage'>): TlsPurpose {
+  if (c.isCA) return 'ca';
+  const eku = hasExtension(c, OID.extKeyUsage) ? c.extendedKeyUsage : undefined;
+  if (!eku || eku.includes('serverAuth') || eku.includes('anyExtendedKeyUsage')) return 'server';
+  return eku.includes('clientAuth') ? 'client' : 'other';
 }

@@ -49,6 +49,8 @@ interface KeySourceState extends KeyTypeState {
   /** True: generate a new key; false: use keyFile. */
   newKey?: boolean;
   keyPkcs8?: Uint8Array;
+  /** The passphrase that encrypts a new key (none: written unencrypted). */
+  passphrase?: string;
 }
 
 function keyObject(s: KeySourceState): ObjectInfo | undefined {
@@ -114,7 +116,8 @@ async function subjectKey(session: Session, s: KeySourceState, keyUri: vscode.Ur
   if (s.newKey) {
     const spec = keySpecOf(s, session.settings, false);
     const pair = await generateKeyWithProgress(session, spec);
-    return { pkcs8: pair.privateKeyPkcs8, output: { uri: keyUri, data: session.core.keygen.encodePrivateKey(pair.privateKeyPkcs8), secret: true }, spec: session.core.keygen.keySpecLabel(spec) };
+    const data = session.core.keygen.encodePrivateKey(pair.privateKeyPkcs8, { passphrase: s.passphrase });
+    return { pkcs8: pair.privateKeyPkcs8, output: { uri: keyUri, data, secret: true }, spec: `${session.core.keygen.keySpecLabel(spec)}${s.passphrase ? ', encrypted' : ''}` };
   }
   if (s.keyPkcs8) return { pkcs8: s.keyPkcs8 };
   const k = keyObject(s);
@@ -141,11 +144,23 @@ export async function generateCsr(context: vscode.ExtensionContext, arg: unknown
   const started = await startKey(session, target.uri, 'Generate CSR…');
   const defaultFolder = await outputFolder(target.uri);
   if (!defaultFolder) throw new Cancelled();
-  const s: CsrState = started ? { keyFile: started, newKey: false } : {};
+  // "New key" is the preselected answer: its steps are counted from the start.
+  const s: CsrState = started ? { keyFile: started, newKey: false } : { newKey: true };
   const folder = (st: CsrState) => (st.keyFile ? parentFolder(st.keyFile.uri) : defaultFolder);
   const exts = (st: CsrState) => (st.newKey ? ['.key', '.csr'] : ['.csr']);
   const done = await MultiStepInput.wizard('Generate CSR', s, [
     ...keySourceSteps<CsrState>(session, !!started),
+    // As Generate Private Key… asks: the new key may be encrypted.
+    ...newSecretSteps<CsrState>(session, {
+      when: (st) => st.newKey === true,
+      prompt: 'Passphrase to encrypt the new key (leave empty for none)',
+      confirmPrompt: 'Type the passphrase again',
+      optional: true,
+      get: (st) => st.passphrase,
+      set: (st, v) => {
+        st.passphrase = v;
+      },
+    }),
     subjectStep<CsrState>(session, { prompt: 'Common name (CN) of the request', placeholder: 'server.example.com', defaultValue: (st) => (st.keyFile ? baseName(st.keyFile.uri) : '') }),
     sansStep<CsrState>(session),
     nameStep<CsrState>({
@@ -334,14 +349,14 @@ interface SignState extends CaState, DaysState, NameState, ProfileState {
   csrFile?: PkiFile;
 }
 
-/** A profile that suits the request: client when it names only people (e-mail), server otherwise. */
+/**
+ * The profile that suits the request: server when it names a host (a DNS or IP SAN, what TLS clients check),
+ * client otherwise (no SANs, or only e-mail / URI identities: a person's or a device's certificate).
+ */
 function guessProfile(csr: PkiFile | undefined): Profile | undefined {
   const c = csr ? csrs(csr)[0]?.csr : undefined;
   if (!c) return undefined;
-  const types = new Set(c.subjectAltNames.map((n) => n.type));
-  if (types.has('dns') || types.has('ip')) return 'server';
-  if (types.has('email') || types.has('uri')) return 'client';
-  return undefined;
+  return c.subjectAltNames.some((n) => n.type === 'dns' || n.type === 'ip') ? 'server' : 'client';
 }
 
 function caMaxDays(s: CaState): { days: number; why: string } | undefined {

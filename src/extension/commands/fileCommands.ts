@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import { displayName, fingerprintText, keyLabel, messageOf } from '../../core/display/labels';
+import type { Validation } from '../util/multiStepInput';
 import { MultiStepInput } from '../util/multiStepInput';
-import { baseName, outputUri, parentFolder } from '../util/outputs';
+import { baseName, checkBaseName, displayFolder, exists, parentFolder } from '../util/outputs';
 import { Cancelled, UserError } from './errors';
 import type { ObjectInfo, PkiFile } from './pkiFiles';
 import { certificates, csrs, isPkcs12, privateKeys } from './pkiFiles';
@@ -199,26 +200,47 @@ export async function convert(context: vscode.ExtensionContext, arg: unknown): P
   const objects = file.objects.filter((o) => o.raw.kind !== 'unknown');
   if (objects.length === 0) throw new UserError(`${file.name}: nothing in it is a certificate, CSR, CRL, key or DH parameters.`);
   const toDer = file.objects[0].raw.pemLabel !== undefined;
-  let o = objects[0];
-  if (toDer && chosen.index !== undefined && file.objects[chosen.index]) o = file.objects[chosen.index];
-  else if (toDer && objects.length > 1) {
-    let picked: ObjectInfo | undefined;
-    const done = await MultiStepInput.run('Convert PEM → DER', async (input) => {
-      picked = await pickObject(input, file, objects, 'DER holds one object: which one?');
-    });
-    if (!done || !picked) return undefined;
-    o = picked;
-  }
-  const secret = o.raw.kind === 'private-key' || o.raw.kind === 'legacy-encrypted-key';
   const folder = parentFolder(file.uri);
-  const suffix = toDer && objects.length > 1 ? `-${objects.indexOf(o) + 1}` : '';
-  const out = outputUri(folder, `${baseName(file.uri)}${suffix}`, toDer ? '.der' : '.pem');
-  if (out.toString() === file.uri.toString()) throw new UserError(`${file.name}: the converted file would replace it; rename the file first.`);
+  const st: { object?: ObjectInfo; name?: string } = {};
+  if (toDer && chosen.index !== undefined && file.objects[chosen.index]) st.object = file.objects[chosen.index];
+  else if (!toDer || objects.length === 1) st.object = objects[0];
+  const pick = st.object === undefined;
+  const done = await MultiStepInput.wizard(toDer ? 'Convert PEM → DER' : 'Convert DER → PEM', st, [
+    {
+      // DER holds one object: which one, when the PEM file holds several.
+      when: () => pick,
+      run: async (input, s2) => {
+        const picked = await pickObject(input, file, objects, 'DER holds one object: which one?');
+        if (picked !== s2.object) s2.name = undefined;
+        s2.object = picked;
+      },
+    },
+    {
+      // The output name, confirmed before anything is written (prefilled with what the object is).
+      run: async (input, s2) => {
+        const o2 = s2.object!;
+        if (toDer && o2.raw.kind === 'legacy-encrypted-key') throw legacyKeyError(file);
+        const suggested = convertedName(file, objects, o2, toDer);
+        const value = s2.name ?? suggested;
+        const dot = value.indexOf('.', 1);
+        s2.name = (
+          await input.showInputBox({
+            prompt: `File name for the ${toDer ? 'DER' : 'PEM'} ${kindOf(o2)}, in ${displayFolder(folder)}`,
+            value,
+            valueSelection: [0, dot > 0 ? dot : value.length],
+            validate: (v) => checkConvertedName(file, folder, v),
+          })
+        ).trim();
+      },
+    },
+  ]);
+  if (!done || !st.object || !st.name) return undefined;
+  const o = st.object;
+  const secret = o.raw.kind === 'private-key' || o.raw.kind === 'legacy-encrypted-key';
+  const out = vscode.Uri.joinPath(folder, st.name);
   let data: string | Uint8Array;
   if (toDer) {
-    if (o.raw.kind === 'legacy-encrypted-key') {
-      throw new UserError(`${file.name}: a key with legacy PEM encryption (Proc-Type: 4,ENCRYPTED) has no DER form; change its passphrase first (that re-encrypts it as PKCS#8), then convert.`);
-    }
+    if (o.raw.kind === 'legacy-encrypted-key') throw legacyKeyError(file);
     data = o.raw.der;
   } else {
     const label = session.core.fileObjects.pemLabelFor(o.raw);
@@ -226,11 +248,40 @@ export async function convert(context: vscode.ExtensionContext, arg: unknown): P
     data = session.core.pem.encodePem(label, o.raw.der);
   }
   const overwrite = await claimOutputs([out]);
-  const kind = o.cert ? 'certificate' : o.csr ? 'certificate request' : o.raw.kind.replace(/-/g, ' ');
+  const kind = kindOf(o);
   return finish({
     files: [{ uri: out, data, secret }],
     overwrite,
     open: o.cert ? out : undefined,
     what: `the ${kind}${o.cert ? ` ${displayName(o.cert.subject)}` : ''} as ${toDer ? 'DER' : 'PEM'}`,
   });
+}
+
+function legacyKeyError(file: PkiFile): UserError {
+  return new UserError(`${file.name}: a key with legacy PEM encryption (Proc-Type: 4,ENCRYPTED) has no DER form; change its passphrase first (that re-encrypts it as PKCS#8), then convert.`);
+}
+
+function kindOf(o: ObjectInfo): string {
+  return o.cert ? 'certificate' : o.csr ? 'certificate request' : o.raw.kind.replace(/-/g, ' ');
+}
+
+/**
+ * The converted file's name: `x.der` / `x.pem` for a certificate; a certificate request keeps a `.csr` mark
+ * (`client.csr.der`), so that its DER form does not pass for a certificate. `-2` etc. for one object of several.
+ */
+function convertedName(file: PkiFile, objects: ObjectInfo[], o: ObjectInfo, toDer: boolean): string {
+  const base = baseName(file.uri);
+  const suffix = toDer && objects.length > 1 ? `-${objects.indexOf(o) + 1}` : '';
+  const mark = toDer && o.csr && !/\.csr$/i.test(base) ? '.csr' : '';
+  return `${base}${suffix}${mark}${toDer ? '.der' : '.pem'}`;
+}
+
+function checkConvertedName(file: PkiFile, folder: vscode.Uri, v: string): Validation {
+  if (v.trim() === '') return 'Enter a file name.';
+  const bad = checkBaseName(v);
+  if (bad) return bad;
+  const out = vscode.Uri.joinPath(folder, v.trim());
+  if (out.toString() === file.uri.toString()) return `That is ${file.name} itself: choose another name.`;
+  if (exists(out)) return { message: `${v.trim()} already exists: you will be asked before it is replaced.`, severity: vscode.InputBoxValidationSeverity.Warning };
+  return undefined;
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import { inWorker } from '../util/engineWorker';
 import { MultiStepInput } from '../util/multiStepInput';
-import { displayFolder, fileName, outputFolder, outputUri, parentFolder, revealAndOpen, uniqueBase, writeOutputs, baseName, exists } from '../util/outputs';
+import { announce, askReplace, displayFolder, fileName, outputFolder, outputUri, parentFolder, revealAndOpen, uniqueBase, writeOutputs, baseName, exists } from '../util/outputs';
 import { Cancelled, UserError } from './errors';
 import type { ObjectInfo, PkiFile } from './pkiFiles';
 import { keyData, privateKeys } from './pkiFiles';
@@ -139,12 +139,10 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
   const contents = replaceKey(session, file, key, result);
   const what = mode === 'remove' ? 'decrypted: it is now stored unencrypted' : mode === 'add' ? 'encrypted (AES-256)' : 'encrypted with the new passphrase';
 
-  const choice = await vscode.window.showWarningMessage(
-    printable(`Replace ${file.name} with the key ${mode === 'remove' ? 'decrypted' : mode === 'add' ? 'encrypted' : 're-encrypted'}?`),
-    {
-      modal: true,
-      detail: `${mode === 'remove' ? 'Anyone who can read the file can then use the key (the file keeps mode 0600). ' : ''}Or keep ${file.name} as it is and save the result as a copy.`,
-    },
+  // Save as Copy comes first: the default on Enter keeps the file as it is.
+  const choice = await askReplace(
+    `Replace ${file.name} with the key ${mode === 'remove' ? 'decrypted' : mode === 'add' ? 'encrypted' : 're-encrypted'}?`,
+    `${mode === 'remove' ? 'Anyone who can read the file can then use the key (the file keeps mode 0600). ' : ''}Or keep ${file.name} as it is and save the result as a copy.`,
     'Replace',
     'Save as Copy…',
   );
@@ -162,7 +160,7 @@ export async function passphrase(context: vscode.ExtensionContext, arg: unknown,
     throw new Cancelled();
   }
   await writeOutputs([{ uri: targetUri, data: contents, secret: true }], overwrite);
-  void vscode.window.showInformationMessage(printable(`${fileName(targetUri)} in ${displayFolder(parentFolder(targetUri))}: the private key is ${what}.`));
+  announce(`${fileName(targetUri)} in ${displayFolder(parentFolder(targetUri))}: the private key is ${what}.`, targetUri);
   await revealAndOpen([targetUri]);
   return targetUri;
 }

@@ -1,14 +1,16 @@
-// PKCS#12 / PFX: Export (certificate + key + the CA chain found in the workspace → name.p12) and Import
+// PKCS#12 / PFX: Export (certificate + key + the CA chain found in the workspace → name.p12, or name.pfx when
+// typed so) and Import
 // (name.p12 → name.crt, name.key, name-chain.pem) — `tlsw p12 export / import`.
 
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import { displayName, messageOf, plural } from '../../core/display/labels';
 import type { KeystoreParts } from '../../core/objects/pkcs12Import';
 import type { RawPkcs12Bag } from '../../core/objects/pkcs12';
 import { inWorker, workerFile } from '../util/engineWorker';
+import type { WizardStep } from '../util/multiStepInput';
 import { MultiStepInput } from '../util/multiStepInput';
-import { baseName, outputUri, parentFolder } from '../util/outputs';
+import { baseName, checkBaseName, displayFolder, exists, fileName, outputUri, parentFolder, splitTypedName } from '../util/outputs';
 import { UserError } from './errors';
 import type { ObjectInfo, PkiFile } from './pkiFiles';
 import { certificates, isPkcs12, privateKeys } from './pkiFiles';
@@ -31,6 +33,40 @@ interface ExportState extends P12FormatState, NameState {
   chain?: ObjectInfo[];
   includeChain?: boolean;
   password?: string;
+  /** The keystore's extension: `.p12` unless the user typed `.pfx` (the same format, Windows' name for it). */
+  ext?: string;
+}
+
+const KEYSTORE_EXTS = ['.p12', '.pfx'];
+
+/**
+ * The keystore's file name: `.p12` or `.pfx` kept as typed, `.p12` added to any other name (`flow.example.com`
+ * → `flow.example.com.p12`). The prefilled name is selected whole, so what the user types replaces all of it.
+ */
+function keystoreNameStep(): WizardStep<ExportState> {
+  return {
+    run: async (input, st) => {
+      const folder = parentFolder(st.certFile!.uri);
+      const value = st.base === undefined ? baseName(st.certFile!.uri) : `${st.base}${st.ext ?? ''}`;
+      const text = await input.showInputBox({
+        prompt: `File name for the new .p12 file (or type name.pfx: the same format), in ${displayFolder(folder)}`,
+        value,
+        valueSelection: [0, value.length],
+        validate: (v) => {
+          const { base, ext } = splitTypedName(v, KEYSTORE_EXTS, '.p12');
+          if (base === '') return 'Enter a file name, e.g. server.p12 or server.pfx.';
+          const bad = checkBaseName(base);
+          if (bad) return bad;
+          const uri = outputUri(folder, base, ext);
+          if (exists(uri)) return { message: `${fileName(uri)} already exists: you will be asked before it is replaced.`, severity: vscode.InputBoxValidationSeverity.Warning };
+          return undefined;
+        },
+      });
+      const { base, ext } = splitTypedName(text, KEYSTORE_EXTS, '.p12');
+      st.base = base;
+      st.ext = ext;
+    },
+  };
 }
 
 function leaf(s: ExportState): ObjectInfo | undefined {
@@ -154,13 +190,13 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
       },
     }),
     p12FormatStep<ExportState>(session),
-    nameStep<ExportState>({ folder: (st) => parentFolder(st.certFile!.uri), exts: () => ['.p12'], defaultBase: (st) => baseName(st.certFile!.uri) }),
+    keystoreNameStep(),
   ]);
   if (!done) return undefined;
   const cert = leaf(s)!;
   const pkcs8 = certKeyPkcs8(session, cert, s.keyFile, s.keyPkcs8, s.certFile!.name);
   if (keySpki(session, pkcs8) !== cert.spkiSha256) throw new UserError(`${s.keyFile!.name} is not the private key of ${s.certFile!.name} (their public keys differ).`);
-  const p12Uri = outputUri(parentFolder(s.certFile!.uri), s.base!, '.p12');
+  const p12Uri = outputUri(parentFolder(s.certFile!.uri), s.base!, s.ext ?? '.p12');
   const overwrite = await claimOutputs([p12Uri]);
   const chain = s.includeChain ? (s.chain ?? []) : [];
   // Key derivation (the KDF, PBKDF2 and the MAC): in the engine's worker, cancellable.
@@ -172,7 +208,7 @@ export async function exportPkcs12(context: vscode.ExtensionContext, arg: unknow
     friendlyName: cert.cert ? displayName(cert.cert.subject) : undefined,
     legacy: s.p12Format === 'legacy',
   };
-  const p12 = await inWorker<Uint8Array>({ op: 'exportPkcs12', options }, `Writing ${printable(s.base!)}.p12…`);
+  const p12 = await inWorker<Uint8Array>({ op: 'exportPkcs12', options }, `Writing ${printable(fileName(p12Uri))}…`);
   await session.memory.remember({ p12Format: s.p12Format });
   return finish({
     files: [{ uri: p12Uri, data: p12, secret: true }],

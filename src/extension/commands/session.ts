@@ -97,6 +97,8 @@ export interface Remembered {
   days?: number;
   profile?: string;
   p12Format?: 'modern' | 'legacy';
+  /** The subject typed last before its CN (`/C=UK/O=Any Org/CN=`): the subject steps prefill it. */
+  subjectPrefix?: string;
   /** Verify Certificate Chain's trust anchors: `system`, or the URI of a CA file. */
   verifyAnchor?: string;
   /** Verify Certificate Chain's revocation source: `none`, or the URI of a CRL file. */

@@ -236,6 +236,8 @@ export function keyTypeSteps<S extends KeyTypeState>(session: Session, forCa: bo
     },
     {
       when: (s) => (!when || when(s)) && s.keyChoice === 'rsa-custom',
+      // Before the key type is answered, counted when the preselected type is a custom RSA size.
+      ahead: (s) => (!when || when(s)) && (s.keyChoice ?? defaultKeyChoice(session.settings, session.remembered, forCa)) === 'rsa-custom',
       run: async (input, s) => {
         const value = await input.showInputBox({
           prompt: `RSA key size in bits (${RSA_SAFE_BITS} to ${RSA_MAX_BITS})`,
@@ -266,17 +268,36 @@ function parseSubjectInput(session: Session, text: string): DnAttr[] {
   return session.core.dn.subjectFromFields({ ...session.settings.subject, CN: t });
 }
 
+/**
+ * The part of a full subject before its common name, when the CN comes last (`/C=UK/O=Any Org/CN=` of
+ * `/C=UK/O=Any Org/CN=x`, `C=UK, O=Any Org, CN=` of `C=UK, O=Any Org, CN=x`); '' for a plain name.
+ */
+function subjectPrefixOf(text: string): string {
+  const t = text.trim();
+  const m = /^(.*(?:^|[/,;])\s*CN\s*=\s*)([^=]*)$/i.exec(t);
+  if (!m || !(t.startsWith('/') || /^[A-Za-z][A-Za-z0-9.-]*\s*=/.test(t))) return '';
+  const prefix = m[1];
+  // Only a prefix with something before the CN is worth offering (not `/CN=` alone), and no other CN after it.
+  return /^\/?\s*CN\s*=\s*$/i.test(prefix) || /[/+,;]/.test(m[2].replace(/\\./g, '')) ? '' : prefix;
+}
+
 export function subjectStep<S extends SubjectState>(session: Session, o: { prompt: string; placeholder: string; defaultValue?: (s: S) => string; when?: (s: S) => boolean }): WizardStep<S> {
   const fields = Object.entries(session.settings.subject).map(([k, v]) => `${k}=${v}`).join(', ');
   return {
     when: o.when,
     run: async (input, s) => {
+      // The subject prefix typed last time (C/O/OU…) is offered again, the common name after it selected.
+      const prefix = session.remembered.subjectPrefix ?? '';
+      const cn = o.defaultValue?.(s) ?? '';
+      const value = s.subjectText ?? `${prefix}${cn}`;
       const text = await input.showInputBox({
         prompt: `${o.prompt}${fields ? ` (with ${fields} from tlsWorkbench.defaults.subject)` : ''}. Or a full subject: /C=UK/O=Any Org/CN=name`,
         placeholder: o.placeholder,
-        value: s.subjectText ?? o.defaultValue?.(s) ?? '',
+        value,
+        valueSelection: s.subjectText === undefined && prefix ? [prefix.length, value.length] : undefined,
         validate: (v) => {
           if (v.trim() === '') return 'Enter a name.';
+          if (subjectPrefixOf(v) !== '' && subjectPrefixOf(v).length === v.trim().length) return 'Type the common name after CN=.';
           try {
             const subject = parseSubjectInput(session, v);
             if (subject.length === 0) return 'The subject is empty.';
@@ -288,6 +309,8 @@ export function subjectStep<S extends SubjectState>(session: Session, o: { promp
       });
       s.subjectText = text.trim();
       s.subject = parseSubjectInput(session, text);
+      // Remembered at once (it is no secret): the next wizard offers the same organisation around a new CN.
+      await session.memory.remember({ subjectPrefix: subjectPrefixOf(text) });
     },
   };
 }
@@ -298,14 +321,18 @@ export interface SanState extends SubjectState {
   sans?: San[];
 }
 
-/** What the SANs are prefilled with, from the CN: a DNS name, an IP or an e-mail address. */
-function sansFromCn(session: Session, cn: string | undefined, client: boolean): string {
+/**
+ * What the SANs are prefilled with, from the CN: an e-mail address, an IP, or a DNS name — only when the CN
+ * looks like a host name (dotted, like `flow.example.com` or `*.example.com`, or `localhost`). A person's or a
+ * device's name (`John-Doe`, `build-agent-7`) proposes nothing: a client's identity is its subject.
+ */
+function sansFromCn(session: Session, cn: string | undefined): string {
   if (!cn) return '';
   if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(cn)) return `email:${cn}`;
   try {
     const sans = session.core.issue.parseSans(cn);
     if (sans.length !== 1) return '';
-    if (client && sans[0].type === 'dns' && !cn.includes('.')) return '';
+    if (sans[0].type === 'dns' && !(cn.includes('.') || cn.toLowerCase() === 'localhost')) return '';
     return `${sans[0].type}:${sans[0].value}`;
   } catch {
     return '';
@@ -318,7 +345,7 @@ export function sansStep<S extends SanState>(session: Session, o: { client?: boo
     run: async (input, s) => {
       const cn = s.subject ? commonNameOf({ attributes: s.subject }) : undefined;
       // Prefilled from the CN; kept when the user comes back without changing the name.
-      const prefill = s.sanText !== undefined && s.sanFor === s.subjectText ? s.sanText : sansFromCn(session, cn, o.client === true);
+      const prefill = s.sanText !== undefined && s.sanFor === s.subjectText ? s.sanText : sansFromCn(session, cn);
       const text = await input.showInputBox({
         prompt: o.client
           ? 'Subject alternative names, comma-separated (optional): email:alice@example.com, uri:spiffe://example/alice, dns:device.example.com'
@@ -460,6 +487,8 @@ export function newSecretSteps<S>(
     },
     {
       when: (s) => (!o.when || o.when(s)) && o.get(s) !== undefined,
+      // Counted until the passphrase is left empty, so the total does not grow once one is typed.
+      ahead: (s) => !o.when || o.when(s),
       run: async (input, s) => {
         await input.showInputBox({
           prompt: o.confirmPrompt,
@@ -493,6 +522,8 @@ export function unlockStep<S>(
   session: Session,
   o: {
     when: (s: S) => boolean;
+    /** Whether to count the step before it is reached (see WizardStep.ahead). */
+    ahead?: (s: S) => boolean;
     key: (s: S) => { file: PkiFile; key: ObjectInfo } | undefined;
     set: (s: S, pkcs8: Uint8Array) => void;
     check?: (s: S, pkcs8: Uint8Array) => string | undefined;
@@ -500,6 +531,7 @@ export function unlockStep<S>(
 ): WizardStep<S> {
   return {
     when: o.when,
+    ahead: o.ahead,
     run: async (input, s) => {
       const target = o.key(s);
       if (!target) return;
@@ -546,6 +578,11 @@ export function keySpki(session: Session, pkcs8: Uint8Array): string {
   return session.core.keys.publicKeyOf(pkcs8).spkiSha256;
 }
 
+/** Whether `k` may be the key of `cert`: it has the certificate's public key, or it is encrypted (not known yet). */
+function mayBeKeyOf(cert: ObjectInfo | undefined, k: ObjectInfo): boolean {
+  return !cert?.spkiSha256 || k.encrypted === true || !k.spkiSha256 || k.spkiSha256 === cert.spkiSha256;
+}
+
 /**
  * Choosing a certificate's key: the key file (the likely ones first; a plain key of another certificate is
  * refused), then its passphrase when it is encrypted (the opened key must be the certificate's).
@@ -573,7 +610,10 @@ export function certKeySteps<S>(
       run: (input, s) =>
         pickFileStep<S>(session, {
           placeholder: o.placeholder(s),
-          filter: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
+          // Only the keys that can be the certificate's: those with its public key, and encrypted ones (their
+          // public key is known once opened). Any other key is refused anyway; "Browse…" takes any key file.
+          filter: (f) => !isPkcs12(f) && privateKeys(f).some((k) => mayBeKeyOf(o.cert(s)?.cert, k)),
+          accept: (f) => privateKeys(f).length > 0 && !isPkcs12(f),
           mismatch: 'holds no private key',
           describe: describeKeyFile,
           preferred: (st, files) => keysFor(o.cert(st)?.file, o.cert(st)?.cert, files),
@@ -591,6 +631,8 @@ export function certKeySteps<S>(
     },
     unlockStep<S>(session, {
       when: (s) => on(s) && key(s)?.encrypted === true,
+      // Until the key is known (the certificate or its key is still to be chosen), it may be encrypted.
+      ahead: (s) => on(s) && (key(s) === undefined || key(s)?.encrypted === true),
       key: (s) => {
         const f = o.getKeyFile(s);
         const k = key(s);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
 import type { KeyPairDer, KeySpec } from '../../core/write/keygen';
 import type { OutputFile } from '../util/outputs';
-import { confirmOverwrite, displayFolder, exists, fileName, listNames, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
+import { announce, confirmOverwrite, displayFolder, exists, fileName, listNames, parentFolder, revealAndOpen, writeOutputs } from '../util/outputs';
 import { Cancelled, UserError } from './errors';
 import type { Session } from './session';
 
@@ -74,7 +74,7 @@ export async function finish(f: Finish): Promise<vscode.Uri[]> {
   const uris = f.files.map((x) => x.uri);
   const names = listNames(uris.map(fileName));
   const where = displayFolder(parentFolder(uris[0]));
-  void vscode.window.showInformationMessage(printable(`Wrote ${names} in ${where}: ${f.what}.`));
+  announce(`Wrote ${names} in ${where}: ${f.what}.`, f.open ?? uris[uris.length - 1]);
   if (f.warnings?.length) {
     const subject = fileName(f.open ?? uris[uris.length - 1]);
     void vscode.window.showWarningMessage(printable(`${subject}: ${f.warnings.map((w) => w.replace(/\.$/, '')).join('; ')}.`));

@@ -8,14 +8,16 @@
 // bounded reads, atomic all-or-nothing writes, keys and passwd files 0600). Passphrases are typed into password
 // boxes and go only to the engine and the passwd file; they never appear in messages.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { printable } from '../../core/display/escape';
-import { sentence } from '../../core/display/labels';
+import { plural, sentence } from '../../core/display/labels';
 import { MAX_DAYS, MIN_DAYS } from '../../core/limits';
 import type { EcflowCheckResult, EcflowContext, EcflowFinding, EcflowKeyType, EcflowRepair, EcflowSet } from '../../core/ecflow/layout';
 import type { EcflowRepairOptions, EcflowRepairPlan } from '../../core/ecflow/repair';
 import { Cancelled, UserError } from '../commands/errors';
 import { MultiStepInput, type Validation } from '../util/multiStepInput';
+import { askReplace } from '../util/outputs';
 
 async function loadEcflow() {
   const [layout, check, create, repair, io] = await Promise.all([
@@ -121,10 +123,47 @@ export async function checkFolder(): Promise<FolderCheck> {
   return { where, exists, result, fixes: new Map(result.findings.map((f) => [f, fixOf(f)])) };
 }
 
+/** What the Check command says about a check: the words, and how loud. */
+export interface CheckSummary {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+/** One line for the Check command: "ecFlow layout OK: N checks passed", or the counts of what is wrong. */
+export function summarizeCheck(state: FolderCheck): CheckSummary {
+  if (!state.exists) return { severity: 'info', message: `No ecFlow SSL folder at ${state.where.dir} yet.` };
+  const count = (s: EcflowFinding['severity']): number => state.result.findings.filter((f) => f.severity === s).length;
+  const [errors, warnings, notes] = [count('error'), count('warning'), count('info')];
+  if (errors + warnings === 0) {
+    const more = notes > 0 ? ` (${plural(notes, 'note')} in the Problems panel)` : '';
+    return { severity: 'info', message: `ecFlow layout OK: ${plural(state.result.checks.length, 'check')} passed${more}.` };
+  }
+  return { severity: errors > 0 ? 'error' : 'warning', message: `ecFlow layout: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (see the Problems panel).` };
+}
+
+/** Shows the summary of a check, with the action that helps next. */
+export function reportCheck(state: FolderCheck): void {
+  const s = summarizeCheck(state);
+  const problems = 'Show Problems';
+  const create = 'Create ecFlow SSL Layout…';
+  const action = !state.exists ? create : s.severity === 'info' && !state.result.findings.length ? undefined : problems;
+  const items = action ? [action] : [];
+  const text = printable(s.message);
+  const shown =
+    s.severity === 'error' ? vscode.window.showErrorMessage(text, ...items) : s.severity === 'warning' ? vscode.window.showWarningMessage(text, ...items) : vscode.window.showInformationMessage(text, ...items);
+  void Promise.resolve(shown).then((picked) => {
+    if (picked === problems) return vscode.commands.executeCommand('workbench.actions.view.problems');
+    if (picked === create) return vscode.commands.executeCommand('tlsWorkbench.ecflow.create');
+    return undefined;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Create
 
 interface CreateState {
+  /** The folder to write to: the resolved one, or one picked with Browse…. */
+  dir: string;
   mode: EcflowSet;
   host: string;
   port: number;
@@ -139,6 +178,8 @@ export interface CreatedLayout {
   set: EcflowSet;
   files: string[];
   exportLine: string;
+  /** True when `dir` was not the folder the view showed, and the folder setting now names it. */
+  settingChanged: boolean;
 }
 
 type Choice<T> = vscode.QuickPickItem & { value: T };
@@ -174,11 +215,51 @@ function daysProblem(v: string): Validation {
   return /^\d+$/.test(v.trim()) && n >= MIN_DAYS && n <= MAX_DAYS ? undefined : `Enter a number of days from ${MIN_DAYS} to ${MAX_DAYS}.`;
 }
 
+const sameFolder = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
+
+function folderSourceWords(w: EcflowContext): string {
+  return w.dirSource === 'given' ? 'the tlsWorkbench.ecflow.folder setting' : w.dirSource === 'env' ? '$ECF_SSL_DIR' : "ecFlow's default";
+}
+
+/** The folder step: the resolved folder (the default), the one picked before (Back), or Browse… for another. */
+async function pickFolder(input: MultiStepInput, where: EcflowContext, current: string): Promise<string> {
+  const browse: Choice<string | undefined> = { label: '$(folder-opened) Browse…', description: 'another folder', value: undefined };
+  const items: Choice<string | undefined>[] = [{ label: where.dir, description: folderSourceWords(where), value: where.dir }];
+  if (!sameFolder(current, where.dir)) items.push({ label: current, description: 'picked', value: current });
+  items.push(browse);
+  for (;;) {
+    const picked = await input.showQuickPick({
+      items,
+      activeItem: items.find((i) => i.value !== undefined && sameFolder(i.value, current)),
+      placeholder: 'The folder to write the layout to (another folder becomes the tlsWorkbench.ecflow.folder setting, so this view shows it)',
+    });
+    if (picked.value !== undefined) return picked.value;
+    const uris = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      openLabel: 'Use This Folder',
+      title: 'The ecFlow SSL folder',
+      defaultUri: vscode.Uri.file(path.dirname(path.resolve(current))),
+    });
+    // Cancelled: back to the choice.
+    if (uris?.[0]) return uris[0].fsPath;
+  }
+}
+
+/** Makes the view show `dir`: the folder setting where it is set (the workspace's, else the user's). */
+async function useFolder(dir: string): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('tlsWorkbench.ecflow');
+  const set = cfg.inspect<string>('folder');
+  const target = set?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : set?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await cfg.update('folder', dir, target);
+}
+
 /** Asks for everything, then writes the layout; undefined when cancelled. */
 export async function createLayout(): Promise<CreatedLayout | undefined> {
   const core = await loadEcflow();
   const where = resolveContext(core);
-  const s: CreateState = { mode: 'shared', host: where.host, port: where.port, key: { type: 'rsa', bits: 2048 }, days: 365, dh: 'ffdhe2048' };
+  const s: CreateState = { dir: where.dir, mode: 'shared', host: where.host, port: where.port, key: { type: 'rsa', bits: 2048 }, days: 365, dh: 'ffdhe2048' };
   const modeItems: Choice<EcflowSet>[] = [
     { label: 'Shared set', description: 'server.crt, server.key, dh2048.pem', detail: 'ECF_SSL=1 or --ssl: the usual choice, one certificate for the servers of this machine.', value: 'shared' },
     { label: 'Specific set', description: '<host>.<port>.crt, .key, .pem', detail: 'ECF_SSL=<host>.<port>: one server (host and port) among several.', value: 'specific' },
@@ -186,7 +267,12 @@ export async function createLayout(): Promise<CreatedLayout | undefined> {
   const done = await MultiStepInput.wizard('Create ecFlow SSL Layout', s, [
     {
       run: async (input, st) => {
-        const picked = await input.showQuickPick({ items: modeItems, activeItem: modeItems.find((i) => i.value === st.mode), placeholder: `Which file set ecFlow should use (folder ${where.dir})` });
+        st.dir = await pickFolder(input, where, st.dir);
+      },
+    },
+    {
+      run: async (input, st) => {
+        const picked = await input.showQuickPick({ items: modeItems, activeItem: modeItems.find((i) => i.value === st.mode), placeholder: `Which file set ecFlow should use (folder ${st.dir})` });
         st.mode = picked.value;
       },
     },
@@ -253,16 +339,18 @@ export async function createLayout(): Promise<CreatedLayout | undefined> {
   ]);
   if (!done) throw new Cancelled();
 
+  const dir = s.dir;
   const io = core.nodeEcflowIo();
   const names = core.ecflowFileNames(s.mode, s.host, s.port);
-  const existing = (await io.list(where.dir)) ?? [];
+  const existing = (await io.list(dir)) ?? [];
   const clash = [names.crt, names.key, names.dh, ...(s.passphrase !== undefined ? [names.passwd] : [])].filter((n) => existing.includes(n));
   let overwrite = false;
   if (clash.length > 0) {
     const replace = 'Replace';
-    const answer = await vscode.window.showWarningMessage(
-      printable(`${clash.join(', ')} already ${clash.length === 1 ? 'exists' : 'exist'} in ${where.dir}. Replace the ${s.mode} set?`),
-      { modal: true, detail: 'The old key and certificate are lost, and clients will need the new certificate.' },
+    // Keep Existing is the first button, the default on Enter: replacing takes a deliberate click.
+    const answer = await askReplace(
+      `${clash.join(', ')} already ${clash.length === 1 ? 'exists' : 'exist'} in ${dir}. Replace the ${s.mode} set?`,
+      'The old key and certificate are lost, and clients will need the new certificate.',
       replace,
     );
     if (answer !== replace) throw new Cancelled();
@@ -306,19 +394,24 @@ export async function createLayout(): Promise<CreatedLayout | undefined> {
       }
     },
   );
-  await core.writeEcflowFiles(io, where.dir, plan.files, overwrite);
+  await core.writeEcflowFiles(io, dir, plan.files, overwrite);
+  // Another folder than the view's: the setting follows, or the view would keep showing the old one.
+  const settingChanged = !sameFolder(dir, where.dir);
+  if (settingChanged) await useFolder(dir);
 
   const copy = 'Copy Export Line';
   const open = 'Open Folder';
   const notes = plan.notes.length > 0 ? ` Note: ${plan.notes.join('; ')}.` : '';
+  // ecFlow itself finds a folder other than ~/.ecflowrc/ssl only through ECF_SSL_DIR (with its final "/").
+  const setting = settingChanged ? ` The ecFlow view now shows this folder (setting tlsWorkbench.ecflow.folder); for ecFlow: export ECF_SSL_DIR=${core.shq(`${dir.replace(/[/\\]+$/, '')}/`)}.` : '';
   void Promise.resolve(
-    vscode.window.showInformationMessage(printable(`Created the ecFlow ${s.mode} set in ${where.dir} (${plan.files.map((f) => f.name).join(', ')}): ${plan.exportLine}.${notes}`), copy, open),
+    vscode.window.showInformationMessage(printable(`Created the ecFlow ${s.mode} set in ${dir} (${plan.files.map((f) => f.name).join(', ')}): ${plan.exportLine}.${notes}${setting}`), copy, open),
   ).then((picked) => {
     if (picked === copy) return vscode.env.clipboard.writeText(plan.exportLine);
     if (picked === open) return vscode.commands.executeCommand('tlsWorkbench.ecflow.openFolder');
     return undefined;
   });
-  return { dir: where.dir, set: s.mode, files: plan.files.map((f) => f.name), exportLine: plan.exportLine };
+  return { dir, set: s.mode, files: plan.files.map((f) => f.name), exportLine: plan.exportLine, settingChanged };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -441,7 +534,8 @@ export async function fixFinding(finding: EcflowFinding | undefined): Promise<Fi
   if (confirm === undefined && touches.length > 0) confirm = `Rewrite ${touches.join(', ')} in ${where.dir}?`;
   if (confirm !== undefined) {
     const fix = 'Fix';
-    const answer = await vscode.window.showWarningMessage(printable(confirm), { modal: true, detail: plan.actions.join('\n') }, fix);
+    // Keep Existing is the first button, the default on Enter: rewriting the files takes a deliberate click.
+    const answer = await askReplace(confirm, plan.actions.join('\n'), fix);
     if (answer !== fix) throw new Cancelled();
   }
   await core.applyEcflowRepairs(io, where.dir, plan);

@@ -1,8 +1,13 @@
 // The ecFlow section of the TLS Workbench container: ecFlow's SSL folder (as ecFlow resolves it — $ECF_SSL_DIR,
 // else ~/.ecflowrc/ssl/ — or the `tlsWorkbench.ecflow.folder` setting), the file set ecFlow will use, that set's
 // files with their roles, and the checker's findings (src/core/ecflow/check.ts) with their fixes. Its commands:
-// Check (re-reads the folder), Create (a multi-step quick input), Fix (the inline action on a finding that has a
-// repair here) and Open Folder.
+// Check (re-reads the folder and says what it found: "ecFlow layout OK: N checks passed"), Create (a multi-step
+// quick input), Fix (the inline action on a finding that has a repair here) and Open Folder.
+//
+// The view's description (next to its title) is the folder it shows: the welcome content, static text, cannot
+// name it. The findings go to the Problems panel too, on the files they concern (on the folder when they concern
+// no single file), replaced on every check, so fixed ones disappear; nothing is published for a folder that does
+// not exist (most users have no ecFlow, and the welcome content offers to create one).
 //
 // This view owns the state: the last check of the folder. The commands' code (./ecflowActions) holds none; it
 // returns what it found and the view keeps it (ecflowActions never imports this file).
@@ -12,6 +17,7 @@
 // Registration is cheap: nothing is read, watched or loaded until the view is shown or a command runs; the
 // engine and the commands' code load then.
 
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { reportError } from '../commands/errors';
 import { messageOf, plural } from '../../core/display/labels';
@@ -48,7 +54,11 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
   /** The load in flight (or done): getChildren waits for it. */
   private loading?: Promise<FolderCheck | undefined>;
   private loadError?: string;
+  /** What made the last load fail (the Check command reports it, with its actions). */
+  private loadFailure?: unknown;
   private watcher?: { dir: string; exists: boolean; disposable: vscode.Disposable };
+  /** The findings in the Problems panel (created on the first check). */
+  private diagnostics?: vscode.DiagnosticCollection;
   private debounce?: ReturnType<typeof setTimeout>;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -76,7 +86,9 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
       vscode.commands.registerCommand(
         COMMANDS.check,
         guard(async () => {
-          await this.refresh();
+          const state = await this.refresh();
+          if (state) (await actions()).reportCheck(state);
+          else reportError(this.loadFailure);
           return this;
         }),
       ),
@@ -110,6 +122,7 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
         if (e.affectsConfiguration('tlsWorkbench.ecflow') && this.loading) void this.refresh();
       }),
       { dispose: () => this.unwatch() },
+      { dispose: () => this.diagnostics?.dispose() },
       { dispose: () => this.debounce && clearTimeout(this.debounce) },
     );
   }
@@ -132,13 +145,39 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
       const state = await (await actions()).checkFolder();
       this.state = state;
       this.loadError = undefined;
+      this.loadFailure = undefined;
+      this.view.description = tildeOf(state.where.dir);
+      this.publish(state);
       this.watch(state.where.dir, state.exists);
       return state;
     } catch (e) {
       this.state = undefined;
       this.loadError = messageOf(e);
+      this.loadFailure = e;
+      this.view.description = undefined;
+      this.publish(undefined);
       return undefined;
     }
+  }
+
+  /** Puts the findings in the Problems panel, replacing the last check's. */
+  private publish(state: FolderCheck | undefined): void {
+    this.diagnostics ??= vscode.languages.createDiagnosticCollection('tlsWorkbench.ecflow');
+    this.diagnostics.clear();
+    if (!state?.exists) return;
+    const folder = vscode.Uri.file(state.where.dir.replace(/[/\\]+$/, '') || state.where.dir);
+    const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
+    for (const f of state.result.findings) {
+      const uri = f.file ? vscode.Uri.joinPath(folder, f.file) : folder;
+      // The file as a whole: its first position (the files are short, and a finding is about all of it).
+      const d = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), f.message, DIAGNOSTIC_SEVERITY[f.severity]);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = f.code;
+      const entry = byFile.get(uri.toString()) ?? { uri, list: [] };
+      entry.list.push(d);
+      byFile.set(uri.toString(), entry);
+    }
+    this.diagnostics.set([...byFile.values()].map((e) => [e.uri, e.list]));
   }
 
   /** Re-reads the folder when anything in it (or the folder itself) changes. */
@@ -200,6 +239,24 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Problems panel and description
+
+/** The source of the findings in the Problems panel. */
+export const DIAGNOSTIC_SOURCE = 'ecFlow';
+
+const DIAGNOSTIC_SEVERITY = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+} as const;
+
+/** A folder under the home folder as ~/…: the view's title bar is narrow. */
+function tildeOf(dir: string): string {
+  const home = os.homedir();
+  return home && (dir === home || dir.startsWith(`${home}/`)) ? `~${dir.slice(home.length)}` : dir;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

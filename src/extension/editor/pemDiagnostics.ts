@@ -1,6 +1,6 @@
 // Problems-panel diagnostics for the PEM blocks of open documents — expired, expiring (tlsWorkbench.expiry.
-// warningDays), not yet valid, weak (RSA < 2048, SHA-1, MD5) and malformed — each with a `code` and the block's
-// range; quick fixes where one exists. Updated on open and (debounced) on change, cleared on close.
+// warningDays), not yet valid, weak (RSA < 2048, SHA-1, MD5) and malformed — each with a `code`, underlining the
+// block's first line (its BEGIN line: the base64 body under a squiggle is unreadable); quick fixes where one exists. Updated on open and (debounced) on change, cleared on close.
 
 import * as vscode from 'vscode';
 import type { PemBlockInsight, PemFinding, PemFindingCode } from '../../core/workspace/pemInsights';
@@ -52,7 +52,7 @@ export class PemDiagnostics implements vscode.Disposable {
     const insights = await this.store.get(document);
     // Closed or edited meanwhile: the close handler or the next refresh has the last word.
     if (document.isClosed || document.version !== version) return;
-    const diagnostics = (insights?.blocks ?? []).flatMap((b) => b.findings.map((f) => toDiagnostic(b, f)));
+    const diagnostics = (insights?.blocks ?? []).flatMap((b) => b.findings.map((f) => toDiagnostic(document, b, f)));
     if (diagnostics.length > 0) this.collection.set(document.uri, diagnostics);
     else this.collection.delete(document.uri);
   }
@@ -72,9 +72,16 @@ export class PemDiagnostics implements vscode.Disposable {
   }
 }
 
-function toDiagnostic(block: PemBlockInsight, finding: PemFinding): vscode.Diagnostic {
+/** The block's first line: from the block's start (a BEGIN line, or a base64 value) to that line's end. */
+function firstLineOf(document: vscode.TextDocument, block: PemBlockInsight): vscode.Range {
+  const r = toRange(block.range);
+  if (r.isSingleLine || r.start.line >= document.lineCount) return r;
+  return new vscode.Range(r.start, document.lineAt(r.start.line).range.end);
+}
+
+function toDiagnostic(document: vscode.TextDocument, block: PemBlockInsight, finding: PemFinding): vscode.Diagnostic {
   const severity = finding.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
-  const d = new vscode.Diagnostic(toRange(block.range), finding.message, severity);
+  const d = new vscode.Diagnostic(firstLineOf(document, block), finding.message, severity);
   d.code = finding.code;
   d.source = DIAGNOSTIC_SOURCE;
   return d;

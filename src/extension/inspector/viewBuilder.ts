@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { encodePem, decodeText, findPemBlocksInText, looksLikePemInText } from '../../core/der/pem';
 import { expiryPhrase, expiryStatusText } from '../../core/display/expiry';
-import { colonHex, commonNameOf, displayName, fingerprintText, keyLabel, messageOf, plural } from '../../core/display/labels';
+import { colonHex, commonNameOf, displayName, fingerprintText, keyLabel, messageOf, plural, sentence } from '../../core/display/labels';
 import type {
   CertificateModel,
   CrlModel,
@@ -30,9 +30,11 @@ import type {
   SubjectAltName,
 } from '../../core/model';
 import { readPkcs12 } from '../../core/objects/pkcs12';
-import { lintCertificate } from '../../core/read/lint';
+import { lintCertificate, tlsPurposeOf } from '../../core/read/lint';
 import { readObjects } from '../../core/read/read';
 import type { WorkBudget } from '../../core/runtime/workBudget';
+import { couldHaveIssued } from '../../core/trust/issuer';
+import { pathCert, type PathCert } from '../../core/trust/pathCert';
 import { orderChain, validatePath } from '../../core/trust/pathValidation';
 import type { ChainLinkView, ChainView, ChipView, FieldView, InspectorView, LockView, ObjectView, SectionView, Tone, ValidityView } from '../../webview/view';
 import { ATTRIBUTE_HELP, EKU_HELP, EXTENSION_HELP, FIELD_HELP, KEY_USAGE_HELP, SECTION_HELP, UNKNOWN_EXTENSION_HELP } from './help';
@@ -51,6 +53,8 @@ interface Neighbour {
   fileName: string;
   kind: 'private-key' | 'certificate' | 'csr' | 'public-key';
   spkiSha256: string;
+  /** The CN of a certificate or CSR (titleOf), to name it in "matches the certificate John-Doe in client.crt". */
+  title?: string;
 }
 
 export interface BuildInput {
@@ -96,7 +100,8 @@ function neighboursOf({ fileName, bytes }: NearbyFile, maxBytes?: number): Neigh
   }
   for (const o of result.objects) {
     if (o.kind === 'private-key' && o.publicKey) out.push({ fileName, kind: 'private-key', spkiSha256: o.publicKey.spkiSha256 });
-    if (o.kind === 'certificate' || o.kind === 'csr' || o.kind === 'public-key') out.push({ fileName, kind: o.kind, spkiSha256: o.publicKey.spkiSha256 });
+    if (o.kind === 'certificate' || o.kind === 'csr') out.push({ fileName, kind: o.kind, spkiSha256: o.publicKey.spkiSha256, title: titleOf(o) });
+    if (o.kind === 'public-key') out.push({ fileName, kind: o.kind, spkiSha256: o.publicKey.spkiSha256 });
   }
   return out;
 }
@@ -129,6 +134,7 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
   const neighbours = (input.nearby ?? []).flatMap((f) => neighboursOf(f, input.maxBytes));
   const ctx: Ctx = { now, entries: shown, neighbours, lint: lintByCert, fileName: input.fileName };
   const objects = shown.map((e) => objectView(e, ctx));
+  const unlockNote = input.password !== undefined ? unlockNoteOf(shown, ctx, input.nearby?.length ?? 0) : undefined;
   const problems = result.problems.map((p) => ({ severity: p.severity, message: visible(p.message) }));
   if (entries.length > shown.length) {
     problems.push({ severity: 'warning', message: `only the first ${MAX_OBJECTS} of ${entries.length} objects are shown` });
@@ -142,6 +148,7 @@ export function buildInspectorView(input: BuildInput): BuildOutput {
     builtAt: now.toISOString(),
   };
   if (chainInfo.view) view.chain = chainInfo.view;
+  if (unlockNote) view.unlockNote = unlockNote;
   const lock = lockOf(result);
   if (lock) view.lock = lock;
   const out: BuildOutput = { view, result };
@@ -220,7 +227,23 @@ const UNANCHORED = new Set(['unable_to_get_issuer_cert', 'self_signed_cert_in_ch
 const ORDERED_HEADLINE = 'Ordered, not verified against a trust anchor';
 const ORDERED_NOTE =
   'The certificates of this file, put in order with each signature checked. A file cannot vouch for itself: whether the chain is trusted depends on the trust anchor you verify it against.';
+const INDEPENDENT_NOTE =
+  'None of them issued another: a bundle (a set of trust anchors, for example), not a chain to verify. Each is shown below.';
 const SINGLE_NOTE = 'A certificate cannot vouch for itself: whether it is trusted depends on the trust anchor you verify it against.';
+
+/**
+ * True when no certificate of `ders` could have issued another (core trust/issuer.ts, the rule path building
+ * applies). False when one cannot be read: the engine's own message then says what is wrong.
+ */
+function independent(ders: Uint8Array[], now: Date): boolean {
+  let certs: PathCert[];
+  try {
+    certs = ders.map((d) => pathCert(d, now));
+  } catch {
+    return false;
+  }
+  return !certs.some((a) => certs.some((b) => a !== b && couldHaveIssued(a, b)));
+}
 
 /**
  * The chain section: the trust engine orders the file's certificates (orderChain, by name) and builds the path
@@ -235,10 +258,14 @@ function chainOf(certs: (Entry & { object: CertificateModel })[], now: Date): Ch
   try {
     ordered = ders.length === 1 ? ders : orderChain(ders);
   } catch (e) {
-    return {
-      issuerOf,
-      view: { status: 'ordered', headline: 'Not one chain', links: [], errors: [], note: `These ${withDer.length} certificates are not one chain: ${visible(messageOf(e))}.`, verifiable: false },
-    };
+    // A bundle of unrelated certificates (a set of trust anchors) is normal: say so once, as information.
+    if (independent(ders, now)) {
+      return {
+        issuerOf,
+        view: { status: 'ordered', headline: `${withDer.length} independent certificates`, links: [], errors: [], note: INDEPENDENT_NOTE, verifiable: false },
+      };
+    }
+    return { issuerOf, view: { status: 'ordered', headline: 'Not one chain', links: [], errors: [], note: visible(capitalized(sentence(e))), verifiable: false } };
   }
   const byFingerprint = new Map(withDer.map((c) => [c.object.fingerprints.sha256, c]));
   try {
@@ -382,7 +409,7 @@ function certificateView(v: ObjectView, c: CertificateModel, e: Entry, ctx: Ctx)
       { label: 'Status', value: v.validity.text, help: FIELD_HELP.daysLeft, tone: toneOf(c.expiry.status) },
     ],
   });
-  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames));
+  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames, noSansNote(c)));
   v.sections.push(keySection(`${e.id}.key`, c.publicKey));
   v.sections.push(usageSection(`${e.id}.usage`, c));
   v.sections.push(extensionSection(`${e.id}.extensions`, 'Extensions', c.extensions));
@@ -410,7 +437,7 @@ function csrView(v: ObjectView, c: CsrModel, e: Entry, ctx: Ctx): void {
   );
   v.chips.push(...keyChips(e, c.publicKey, ctx));
   v.sections.push(nameSection(`${e.id}.subject`, 'Subject', 'subject', c.subject));
-  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames));
+  v.sections.push(sanSection(`${e.id}.sans`, c.subjectAltNames, CSR_NO_SANS));
   v.sections.push(keySection(`${e.id}.key`, c.publicKey));
   v.sections.push({
     id: `${e.id}.signature`,
@@ -435,11 +462,22 @@ const KEY_FORMATS: Record<PrivateKeyModel['format'], string> = {
 function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): void {
   v.title = k.publicKey ? `${keyLabel(k.publicKey)} private key` : 'Encrypted private key';
   v.subtitle = KEY_FORMATS[k.format];
+  // A key taken out of a keystore is plain here because the keystore's password opened it: what protects it in
+  // the file is the keystore's encryption of its key bags (none when the keystore says `none`).
+  const keystore = keystoreProtection(e, ctx);
   if (k.encrypted) {
     v.chips.push({ label: 'encrypted', tone: 'ok', help: FIELD_HELP.encrypted });
     if (k.format === 'legacy-encrypted-pem') {
       v.chips.push({ label: 'weak encryption', tone: 'warning', help: 'Legacy PEM encryption derives the key with one round of MD5: re-encrypt it as PKCS#8 (Change Key Passphrase).' });
     }
+  } else if (keystore) {
+    v.chips.push({
+      label: keystore.cipher ? `protected by the keystore (${keystore.cipher})` : 'protected by the keystore',
+      tone: 'info',
+      help: `In the file, the keystore encrypts this key (${keystore.scheme}) under its password; it is shown decrypted because you gave that password.`,
+    });
+  } else if (e.parentId) {
+    v.chips.push({ label: 'not encrypted', tone: 'warning', help: 'The keystore holds this key without encrypting it: anyone who can read the file can use the key. Export it again with key encryption (AES-256).' });
   } else {
     v.chips.push({ label: 'not encrypted', tone: 'warning', help: 'Anyone who can read this file can use the key. Keep it private (0600), or add a passphrase.' });
   }
@@ -448,7 +486,9 @@ function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): 
 
   const fields: FieldView[] = [
     { label: 'Format', value: KEY_FORMATS[k.format], help: FIELD_HELP.format },
-    { label: 'Encrypted', value: k.encrypted ? 'yes' : 'no', help: FIELD_HELP.encrypted, tone: k.encrypted ? 'ok' : 'warning' },
+    keystore
+      ? { label: 'Encrypted', value: `by the keystore (${keystore.scheme})`, help: FIELD_HELP.encrypted }
+      : { label: 'Encrypted', value: k.encrypted ? 'yes' : 'no', help: FIELD_HELP.encrypted, tone: k.encrypted ? 'ok' : 'warning' },
   ];
   if (k.encryption) {
     const x = k.encryption;
@@ -459,6 +499,24 @@ function privateKeyView(v: ObjectView, k: PrivateKeyModel, e: Entry, ctx: Ctx): 
   v.sections.push({ id: `${e.id}.protection`, title: 'Private key', help: SECTION_HELP.protection, fields });
   if (k.publicKey) v.sections.push(keySection(`${e.id}.key`, k.publicKey));
   else v.sections.push({ id: `${e.id}.key`, title: 'Public key', help: SECTION_HELP.key, fields: [], note: 'Unknown until the key is decrypted: enter its passphrase above.' });
+}
+
+/** How the keystore holding `e` encrypts its keys, when `e` comes out of one that does (`PBES2/aes-256-cbc`). */
+function keystoreProtection(e: Entry, ctx: Ctx): { scheme: string; cipher?: string } | undefined {
+  const parent = e.parentId ? ctx.entries.find((x) => x.id === e.parentId)?.object : undefined;
+  const scheme = parent?.kind === 'pkcs12' ? parent.keyEncryption : undefined;
+  // `none` for a key bag stored in the clear (alone or among others: then not every key is protected).
+  if (!scheme || scheme.split(', ').includes('none')) return undefined;
+  return { scheme: visible(scheme), cipher: cipherName(scheme) };
+}
+
+/** The cipher of a PKCS#12 protection scheme in its common name (`AES-256`, `3DES`, `RC2`), when it is one of those. */
+function cipherName(scheme: string): string | undefined {
+  const aes = /aes-?(128|192|256)/i.exec(scheme);
+  if (aes) return `AES-${aes[1]}`;
+  if (/3-?Key|TripleDES|des-ede3/i.test(scheme)) return '3DES';
+  if (/RC2/i.test(scheme)) return 'RC2';
+  return undefined;
 }
 
 function publicKeyView(v: ObjectView, k: PublicKeyModel, e: Entry, ctx: Ctx): void {
@@ -569,13 +627,31 @@ function nameSection(id: string, title: string, helpKey: string, dn: Distinguish
 
 const SAN_LABELS: Record<SubjectAltName['type'], string> = { dns: 'DNS', ip: 'IP', email: 'Email', uri: 'URI', dirName: 'Directory name', other: 'Other' };
 
-function sanSection(id: string, sans: SubjectAltName[]): SectionView {
+
+/** The SAN section's sentence when there are none, by purpose: only a server certificate is the worse for it. */
+function noSansNote(c: CertificateModel): string {
+  switch (tlsPurposeOf(c)) {
+    case 'ca':
+      return 'None. Not applicable: CAs are not matched to host names.';
+    case 'client':
+      return `None. Not needed for a client certificate: its identity is the subject (${visible(c.subject.text || 'empty')}).`;
+    case 'other':
+      return 'None. Not needed: this certificate is not for TLS servers (its extended key usage leaves out serverAuth), so it is never matched to host names.';
+    case 'server':
+      return 'None. TLS clients will not accept this certificate for any host name.';
+  }
+}
+
+const CSR_NO_SANS = 'None. Fine for a client certificate (its identity is the subject); a server certificate needs its host names here.';
+
+/** `noneNote`: what an empty list means for this object. */
+function sanSection(id: string, sans: SubjectAltName[], noneNote: string): SectionView {
   return {
     id,
     title: `Subject Alternative Names (${sans.length})`,
     help: SECTION_HELP.sans,
     fields: sans.map((s) => ({ label: SAN_LABELS[s.type] ?? s.type, value: visible(s.value), mono: s.type === 'ip' })),
-    note: sans.length === 0 ? 'None. TLS clients will not accept this certificate for any host name.' : undefined,
+    note: sans.length === 0 ? noneNote : undefined,
   };
 }
 
@@ -647,25 +723,48 @@ function lintSection(id: string, lint: FieldView[] | string | undefined): Sectio
 
 // ───────────────────────────── chips, validity, raw ─────────────────────────────
 
-function keyChips(e: Entry, key: PublicKeyInfo, ctx: Ctx): ChipView[] {
-  const chips: ChipView[] = [];
-  const mine = e.object.kind;
-  const isKey = mine === 'private-key';
+/** What shares a key's public key: in this file (or its keystore) and in the files next to it. */
+interface KeyMatches {
+  /** `the certificate John-Doe`, `the CSR in client.csr`: in-file objects first. */
+  short: string[];
+  /** The same with where each one is: `John-Doe (#2 in this file)`, `client.csr`. */
+  long: string[];
+}
+
+function keyMatchesOf(e: Entry, key: PublicKeyInfo, ctx: Ctx): KeyMatches & { inFile: Entry[] } {
+  const isKey = e.object.kind === 'private-key';
   // What would match: for a certificate or CSR, private keys; for a key, certificates and CSRs.
   const wanted = (kind: string) => (isKey ? kind === 'certificate' || kind === 'csr' : kind === 'private-key');
   const inFile = ctx.entries.filter((x) => x !== e && wanted(x.object.kind));
   const inFileMatches = inFile.filter((x) => spkiOf(x.object) === key.spkiSha256);
   const nearMatches = ctx.neighbours.filter((n) => wanted(n.kind) && n.spkiSha256 === key.spkiSha256);
-  const names = [
-    ...inFileMatches.map((x) => `${titleOf(x.object)} (${x.parentId ? 'in the keystore' : `#${x.object.index + 1} in this file`})`),
-    ...[...new Set(nearMatches.map((n) => n.fileName))],
-  ];
-  if (names.length > 0) {
-    const first = inFileMatches.length > 0 ? titleOf(inFileMatches[0].object) : names[0];
+  const near = [...new Map(nearMatches.map((n) => [`${n.kind} ${n.fileName}`, n])).values()];
+  const what = (kind: string) => (kind === 'csr' ? 'the CSR' : kind === 'private-key' ? 'the private key' : 'the certificate');
+  return {
+    inFile,
+    short: [...inFileMatches.map((x) => `${what(x.object.kind)} ${titleOf(x.object)}`), ...near.map((n) => `${what(n.kind)}${n.title ? ` ${n.title}` : ''} in ${visible(n.fileName)}`)],
+    long: [
+      ...inFileMatches.map((x) => `${titleOf(x.object)} (${x.parentId ? 'in the keystore' : `#${x.object.index + 1} in this file`})`),
+      ...near.map((n) => visible(n.fileName)),
+    ],
+  };
+}
+
+/** `the certificate John-Doe`, `the certificate John-Doe, and 2 more`. */
+function firstAndMore(names: string[]): string {
+  return names.length > 1 ? `${names[0]}, and ${names.length - 1} more` : names[0];
+}
+
+function keyChips(e: Entry, key: PublicKeyInfo, ctx: Ctx): ChipView[] {
+  const chips: ChipView[] = [];
+  const mine = e.object.kind;
+  const isKey = mine === 'private-key';
+  const { inFile, short, long } = keyMatchesOf(e, key, ctx);
+  if (short.length > 0) {
     chips.push({
-      label: isKey ? `matches ${first}${names.length > 1 ? ` +${names.length - 1}` : ''}` : 'key matches',
+      label: isKey ? `matches ${firstAndMore(short)}` : 'key matches',
       tone: 'ok',
-      help: `${isKey ? 'Certificates or requests for this key' : 'The private key of this certificate'}: ${names.join(', ')} (same public key).`,
+      help: `${isKey ? 'Certificates or requests for this key' : 'The private key of this certificate'}: ${long.join(', ')} (same public key).`,
     });
     return chips;
   }
@@ -742,6 +841,26 @@ function rawOf(e: Entry): ObjectView['raw'] {
   return { label: visible(label), text: visible(text.replace(/\r\n?/g, '\n').trimEnd()), copyId: `${e.id}.raw` };
 }
 
+/**
+ * After a passphrase opened encrypted keys of this file: what the lock's prompt promised, which certificates (or
+ * CSRs) of this file and of the files next to it belong to each key, or that none does. Keys of a keystore are
+ * left out: its prompt promised the list of its contents, which the view then is.
+ */
+function unlockNoteOf(entries: Entry[], ctx: Ctx, nearbyFiles: number): string | undefined {
+  const opened = entries.filter((e): e is Entry & { object: PrivateKeyModel & { publicKey: PublicKeyInfo } } =>
+    e.object.kind === 'private-key' && e.object.encrypted && e.object.publicKey !== undefined && !e.parentId);
+  if (opened.length === 0) return undefined;
+  const where = nearbyFiles > 0 ? `this file or the ${plural(nearbyFiles, 'file')} next to it` : 'this file';
+  const sentences = opened.map((e) => {
+    const { short } = keyMatchesOf(e, e.object.publicKey, ctx);
+    const key = opened.length > 1 ? `The ${keyLabel(e.object.publicKey)} key at ${e.location}` : 'This key';
+    return short.length > 0
+      ? `${key} belongs to ${short.join(', ')} (same public key).`
+      : `${key} matches no certificate or CSR in ${where}.`;
+  });
+  return `Decrypted. ${sentences.join(' ')}`;
+}
+
 function lockOf(result: ReadResult): LockView | undefined {
   if (!needsPassword(result)) return undefined;
   if (result.objects.some((o) => o.kind === 'pkcs12' && !o.decrypted)) {
@@ -780,6 +899,10 @@ function describe(o: PkiObject): string {
     default:
       return KIND_LABELS[o.kind].toLowerCase();
   }
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function stemOf(fileName: string): string {

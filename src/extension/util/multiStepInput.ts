@@ -1,6 +1,6 @@
 // Multi-step quick input, after the official vscode-extension-samples `quickinput-sample/multiStepInput.ts`:
 // one QuickPick / InputBox per step, a Back button from the second step on, a step counter ("2/5") computed
-// from the steps that apply to the current answers, and validation as you type (plus, where a check is costly
+// from the steps that apply to the current answers and those that may still come (it never shrinks), and validation as you type (plus, where a check is costly
 // or only makes sense once the user is done — a wrong passphrase, a confirmation that differs — on accept).
 //
 // Steps are functions that show one input and return the next step; Back re-runs the previous step, which
@@ -47,6 +47,12 @@ export interface InputBoxParameters {
 export interface WizardStep<S> {
   /** The step applies only when this holds for the answers so far (default: always). */
   when?: (state: S) => boolean;
+  /**
+   * Whether to count the step while it still lies ahead (default: `when`), for a step that hangs on an answer
+   * not given yet: a confirmation counts until its passphrase is left empty. The counter then shows the larger
+   * total from the start instead of growing mid-wizard.
+   */
+  ahead?: (state: S) => boolean;
   /** Shows exactly one input (a retry loop inside is fine) and records the answer in `state`. */
   run: (input: MultiStepInput, state: S) => Promise<void>;
 }
@@ -60,6 +66,7 @@ function blocks(v: Validation): boolean {
 export class MultiStepInput {
   private current?: vscode.QuickInput;
   private readonly steps: InputStep[] = [];
+  private shownTotal = 0;
 
   private constructor(
     private readonly title: string,
@@ -74,10 +81,14 @@ export class MultiStepInput {
   /** Runs `steps` in order, skipping those whose `when` is false. True when all were answered. */
   static async wizard<S>(title: string, state: S, steps: WizardStep<S>[]): Promise<boolean> {
     const applies = (s: WizardStep<S>): boolean => !s.when || s.when(state);
+    // The step being shown: those up to it count when they applied, those after it when they may come.
+    let current = 0;
+    const counted = (s: WizardStep<S>, i: number): boolean => (i > current && s.ahead ? s.ahead(state) : applies(s));
     const from = (i: number): InputStep | undefined => {
       for (let j = i; j < steps.length; j++) {
         if (applies(steps[j])) {
           return async (input) => {
+            current = j;
             await steps[j].run(input, state);
             return from(j + 1);
           };
@@ -87,7 +98,7 @@ export class MultiStepInput {
     };
     const first = from(0);
     if (!first) return true;
-    return MultiStepInput.run(title, first, () => steps.filter(applies).length);
+    return MultiStepInput.run(title, first, () => steps.filter(counted).length);
   }
 
   private async stepThrough(start: InputStep): Promise<boolean> {
@@ -123,7 +134,10 @@ export class MultiStepInput {
 
   private configure(input: vscode.QuickInput, title: string | undefined): void {
     input.title = title ?? this.title;
-    const total = Math.max(this.steps.length, this.totalSteps());
+    // Never less than shown before: a total that shrinks or grows mid-wizard ("6/6 → 6/7") reads as a glitch;
+    // a flow that skips a counted step simply ends early.
+    const total = Math.max(this.steps.length, this.totalSteps(), this.shownTotal);
+    this.shownTotal = total;
     if (total > 1) {
       input.step = this.steps.length;
       input.totalSteps = total;

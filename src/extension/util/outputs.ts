@@ -1,9 +1,10 @@
 // Where the commands put new files, and how: next to the file the user started from, else in the
 // `tlsWorkbench.outputFolder` setting, else the workspace root (else a folder the user picks); predictable
-// names (`name.key`, `name.csr`, `name.crt`, `name.p12`); an existing file is only ever replaced after a
-// modal confirmation; all files of one action are written all-or-nothing (core writeFilesSafeAsync: atomic,
-// 0600 for secrets); afterwards the files are revealed in the Explorer and the certificate opened in the
-// inspector (or as text when the inspector is not available).
+// names (`name.key`, `name.csr`, `name.crt`, `name.p12` or a typed `name.pfx`); an existing file is only ever
+// replaced after a modal confirmation whose default (Enter) keeps it; all files of one action are written
+// all-or-nothing (core writeFilesSafeAsync: atomic, 0600 for secrets); afterwards the files are revealed in the
+// Explorer, the certificate opened in the inspector (or as text when the inspector is not available), and a
+// short notification names them by workspace-relative path, the full path behind its "Reveal" action.
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -104,11 +105,62 @@ export function listNames(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** Folder path for prompts: relative to the workspace when inside it. */
+/**
+ * Folder path for prompts and notifications: relative to the workspace when inside it, else `~/…` under the
+ * home folder (notifications cut long absolute paths off; their "Reveal" action holds the full path).
+ */
 export function displayFolder(folder: vscode.Uri): string {
   const rel = vscode.workspace.asRelativePath(folder, false);
-  if (rel === folder.fsPath || rel === folder.toString()) return folder.fsPath;
-  return rel === '' ? '(workspace root)' : rel;
+  if (rel !== folder.fsPath && rel !== folder.toString()) return rel === '' ? '(workspace root)' : rel;
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  if (home && folder.scheme === 'file') {
+    const inHome = path.relative(home, folder.fsPath);
+    if (inHome === '') return '~';
+    if (!inHome.startsWith('..') && !path.isAbsolute(inHome)) return `~${path.sep}${inHome}`;
+  }
+  return folder.fsPath;
+}
+
+/** The action of every "files written" notification: reveals the file (by its full path). */
+export const REVEAL = 'Reveal';
+
+/**
+ * A notification about written files: short text (file names, workspace-relative folders), with a "Reveal"
+ * action that shows `file` in the Explorer (inside the workspace) or the system's file manager (outside).
+ */
+export function announce(message: string, file: vscode.Uri): void {
+  void Promise.resolve(vscode.window.showInformationMessage(printable(message), REVEAL)).then(async (picked) => {
+    if (picked !== REVEAL) return;
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(file) !== undefined;
+    try {
+      await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', file);
+    } catch {
+      // No file manager to show it (a browser-based VS Code): the full path, then, in a message of its own.
+      void vscode.window.showInformationMessage(printable(file.fsPath));
+    }
+  });
+}
+
+/**
+ * The extension of a typed output name when it is one of `allowed` (any case, kept as typed), else `fallback`
+ * appended: `flow.pfx` → flow + .pfx, `flow.example.com` → flow.example.com + .p12.
+ */
+export function splitTypedName(typed: string, allowed: string[], fallback: string): { base: string; ext: string } {
+  const name = typed.trim();
+  const ext = allowed.find((e) => name.toLowerCase().endsWith(e.toLowerCase()) && name.length > e.length);
+  return ext ? { base: name.slice(0, name.length - ext.length), ext: name.slice(name.length - ext.length) } : { base: name, ext: fallback };
+}
+
+/** The safe answer of an overwrite confirmation, its first button (see askReplace). */
+export const KEEP_EXISTING = 'Keep Existing';
+
+/**
+ * The modal question before files are replaced: true only when the user picks `replace`. VS Code focuses a
+ * modal's first button, so Enter picks it: the safe `keep` comes first (a stray Enter replaces nothing) and
+ * `replace` takes a deliberate click. `keep` may be an action of its own (e.g. "Save as Copy…").
+ */
+export async function askReplace(message: string, detail: string, replace = 'Replace', keep = KEEP_EXISTING): Promise<string | undefined> {
+  return vscode.window.showWarningMessage(printable(message), { modal: true, detail }, keep, replace);
 }
 
 /**
@@ -118,10 +170,9 @@ export function displayFolder(folder: vscode.Uri): string {
 export async function confirmOverwrite(uris: vscode.Uri[]): Promise<boolean> {
   const existing = uris.filter(exists);
   if (existing.length === 0) return true;
-  const choice = await vscode.window.showWarningMessage(
-    printable(`${listNames(existing.map(fileName))} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`),
-    { modal: true, detail: `In ${displayFolder(parentFolder(existing[0]))}. The current contents will be lost.` },
-    'Replace',
+  const choice = await askReplace(
+    `${listNames(existing.map(fileName))} already exist${existing.length === 1 ? 's' : ''}. Replace ${existing.length === 1 ? 'it' : 'them'}?`,
+    `In ${displayFolder(parentFolder(existing[0]))}. The current contents will be lost.`,
   );
   return choice === 'Replace';
 }
