@@ -128,6 +128,7 @@ export function installFakeVscode(settings: Record<string, unknown> = {}): FakeV
       ) {}
     },
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
     ThemeIcon: class {
       constructor(
         readonly id: string,
