@@ -281,6 +281,12 @@ function subjectPrefixOf(text: string): string {
   return /^\/?\s*CN\s*=\s*$/i.test(prefix) || /[/+,;]/.test(m[2].replace(/\\./g, '')) ? '' : prefix;
 }
 
+/** A subject that is only a prefix ending in `CN=`, its common name still to type. */
+function isBarePrefix(v: string): boolean {
+  const prefix = subjectPrefixOf(v);
+  return prefix !== '' && prefix.length === v.trim().length;
+}
+
 export function subjectStep<S extends SubjectState>(session: Session, o: { prompt: string; placeholder: string; defaultValue?: (s: S) => string; when?: (s: S) => boolean }): WizardStep<S> {
   const fields = Object.entries(session.settings.subject).map(([k, v]) => `${k}=${v}`).join(', ');
   return {
@@ -297,7 +303,9 @@ export function subjectStep<S extends SubjectState>(session: Session, o: { promp
         valueSelection: s.subjectText === undefined && prefix ? [prefix.length, value.length] : undefined,
         validate: (v) => {
           if (v.trim() === '') return 'Enter a name.';
-          if (subjectPrefixOf(v) !== '' && subjectPrefixOf(v).length === v.trim().length) return 'Type the common name after CN=.';
+          // The remembered prefix alone, before the common name is typed: keep the prompt in view (no red message on
+          // opening); Enter is refused by validateOnAccept below.
+          if (isBarePrefix(v)) return undefined;
           try {
             const subject = parseSubjectInput(session, v);
             if (subject.length === 0) return 'The subject is empty.';
@@ -306,6 +314,7 @@ export function subjectStep<S extends SubjectState>(session: Session, o: { promp
             return `${messageOf(e)}.`;
           }
         },
+        validateOnAccept: (v) => (isBarePrefix(v) ? 'Type the common name after CN=.' : undefined),
       });
       s.subjectText = text.trim();
       s.subject = parseSubjectInput(session, text);
