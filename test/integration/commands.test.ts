@@ -870,4 +870,16 @@ suite('PKI commands', function () {
       fs.rmSync(away, { recursive: true, force: true });
     }
   });
+
+  test('Copy Thumbprint (SHA-1, with colons) copies the inspector\'s form; Copy Thumbprint (SHA-1) stays plain', async () => {
+    const server = new X509Certificate(fs.readFileSync(fx.uri('pem').fsPath));
+    // node prints the SHA-1 fingerprint as the inspector does: uppercase pairs joined by colons.
+    const colons = await run<string>('tlsWorkbench.copyThumbprintColons', fx.uri('pem'), []);
+    assert.equal(colons.result, server.fingerprint);
+    assert.match(server.fingerprint, /^([0-9A-F]{2}:){19}[0-9A-F]{2}$/);
+    assert.equal(await vscode.env.clipboard.readText(), server.fingerprint);
+    const plain = await run<string>('tlsWorkbench.copyThumbprint', fx.uri('pem'), []);
+    assert.equal(await vscode.env.clipboard.readText(), server.fingerprint.replace(/:/g, ''));
+    assert.equal(plain.result, server.fingerprint.replace(/:/g, ''));
+  });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { validatePath } from '../../src/core/trust/pathValidation';
+import { fileCapabilities } from '../../src/core/workspace/summary';
 import { openssl, opensslBytes, tempDir } from '../helpers/tools';
 import { FakeUri, fakeContext, installFakeVscode } from '../helpers/fakeVscode';
 import { hostileKeyFile } from '../helpers/hostileKdf';
@@ -403,5 +404,29 @@ describe('extension bundle', () => {
     assert.deepEqual(alive(fromActivation), [], 'every disposable activation created is disposed');
     // Including what the tests above opened later (watchers, panels' listeners, the explorer's deferred start).
     assert.deepEqual(alive(fake.handedOut), []);
+  });
+});
+
+describe('content-aware file menus (issue 15)', () => {
+  const file = (objects: object[], status = 'ok') => ({ file: 'f', size: 1, status, objects, problems: [], pemFirstLine: true }) as never;
+  it('puts each scanned file only in the lists that apply: broken in none, plain key not encrypted, CA cert in caFiles', () => {
+    assert.deepEqual(fileCapabilities(file([], 'problems')), []);
+    assert.deepEqual(fileCapabilities(file([{ kind: 'private-key', encrypted: false }])), ['keyFiles', 'plainKeyFiles']);
+    assert.deepEqual(fileCapabilities(file([{ kind: 'private-key', encrypted: true }])), ['keyFiles', 'encryptedKeyFiles']);
+    assert.deepEqual(fileCapabilities(file([{ kind: 'certificate', isCA: true }])), ['certificateFiles', 'caFiles']);
+    assert.deepEqual(fileCapabilities(file([{ kind: 'certificate', isCA: false }])), ['certificateFiles']);
+    assert.deepEqual(fileCapabilities(file([{ kind: 'csr' }])), ['csrFiles']);
+  });
+  it("package.json: each Explorer file action's `when` uses the list of files it applies to", () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
+    const when = (cmd: string) => pkg.contributes.menus['explorer/context'].find((m: { command: string }) => m.command === `tlsWorkbench.${cmd}`).when as string;
+    assert.equal(when('removePassphrase'), 'resourcePath in tlsWorkbench.encryptedKeyFiles');
+    assert.equal(when('changePassphrase'), 'resourcePath in tlsWorkbench.encryptedKeyFiles');
+    assert.equal(when('addPassphrase'), 'resourcePath in tlsWorkbench.plainKeyFiles');
+    assert.equal(when('signCsr'), 'resourcePath in tlsWorkbench.csrFiles');
+    assert.equal(when('generateCsr'), 'resourcePath in tlsWorkbench.keyFiles');
+    for (const c of ['copyThumbprint', 'copySha256', 'verifyChain', 'exportPkcs12']) assert.match(when(c), /^resourcePath in tlsWorkbench\.certificateFiles \|\|/);
+    assert.match(when('importPkcs12'), /tlsWorkbench\.pkcs12Files/);
+    for (const m of pkg.contributes.menus['explorer/context']) assert.ok(!/\(pem\|/.test(m.when) || m.command === 'tlsWorkbench.inspectFile', `${m.command}: no action offered on every .pem`);
   });
 });

@@ -73,3 +73,28 @@ export function expiryAttention(files: Iterable<ScannedFile>, now: Date, warnDay
   const all = [...seen.values()].sort((a, b) => a.expiry.daysLeft - b.expiry.daysLeft);
   return { expired: all.filter((e) => e.expiry.status === 'expired'), expiring: all.filter((e) => e.expiry.status === 'expiring') };
 }
+
+/**
+ * The lists behind the file context menus (package.json `resourcePath in tlsWorkbench.<list>`), so a file is
+ * offered only the actions that apply to what it holds: a broken file is in none, an unencrypted key is not
+ * offered Remove Passphrase.
+ */
+export type FileCapability = 'certificateFiles' | 'caFiles' | 'keyFiles' | 'encryptedKeyFiles' | 'plainKeyFiles' | 'csrFiles' | 'pkcs12Files';
+export const FILE_CAPABILITIES: readonly FileCapability[] = ['certificateFiles', 'caFiles', 'keyFiles', 'encryptedKeyFiles', 'plainKeyFiles', 'csrFiles', 'pkcs12Files'];
+
+/** Which of those lists a scanned file belongs to (none when it was not read). */
+export function fileCapabilities(file: ScannedFile): FileCapability[] {
+  const caps = new Set<FileCapability>();
+  if (file.status === 'too-large' || file.status === 'unreadable') return [];
+  for (const o of file.objects) {
+    if (o.kind === 'certificate') {
+      caps.add('certificateFiles');
+      if (o.isCA) caps.add('caFiles');
+    } else if (o.kind === 'private-key') {
+      caps.add('keyFiles');
+      caps.add(o.encrypted ? 'encryptedKeyFiles' : 'plainKeyFiles');
+    } else if (o.kind === 'csr') caps.add('csrFiles');
+    else if (o.kind === 'pkcs12') caps.add('pkcs12Files');
+  }
+  return FILE_CAPABILITIES.filter((c) => caps.has(c));
+}

@@ -59,17 +59,17 @@ const CERT_PICK = {
 };
 
 // ------------------------------------------------------------------------------------------------------
-// Copy Thumbprint (SHA-1) / Copy SHA-256 Fingerprint
+// Copy Thumbprint (SHA-1) / Copy Thumbprint (SHA-1, with colons) / Copy SHA-256 Fingerprint
 
-export async function copyFingerprint(context: vscode.ExtensionContext, arg: unknown, hash: 'sha1' | 'sha256'): Promise<string | undefined> {
+export async function copyFingerprint(context: vscode.ExtensionContext, arg: unknown, hash: 'sha1' | 'sha256', form: 'colons' | 'plain' = 'plain'): Promise<string | undefined> {
   const session = await Session.create(context);
   const what = hash === 'sha1' ? 'SHA-1 thumbprint' : 'SHA-256 fingerprint';
-  const title = hash === 'sha1' ? 'Copy Thumbprint (SHA-1)' : 'Copy SHA-256 Fingerprint';
+  const title = hash === 'sha256' ? 'Copy SHA-256 Fingerprint' : form === 'colons' ? 'Copy Thumbprint (SHA-1, with colons)' : 'Copy Thumbprint (SHA-1)';
   const chosen = await fileArg(session, arg, title, { ...CERT_PICK, placeholder: `The certificate whose ${what} to copy` });
   if (!chosen) return undefined;
   const cert = await oneCertificate(chosen.file, chosen.index, title, `Which certificate's ${what}?`);
-  // As the inspector shows it, without separators: what `netsh http add sslcert certhash=` and Windows' store take.
-  const value = fingerprintText(cert.cert!.fingerprints[hash], 'plain');
+  // Plain (default): what `netsh http add sslcert certhash=` and Windows' store take; colons: as the inspector shows it.
+  const value = fingerprintText(cert.cert!.fingerprints[hash], form);
   await vscode.env.clipboard.writeText(value);
   void vscode.window.showInformationMessage(printable(`Copied the ${what} of ${displayName(cert.cert!.subject)} (${chosen.file.name}): ${value}`));
   return value;

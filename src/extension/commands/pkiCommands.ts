@@ -34,6 +34,7 @@ const COMMANDS: Record<string, Handler> = {
   'tlsWorkbench.verifyChain': async (c, a, x) => (await import('./verifyCommand')).verifyChain(c, a, x.reports),
   'tlsWorkbench.checkKeyMatch': async (c, a) => (await import('./fileCommands')).checkKeyMatch(c, a),
   'tlsWorkbench.copyThumbprint': async (c, a) => (await import('./fileCommands')).copyFingerprint(c, a, 'sha1'),
+  'tlsWorkbench.copyThumbprintColons': async (c, a) => (await import('./fileCommands')).copyFingerprint(c, a, 'sha1', 'colons'),
   'tlsWorkbench.copySha256': async (c, a) => (await import('./fileCommands')).copyFingerprint(c, a, 'sha256'),
 };
 
