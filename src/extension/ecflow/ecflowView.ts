@@ -17,9 +17,9 @@
 // Registration is cheap: nothing is read, watched or loaded until the view is shown or a command runs; the
 // engine and the commands' code load then.
 
-import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { reportError } from '../commands/errors';
+import { homeRelative } from '../util/outputs';
 import { messageOf, plural } from '../../core/display/labels';
 import type { EcflowContext, EcflowFinding, EcflowSet } from '../../core/ecflow/layout';
 import type * as Actions from './ecflowActions';
@@ -146,7 +146,8 @@ export class EcflowView implements vscode.TreeDataProvider<EcflowItem>, vscode.D
       this.state = state;
       this.loadError = undefined;
       this.loadFailure = undefined;
-      this.view.description = tildeOf(state.where.dir);
+      // Under the home folder as ~/…: the view's title bar is narrow.
+      this.view.description = homeRelative(state.where.dir) ?? state.where.dir;
       this.publish(state);
       this.watch(state.where.dir, state.exists);
       return state;
@@ -253,11 +254,6 @@ const DIAGNOSTIC_SEVERITY = {
   info: vscode.DiagnosticSeverity.Information,
 } as const;
 
-/** A folder under the home folder as ~/…: the view's title bar is narrow. */
-function tildeOf(dir: string): string {
-  const home = os.homedir();
-  return home && (dir === home || dir.startsWith(`${home}/`)) ? `~${dir.slice(home.length)}` : dir;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rows

@@ -112,13 +112,16 @@ export function listNames(names: string[]): string {
 export function displayFolder(folder: vscode.Uri): string {
   const rel = vscode.workspace.asRelativePath(folder, false);
   if (rel !== folder.fsPath && rel !== folder.toString()) return rel === '' ? '(workspace root)' : rel;
+  return (folder.scheme === 'file' && homeRelative(folder.fsPath)) || folder.fsPath;
+}
+
+/** A path under the home folder as `~` or `~/…`; undefined elsewhere. */
+export function homeRelative(fsPath: string): string | undefined {
   const home = process.env.HOME ?? process.env.USERPROFILE;
-  if (home && folder.scheme === 'file') {
-    const inHome = path.relative(home, folder.fsPath);
-    if (inHome === '') return '~';
-    if (!inHome.startsWith('..') && !path.isAbsolute(inHome)) return `~${path.sep}${inHome}`;
-  }
-  return folder.fsPath;
+  if (!home) return undefined;
+  const inHome = path.relative(home, fsPath);
+  if (inHome === '') return '~';
+  return !inHome.startsWith('..') && !path.isAbsolute(inHome) ? `~${path.sep}${inHome}` : undefined;
 }
 
 /** The action of every "files written" notification: reveals the file (by its full path). */
